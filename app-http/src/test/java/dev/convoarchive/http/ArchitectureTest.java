@@ -1,0 +1,54 @@
+package dev.convoarchive.http;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.regex.Pattern;
+
+/** The dependency rule of DESIGN.md, checked here because this module sees every other one. */
+@AnalyzeClasses(packages = "dev.convoarchive", importOptions = ArchitectureTest.ProductionCodeOnly.class)
+class ArchitectureTest {
+
+  /** Leaves out test classes, also those that arrive packed in a module's test-jar. */
+  static final class ProductionCodeOnly implements ImportOption {
+    @Override
+    public boolean includes(Location location) {
+      return !location.contains("/test-classes/") && !location.matches(Pattern.compile(".*-tests\\.jar.*"));
+    }
+  }
+
+  @ArchTest
+  static final ArchRule domainUsesOnlyTheJdk = classes()
+      .that().resideInAPackage("dev.convoarchive.domain..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.convoarchive.domain..")
+      .because("the domain must stay free of frameworks and adapters");
+
+  @ArchTest
+  static final ArchRule portsAreInterfaces = classes()
+      .that().resideInAPackage("dev.convoarchive.domain.port..")
+      .should().beInterfaces();
+
+  @ArchTest
+  static final ArchRule s3AdapterDoesNotUseTheSupabaseAdapter = noClasses()
+      .that().resideInAPackage("dev.convoarchive.s3..")
+      .should().dependOnClassesThat().resideInAPackage("dev.convoarchive.supabase..")
+      // Until the adapter issues land there are no adapter classes to check.
+      .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule supabaseAdapterDoesNotUseTheS3Adapter = noClasses()
+      .that().resideInAPackage("dev.convoarchive.supabase..")
+      .should().dependOnClassesThat().resideInAPackage("dev.convoarchive.s3..")
+      .allowEmptyShould(true);
+
+  @ArchTest
+  static final ArchRule adaptersDoNotUseTheService = noClasses()
+      .that().resideInAnyPackage("dev.convoarchive.domain..", "dev.convoarchive.s3..", "dev.convoarchive.supabase..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.convoarchive.http..", "dev.convoarchive.bench..")
+      .because("arrows point inward only");
+}

@@ -1,0 +1,122 @@
+package dev.convoarchive.domain.usecase;
+
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.NotFoundException;
+import dev.convoarchive.domain.error.NotFoundException.Place;
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Page;
+import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.domain.port.LiveConversations;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What a user can do with their deleted conversations.
+ *
+ * <p>Moves are ordered so that a crash at any point leaves a conversation live, archived, or both,
+ * never neither: the copy at the destination is written before the source is removed. Re-running a
+ * move after a crash finishes it. When both copies exist, the one holding every message of the
+ * other wins; when neither does, the move stops with a conflict instead of choosing which messages
+ * to drop.
+ */
+public final class ArchiveService {
+
+  private final LiveConversations live;
+  private final ConversationArchive archive;
+  private final Clock clock;
+
+  public ArchiveService(LiveConversations live, ConversationArchive archive, Clock clock) {
+    this.live = Objects.requireNonNull(live, "live");
+    this.archive = Objects.requireNonNull(archive, "archive");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Read live -> store in the archive -> delete live. {@code created} is false when the
+   * conversation was already archived (this call may still have finished a half-done move).
+   */
+  public StoreResult archive(UserId owner, ConversationId id) {
+    Optional<StoreResult> moved = live.moveOut(owner, id, this::storeLatest);
+    if (moved.isPresent()) {
+      return moved.get();
+    }
+    ArchivedConversation archived = archive.find(owner, id)
+        .orElseThrow(() -> new NotFoundException(owner, id, Place.ANYWHERE));
+    // Storing again is a no-op for the object and completes anything a crash left unfinished.
+    return archive.store(archived);
+  }
+
+  /** Runs while the live copy is held, so the archive is never left as the only, stale copy. */
+  private StoreResult storeLatest(Conversation current) {
+    Optional<ArchivedConversation> earlier = archive.find(current.owner(), current.id());
+    if (earlier.isPresent()) {
+      Conversation archivedCopy = earlier.get().conversation();
+      if (archivedCopy.equals(current)) {
+        return archive.store(earlier.get());
+      }
+      if (!current.containsAllMessagesOf(archivedCopy)) {
+        throw ConflictException.diverged(current.owner(), current.id());
+      }
+      // A stale copy from an interrupted earlier move; the live copy holds all of it and stays
+      // live until this step returns, so replacing it cannot lose anything.
+      archive.delete(current.owner(), current.id());
+    }
+    return archive.store(new ArchivedConversation(current, clock.instant()));
+  }
+
+  /** Read the archive -> insert live -> delete from the archive. Returns the live conversation. */
+  public Conversation restore(UserId owner, ConversationId id) {
+    Optional<ArchivedConversation> archived = archive.find(owner, id);
+    if (archived.isEmpty()) {
+      // Either an earlier restore already finished, or there is nothing to restore.
+      return live.find(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+    }
+    Conversation conversation = archived.get().conversation();
+    Conversation restored = conversation;
+    try {
+      live.restore(conversation);
+    } catch (ConflictException alreadyLive) {
+      // An interrupted earlier move left a live copy; keep it only if it holds every archived message.
+      Conversation current = live.find(owner, id).orElseThrow(() -> alreadyLive);
+      if (!current.containsAllMessagesOf(conversation)) {
+        throw ConflictException.diverged(owner, id);
+      }
+      restored = current;
+    }
+    archive.delete(owner, id);
+    return restored;
+  }
+
+  public ArchivedConversation get(UserId owner, ConversationId id) {
+    return archive.find(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+  }
+
+  public Page<ArchiveEntry> list(UserId owner, PageRequest request) {
+    return archive.list(owner, request);
+  }
+
+  /** Deletes one archived conversation for good; absent is {@link NotFoundException}. */
+  public void delete(UserId owner, ConversationId id) {
+    if (!archive.delete(owner, id)) {
+      throw new NotFoundException(owner, id, Place.ARCHIVE);
+    }
+  }
+
+  /** Erases the owner's whole archive; returns how many conversations it held. */
+  public int deleteAll(UserId owner) {
+    return archive.deleteAll(owner);
+  }
+
+  /** Every archived conversation of the owner, lazily; the caller must close the stream. */
+  public Stream<ArchivedConversation> export(UserId owner) {
+    return archive.export(owner);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.convoarchive.domain.contract;
+
+import static dev.convoarchive.domain.testing.Conversations.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.Role;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.testing.Concurrently;
+import dev.convoarchive.domain.testing.Conversations;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * What every {@link LiveConversations} must do. An implementation's test extends this class and
+ * supplies {@link #createLive()}; tests use fresh random users and ids, so the store may be shared.
+ * A case an implementation cannot support is skipped through {@link #unsupported} with a reason.
+ */
+public abstract class LiveConversationsContract {
+
+  protected LiveConversations live;
+
+  /** A ready live store; called before every test. */
+  protected abstract LiveConversations createLive();
+
+  /** Why the named test cannot run against this implementation, or null when it can. */
+  protected String unsupported(String testName) {
+    return null;
+  }
+
+  /** Releases what {@link #createLive()} made; called after every test. */
+  protected void closeLive() {}
+
+  @BeforeEach
+  void setUpLive(TestInfo info) {
+    String method = info.getTestMethod().orElseThrow().getName();
+    String reason = unsupported(method);
+    assumeTrue(reason == null, () -> getClass().getSimpleName() + " skips " + method + ": " + reason);
+    live = createLive();
+  }
+
+  @AfterEach
+  void tearDownLive() {
+    closeLive();
+  }
+
+  @Test
+  void restoredConversationIsFoundWithEveryField() {
+    Conversation rich = Conversations.rich(UserId.random());
+    live.restore(rich);
+    assertThat(live.find(rich.owner(), rich.id())).contains(rich);
+  }
+
+  @Test
+  void messagesComeOrderedByCreatedAtThenId() {
+    UserId owner = UserId.random();
+    List<Message> messages = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // Pairs share a timestamp, so the id decides their order.
+      messages.add(new Message(Conversations.newMessageId(), Role.USER, "m" + i, T0.plusSeconds(i / 2)));
+    }
+    List<Message> shuffled = new ArrayList<>(messages);
+    Collections.reverse(shuffled);
+    Conversation conversation = new Conversation(Conversations.newId(), owner, "order", T0, T0, shuffled);
+
+    live.restore(conversation);
+
+    List<Message> expected = messages.stream()
+        .sorted(java.util.Comparator.comparing(Message::createdAt).thenComparing(Message::id)).toList();
+    assertThat(live.find(owner, conversation.id()).orElseThrow().messages()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void missingIsEmpty() {
+    assertThat(live.find(UserId.random(), Conversations.newId())).isEmpty();
+    assertThat(live.find(UserId.random(), ConversationId.of("not-a-uuid_at-all"))).isEmpty();
+  }
+
+  @Test
+  void restoringAnIdThatIsLiveIsAConflictAndChangesNothing() {
+    Conversation original = Conversations.sample(UserId.random(), 2);
+    live.restore(original);
+
+    Conversation sameId = Conversations.withOneMoreMessage(original);
+    assertThatThrownBy(() -> live.restore(sameId)).isInstanceOf(ConflictException.class);
+
+    Conversation othersSameId = new Conversation(original.id(), UserId.random(), "other", T0, T0, List.of());
+    assertThatThrownBy(() -> live.restore(othersSameId)).isInstanceOf(ConflictException.class);
+
+    assertThat(live.find(original.owner(), original.id())).contains(original);
+  }
+
+  @Test
+  void moveOutHandsOverTheWholeConversationThenDeletesIt() {
+    Conversation conversation = Conversations.rich(UserId.random());
+    live.restore(conversation);
+    List<Conversation> handed = new ArrayList<>();
+
+    Optional<String> result = live.moveOut(conversation.owner(), conversation.id(), c -> {
+      handed.add(c);
+      return "stored";
+    });
+
+    assertThat(result).contains("stored");
+    assertThat(handed).containsExactly(conversation);
+    assertThat(live.find(conversation.owner(), conversation.id())).isEmpty();
+  }
+
+  @Test
+  void moveOutOfAMissingConversationDoesNotRunTheStep() {
+    AtomicInteger calls = new AtomicInteger();
+    Optional<Integer> result = live.moveOut(UserId.random(), Conversations.newId(), c -> calls.incrementAndGet());
+    assertThat(result).isEmpty();
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void aFailedStepLeavesTheConversationLiveAndUnchanged() {
+    Conversation conversation = Conversations.sample(UserId.random(), 5);
+    live.restore(conversation);
+    IllegalStateException failure = new IllegalStateException("archive write failed");
+
+    assertThatThrownBy(() -> live.moveOut(conversation.owner(), conversation.id(), c -> {
+      throw failure;
+    })).isSameAs(failure);
+
+    assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+    assertThat(live.moveOut(conversation.owner(), conversation.id(), c -> c)).contains(conversation);
+  }
+
+  @Test
+  void anotherUsersConversationIsNotFound() {
+    Conversation alices = Conversations.sample(UserId.random(), 3);
+    live.restore(alices);
+    UserId bob = UserId.random();
+    AtomicInteger calls = new AtomicInteger();
+
+    assertThat(live.find(bob, alices.id())).isEmpty();
+    assertThat(live.moveOut(bob, alices.id(), c -> calls.incrementAndGet())).isEmpty();
+
+    assertThat(calls).hasValue(0);
+    assertThat(live.find(alices.owner(), alices.id())).contains(alices);
+  }
+
+  @Test
+  void aMovedOutConversationCanBeRestored() {
+    Conversation conversation = Conversations.sample(UserId.random(), 4);
+    live.restore(conversation);
+    Conversation moved = live.moveOut(conversation.owner(), conversation.id(), c -> c).orElseThrow();
+
+    live.restore(moved);
+
+    assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+  }
+
+  @Test
+  void concurrentMoveOutsRunTheStepOnce() throws Exception {
+    Conversation conversation = Conversations.sample(UserId.random(), 3);
+    live.restore(conversation);
+    AtomicInteger steps = new AtomicInteger();
+
+    List<Boolean> moved = Concurrently.run(4, t -> () -> List.of(
+        live.moveOut(conversation.owner(), conversation.id(), c -> steps.incrementAndGet()).isPresent()));
+
+    assertThat(steps).hasValue(1);
+    assertThat(moved).filteredOn(m -> m).hasSize(1);
+    assertThat(live.find(conversation.owner(), conversation.id())).isEmpty();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.convoarchive.domain.testing;
+
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.LiveConversations;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The reference live store. One monitor guards everything, standing in for the database's row
+ * lock: a move-out holds it for the whole move. For domain tests only.
+ */
+public final class InMemoryLiveConversations implements LiveConversations {
+
+  private static final Comparator<Message> CREATED_ORDER =
+      Comparator.comparing(Message::createdAt).thenComparing(Message::id);
+
+  private final Map<ConversationId, Conversation> byId = new HashMap<>();
+
+  @Override
+  public synchronized Optional<Conversation> find(UserId owner, ConversationId id) {
+    return Optional.ofNullable(byId.get(id)).filter(c -> c.owner().equals(owner));
+  }
+
+  @Override
+  public synchronized <T> Optional<T> moveOut(
+      UserId owner, ConversationId id, Function<Conversation, T> archiveStep) {
+    Optional<Conversation> conversation = find(owner, id);
+    if (conversation.isEmpty()) {
+      return Optional.empty();
+    }
+    T result = archiveStep.apply(conversation.get());
+    byId.remove(id);
+    return Optional.ofNullable(result);
+  }
+
+  @Override
+  public synchronized void restore(Conversation conversation) {
+    if (byId.containsKey(conversation.id())) {
+      throw ConflictException.alreadyLive(conversation.owner(), conversation.id());
+    }
+    byId.put(conversation.id(), new Conversation(conversation.id(), conversation.owner(), conversation.title(),
+        conversation.createdAt(), conversation.updatedAt(),
+        conversation.messages().stream().sorted(CREATED_ORDER).toList()));
+  }
+}

@@ -1,0 +1,159 @@
+package dev.convoarchive.domain.usecase;
+
+import static dev.convoarchive.domain.testing.Conversations.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.NotFoundException;
+import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.domain.testing.InMemoryConversationArchive;
+import dev.convoarchive.domain.testing.InMemoryLiveConversations;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ArchiveServiceTest {
+
+  private final Clock clock = Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC);
+  private final InMemoryLiveConversations live = new InMemoryLiveConversations();
+  private final InMemoryConversationArchive archive = new InMemoryConversationArchive();
+  private final ArchiveService service = new ArchiveService(live, archive, clock);
+  private final UserId owner = UserId.random();
+
+  @Test
+  void archiveMovesTheConversationOutOfTheLiveStore() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    live.restore(conversation);
+
+    StoreResult result = service.archive(owner, conversation.id());
+
+    assertThat(result.created()).isTrue();
+    assertThat(result.entry().archivedAt()).isEqualTo(clock.instant());
+    assertThat(live.find(owner, conversation.id())).isEmpty();
+    assertThat(service.get(owner, conversation.id()))
+        .isEqualTo(new ArchivedConversation(conversation, clock.instant()));
+  }
+
+  @Test
+  void archivingAgainIsASuccessThatCreatesNothing() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    live.restore(conversation);
+    StoreResult first = service.archive(owner, conversation.id());
+
+    StoreResult again = service.archive(owner, conversation.id());
+
+    assertThat(again.created()).isFalse();
+    assertThat(again.entry()).isEqualTo(first.entry());
+  }
+
+  @Test
+  void archivingAnUnknownConversationIsNotFound() {
+    assertThatThrownBy(() -> service.archive(owner, Conversations.newId()))
+        .isInstanceOf(NotFoundException.class)
+        .satisfies(e -> assertThat(((NotFoundException) e).place()).isEqualTo(NotFoundException.Place.ANYWHERE));
+  }
+
+  @Test
+  void archiveReplacesAStaleArchivedCopyWhenTheLiveOneHoldsAllOfIt() {
+    Conversation conversation = Conversations.sample(owner, 2);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Conversation grown = Conversations.withOneMoreMessage(conversation);
+    live.restore(grown);
+
+    StoreResult result = service.archive(owner, conversation.id());
+
+    assertThat(result.created()).isTrue();
+    assertThat(service.get(owner, conversation.id()).conversation()).isEqualTo(grown);
+    assertThat(live.find(owner, conversation.id())).isEmpty();
+  }
+
+  @Test
+  void archiveRefusesToChooseBetweenCopiesThatBothHoldUniqueMessages() {
+    Conversation conversation = Conversations.sample(owner, 2);
+    Conversation archivedBranch = Conversations.withOneMoreMessage(conversation);
+    Conversation liveBranch = Conversations.withOneMoreMessage(conversation);
+    archive.store(new ArchivedConversation(archivedBranch, T0));
+    live.restore(liveBranch);
+
+    assertThatThrownBy(() -> service.archive(owner, conversation.id())).isInstanceOf(ConflictException.class);
+
+    assertThat(live.find(owner, conversation.id())).contains(liveBranch);
+    assertThat(service.get(owner, conversation.id()).conversation()).isEqualTo(archivedBranch);
+  }
+
+  @Test
+  void restoreMovesTheConversationBack() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    archive.store(new ArchivedConversation(conversation, T0));
+
+    assertThat(service.restore(owner, conversation.id())).isEqualTo(conversation);
+
+    assertThat(live.find(owner, conversation.id())).contains(conversation);
+    assertThat(archive.find(owner, conversation.id())).isEmpty();
+    assertThat(service.restore(owner, conversation.id())).as("restoring again").isEqualTo(conversation);
+  }
+
+  @Test
+  void restoreOfSomethingNeverArchivedIsNotFound() {
+    assertThatThrownBy(() -> service.restore(owner, Conversations.newId()))
+        .isInstanceOf(NotFoundException.class)
+        .satisfies(e -> assertThat(((NotFoundException) e).place()).isEqualTo(NotFoundException.Place.ARCHIVE));
+  }
+
+  @Test
+  void restoreKeepsALiveCopyThatHoldsEveryArchivedMessage() {
+    Conversation conversation = Conversations.sample(owner, 2);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Conversation grown = Conversations.withOneMoreMessage(conversation);
+    live.restore(grown);
+
+    assertThat(service.restore(owner, conversation.id())).isEqualTo(grown);
+    assertThat(archive.find(owner, conversation.id())).isEmpty();
+  }
+
+  @Test
+  void restoreRefusesToDropArchivedMessagesTheLiveCopyLacks() {
+    Conversation conversation = Conversations.sample(owner, 2);
+    Conversation archivedBranch = Conversations.withOneMoreMessage(conversation);
+    archive.store(new ArchivedConversation(archivedBranch, T0));
+    live.restore(conversation);
+
+    assertThatThrownBy(() -> service.restore(owner, conversation.id())).isInstanceOf(ConflictException.class);
+    assertThat(archive.find(owner, conversation.id())).isPresent();
+  }
+
+  @Test
+  void restoreOfAnIdLiveForAnotherUserIsAConflict() {
+    Conversation mine = Conversations.sample(owner, 1);
+    archive.store(new ArchivedConversation(mine, T0));
+    live.restore(new Conversation(mine.id(), UserId.random(), "someone else's", T0, T0, java.util.List.of()));
+
+    assertThatThrownBy(() -> service.restore(owner, mine.id())).isInstanceOf(ConflictException.class);
+    assertThat(archive.find(owner, mine.id())).isPresent();
+  }
+
+  @Test
+  void readsAndDeletesGoToTheArchive() {
+    Conversation a = Conversations.sample(owner, 1);
+    Conversation b = Conversations.sample(owner, 1);
+    archive.store(new ArchivedConversation(a, T0));
+    archive.store(new ArchivedConversation(b, T0.plusSeconds(1)));
+
+    assertThat(service.list(owner, PageRequest.first(10)).items()).extracting(e -> e.id()).containsExactly(b.id(), a.id());
+    try (Stream<ArchivedConversation> exported = service.export(owner)) {
+      assertThat(exported).hasSize(2);
+    }
+    service.delete(owner, a.id());
+    assertThatThrownBy(() -> service.get(owner, a.id())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> service.delete(owner, a.id())).isInstanceOf(NotFoundException.class);
+    assertThat(service.deleteAll(owner)).isEqualTo(1);
+    assertThat(service.list(owner, PageRequest.first(10)).items()).isEmpty();
+  }
+}
