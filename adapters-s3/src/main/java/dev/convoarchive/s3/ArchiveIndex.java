@@ -1,0 +1,110 @@
+package dev.convoarchive.s3;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.ConversationId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The per-file layout's {@code _metadata.json}: one entry per archived conversation of a user. */
+final class ArchiveIndex implements VersionedObject.State {
+
+  static final int FORMAT_VERSION = 1;
+
+  /** The stored form. Unknown fields are ignored on read. */
+  record Json(@JsonProperty("formatVersion") int formatVersion, @JsonProperty("entries") List<ArchiveEntry> entries) {}
+
+  static final VersionedObject.Codec<ArchiveIndex> CODEC = new VersionedObject.Codec<>() {
+    @Override
+    public ArchiveIndex empty() {
+      return new ArchiveIndex(List.of(), false);
+    }
+
+    @Override
+    public ArchiveIndex decode(InputStream stored) {
+      try (InputStream json = ArchiveJson.plain(stored)) {
+        Json index = ArchiveJson.MAPPER.readValue(json, Json.class);
+        return new ArchiveIndex(index.entries() == null ? List.of() : index.entries(), false);
+      } catch (IOException | RuntimeException e) {
+        // The index is only a cache of the objects: a damaged one is rebuilt, not fatal.
+        return new ArchiveIndex(List.of(), true);
+      }
+    }
+
+    @Override
+    public byte[] encode(ArchiveIndex index, Compression compression) {
+      return ArchiveJson.encode(new Json(FORMAT_VERSION, new ArrayList<>(index.entries.values())), compression);
+    }
+  };
+
+  private final Map<ConversationId, ArchiveEntry> entries = new LinkedHashMap<>();
+  private final boolean damaged;
+  private boolean modified;
+
+  ArchiveIndex(Collection<ArchiveEntry> entries, boolean damaged) {
+    entries.forEach(e -> this.entries.put(e.id(), e));
+    this.damaged = damaged;
+  }
+
+  /** True when the stored index could not be read; its entries are then unknown, not empty. */
+  boolean damaged() {
+    return damaged;
+  }
+
+  /** Replaces every entry (a rebuild); returns how many there are now. */
+  int replaceAll(Collection<ArchiveEntry> replacement) {
+    Map<ConversationId, ArchiveEntry> next = new LinkedHashMap<>();
+    replacement.forEach(e -> next.put(e.id(), e));
+    modified |= damaged || !next.equals(entries);
+    entries.clear();
+    entries.putAll(next);
+    return entries.size();
+  }
+
+  Collection<ArchiveEntry> entries() {
+    return entries.values();
+  }
+
+  /** Adds or replaces the entry for its id; returns whether the index changed. */
+  boolean put(ArchiveEntry entry) {
+    ArchiveEntry previous = entries.put(entry.id(), entry);
+    boolean changed = !entry.equals(previous);
+    modified |= changed;
+    return changed;
+  }
+
+  boolean remove(ConversationId id) {
+    boolean changed = entries.remove(id) != null;
+    modified |= changed;
+    return changed;
+  }
+
+  /** Removes the entry only if it is still exactly {@code expected}, so a newer one is never dropped. */
+  boolean removeIfUnchanged(ArchiveEntry expected) {
+    boolean changed = entries.remove(expected.id(), expected);
+    modified |= changed;
+    return changed;
+  }
+
+  /** Removes every listed id; returns the ids that were present. */
+  List<ConversationId> removeAll(Set<ConversationId> ids) {
+    List<ConversationId> removed = new ArrayList<>();
+    for (ConversationId id : ids) {
+      if (remove(id)) {
+        removed.add(id);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public boolean modified() {
+    return modified;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.convoarchive.s3;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Role;
+import dev.convoarchive.domain.model.UserId;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The JSON form of everything stored: ids and roles as plain strings, instants as ISO-8601, unknown
+ * fields ignored on read so that newer writers do not break older readers.
+ */
+final class ArchiveJson {
+
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .addModule(domainModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+      .build();
+
+  private ArchiveJson() {}
+
+  private static SimpleModule domainModule() {
+    SimpleModule module = new SimpleModule("convo-archive-domain");
+    asString(module, UserId.class, UserId::toString, UserId::parse);
+    asString(module, ConversationId.class, ConversationId::value, ConversationId::of);
+    asString(module, Role.class, Role::wireName, Role::parse);
+    return module;
+  }
+
+  private static <T> void asString(SimpleModule module, Class<T> type, Function<T, String> write, Function<String, T> read) {
+    module.addSerializer(type, new JsonSerializer<T>() {
+      @Override
+      public void serialize(T value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+        gen.writeString(write.apply(value));
+      }
+    });
+    module.addDeserializer(type, new JsonDeserializer<T>() {
+      @Override
+      public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        return read.apply(p.getValueAsString());
+      }
+    });
+  }
+
+  /** Serializes {@code value}, gzipped when asked. */
+  static byte[] encode(Object value, Compression compression) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      if (compression == Compression.GZIP) {
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+          MAPPER.writeValue(gzip, value);
+        }
+      } else {
+        MAPPER.writeValue(bytes, value);
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The JSON inside {@code raw}, gunzipped when it starts with the gzip magic number. Sniffing the
+   * bytes instead of trusting Content-Encoding reads both forms whatever a proxy did to headers;
+   * JSON never starts with byte 0x1f.
+   */
+  static InputStream plain(InputStream raw) throws IOException {
+    PushbackInputStream in = new PushbackInputStream(raw, 2);
+    byte[] head = in.readNBytes(2);
+    in.unread(head);
+    if (head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return new GZIPInputStream(in, 64 * 1024);
+    }
+    return in;
+  }
+}

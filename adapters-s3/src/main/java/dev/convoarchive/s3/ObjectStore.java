@@ -1,0 +1,169 @@
+package dev.convoarchive.s3;
+
+import dev.convoarchive.domain.error.StorageUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The handful of S3 calls the layouts make, with S3's answers turned into the domain's: a failed
+ * condition is an empty result, a missing key is empty, and an outage is a
+ * {@link StorageUnavailableException}.
+ */
+final class ObjectStore {
+
+  /** An object's bytes and the ETag they were read at. */
+  record Versioned(byte[] bytes, String etag) {}
+
+  private static final int DELETE_BATCH = 1000;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final Compression compression;
+
+  ObjectStore(S3Client s3, String bucket, Compression compression) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.compression = compression;
+  }
+
+  String bucket() {
+    return bucket;
+  }
+
+  Compression compression() {
+    return compression;
+  }
+
+  /** The whole object with its ETag, or empty when the key does not exist. */
+  Optional<Versioned> read(String key) {
+    return call("GetObject", key, () -> {
+      try {
+        var response = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+        return Optional.of(new Versioned(response.asByteArray(), response.response().eTag()));
+      } catch (NoSuchKeyException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** The object as a stream to parse incrementally, or empty when missing. The caller closes it. */
+  Optional<ResponseInputStream<GetObjectResponse>> open(String key) {
+    return call("GetObject", key, () -> {
+      try {
+        return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+      } catch (NoSuchKeyException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  boolean exists(String key) {
+    return call("HeadObject", key, () -> {
+      try {
+        s3.headObject(b -> b.bucket(bucket).key(key));
+        return true;
+      } catch (NoSuchKeyException e) {
+        return false;
+      } catch (S3Exception e) {
+        if (e.statusCode() == 404) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** Writes only if the key does not exist yet; returns the new ETag, or empty when it existed. */
+  Optional<String> create(String key, byte[] bytes) {
+    return conditionalPut(key, bytes, b -> b.ifNoneMatch("*"));
+  }
+
+  /**
+   * Writes only if the object is still at {@code etag}; returns the new ETag, or empty when it
+   * changed or vanished meanwhile.
+   */
+  Optional<String> replace(String key, byte[] bytes, String etag) {
+    return conditionalPut(key, bytes, b -> b.ifMatch(etag));
+  }
+
+  private Optional<String> conditionalPut(String key, byte[] bytes, java.util.function.Consumer<PutObjectRequest.Builder> condition) {
+    return call("PutObject", key, () -> {
+      try {
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key)
+            .contentType("application/json");
+        if (compression == Compression.GZIP) {
+          request.contentEncoding("gzip");
+        }
+        condition.accept(request);
+        return Optional.of(s3.putObject(request.build(), RequestBody.fromBytes(bytes)).eTag());
+      } catch (NoSuchKeyException e) {
+        return Optional.empty(); // If-Match on a key deleted meanwhile
+      } catch (S3Exception e) {
+        // 412 PreconditionFailed: the condition did not hold. 409 ConditionalRequestConflict: a
+        // concurrent conditional write to the same key won. Both mean "re-read and try again".
+        if (e.statusCode() == 412 || e.statusCode() == 409) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  void delete(String key) {
+    call("DeleteObject", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+  }
+
+  /** Deletes the keys in batches of a thousand. */
+  void deleteAll(List<String> keys) {
+    for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+      List<ObjectIdentifier> batch = new ArrayList<>();
+      for (String key : keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH))) {
+        batch.add(ObjectIdentifier.builder().key(key).build());
+      }
+      DeleteObjectsResponse response = call("DeleteObjects", keys.get(from),
+          () -> s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build())));
+      if (response.hasErrors() && !response.errors().isEmpty()) {
+        var first = response.errors().get(0);
+        throw new StorageUnavailableException("S3 bucket " + bucket,
+            response.errors().size() + " deletes failed, first " + first.key() + ": " + first.code() + " " + first.message(), null);
+      }
+    }
+  }
+
+  /** Every object under {@code prefix}, all pages. */
+  List<S3Object> list(String prefix) {
+    return call("ListObjectsV2", prefix,
+        () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().toList());
+  }
+
+  /** Runs one S3 call, turning outages into the domain's exception with the operation and key. */
+  <T> T call(String operation, String key, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (S3Exception e) {
+      throw unavailable(operation, key, e.statusCode() + " " + e.awsErrorDetails().errorCode(), e);
+    } catch (SdkException e) {
+      throw unavailable(operation, key, e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw unavailable(operation, key, e.getMessage(), e);
+    }
+  }
+
+  private StorageUnavailableException unavailable(String operation, String key, String detail, Exception cause) {
+    return new StorageUnavailableException("S3 bucket " + bucket, operation + " " + key + " failed: " + detail, cause);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.convoarchive.s3;
+
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** S3 clients as this project needs them. */
+public final class S3Clients {
+
+  private S3Clients() {}
+
+  /** A client with credentials from the AWS default provider chain. */
+  public static S3Client create(S3ArchiveConfig config) {
+    return create(config, DefaultCredentialsProvider.builder().build(), List.of());
+  }
+
+  /**
+   * A client on the Apache HTTP client, named explicitly: the URL-connection client produced
+   * spurious write errors against some S3-compatible servers. {@code interceptors} see every
+   * request (metrics, fault injection, the bench's network model).
+   */
+  public static S3Client create(
+      S3ArchiveConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+    var builder = S3Client.builder()
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128))
+        .region(Region.of(config.region()))
+        .credentialsProvider(credentials)
+        .forcePathStyle(config.pathStyle())
+        .overrideConfiguration(c -> interceptors.forEach(c::addExecutionInterceptor));
+    config.endpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+}

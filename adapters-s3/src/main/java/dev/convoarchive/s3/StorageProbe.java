@@ -1,0 +1,115 @@
+package dev.convoarchive.s3;
+
+import dev.convoarchive.domain.error.StorageUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Checks, before anything is trusted to it, that the configured store keeps the guarantees the
+ * layouts rely on. Some S3-compatible stores and emulators silently ignore conditional headers;
+ * on such a store concurrent writers overwrite each other and updates get lost, so the service
+ * must not start.
+ */
+public final class StorageProbe {
+
+  /** The store lacks a guarantee; the message names which and what it would cost. */
+  public static final class Failure extends IllegalStateException {
+    private final List<String> problems;
+
+    Failure(String bucket, List<String> problems) {
+      super("storage probe of bucket " + bucket + " failed: " + String.join("; ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  private final S3Client s3;
+  private final S3ArchiveConfig config;
+  private final ObjectStore store;
+
+  public StorageProbe(S3Client s3, S3ArchiveConfig config) {
+    this.s3 = s3;
+    this.config = config;
+    this.store = new ObjectStore(s3, config.bucket(), Compression.NONE);
+  }
+
+  /** Runs every check; throws {@link Failure} listing each guarantee that is missing. */
+  public void verify() {
+    List<String> problems = problems();
+    if (!problems.isEmpty()) {
+      throw new Failure(config.bucket(), problems);
+    }
+  }
+
+  /** The missing guarantees, empty when the store keeps them all. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    Optional<String> bucketProblem = bucketProblem();
+    if (bucketProblem.isPresent()) {
+      problems.add(bucketProblem.get());
+      return problems;
+    }
+    // Under the prefix, named so that no user id (a UUID) or conversation key can collide with it.
+    String key = config.prefix() + "/_probe/" + UUID.randomUUID() + ".json";
+    try {
+      Optional<String> first = store.create(key, body("first"));
+      if (first.isEmpty()) {
+        problems.add("a create-only write (If-None-Match: *) of a new key was refused");
+        return problems;
+      }
+      if (store.create(key, body("second")).isPresent()) {
+        problems.add("create-only writes (If-None-Match: *) are ignored: a second create of " + key
+            + " overwrote it, so two machines archiving one conversation could overwrite each other");
+      }
+      String current = store.read(key).orElseThrow().etag();
+      Optional<String> swapped = store.replace(key, body("third"), current);
+      if (swapped.isEmpty()) {
+        problems.add("compare-and-swap writes (If-Match) are refused even with the current ETag");
+      } else if (store.replace(key, body("fourth"), current).isPresent()) {
+        problems.add("compare-and-swap writes (If-Match) are ignored: a write with a stale ETag succeeded,"
+            + " so concurrent updates of an index or user file would be lost");
+      }
+    } catch (StorageUnavailableException e) {
+      problems.add("the probe could not write or read " + key + ": " + e.getMessage());
+    } finally {
+      try {
+        store.delete(key);
+      } catch (StorageUnavailableException ignored) {
+        // the problem is already reported; a leftover probe object is harmless
+      }
+    }
+    return problems;
+  }
+
+  private Optional<String> bucketProblem() {
+    try {
+      s3.headBucket(b -> b.bucket(config.bucket()));
+      return Optional.empty();
+    } catch (NoSuchBucketException e) {
+      return Optional.of("bucket " + config.bucket() + " does not exist; create it or set S3_BUCKET");
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.of("bucket " + config.bucket() + " does not exist; create it or set S3_BUCKET");
+      }
+      if (e.statusCode() == 403) {
+        return Optional.of("access to bucket " + config.bucket() + " is denied; check the AWS credentials and policy");
+      }
+      return Optional.of("bucket " + config.bucket() + " answered " + e.statusCode() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      return Optional.of("bucket " + config.bucket() + " cannot be reached: " + e.getMessage());
+    }
+  }
+
+  private static byte[] body(String marker) {
+    return ("{\"probe\":\"" + marker + "\",\"nonce\":\"" + UUID.randomUUID() + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,199 @@
+package dev.convoarchive.s3;
+
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.StorageUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A JSON object in S3 changed by read -> mutate -> conditional write ({@code If-Match} on the
+ * ETag read, {@code If-None-Match: *} when it did not exist), retried with backoff when another
+ * writer got there first. This is the lock that holds across processes and machines.
+ *
+ * <p>Within one process, changes to one key queue behind a per-key lock, and whoever holds the
+ * lock applies every change waiting at that moment in a single write (group commit), so that many
+ * concurrent requests for one user cost one conditional write rather than a storm of conflicts.
+ * The per-key lock is dropped as soon as no change for that key is waiting, so locks do not
+ * accumulate one per user.
+ *
+ * @param <S> the decoded state; changes mutate it and report through {@link State#modified()}
+ */
+final class VersionedObject<S extends VersionedObject.State> {
+
+  /** Decoded contents that remember whether a change touched them. */
+  interface State {
+    boolean modified();
+  }
+
+  /** How the state is read from and written to bytes. */
+  interface Codec<S> {
+    S empty();
+
+    /** Decodes the stored bytes, which may be gzipped (see {@link ArchiveJson#plain}). */
+    S decode(InputStream stored) throws IOException;
+
+    /** The stored bytes, compressed as {@code compression} says (the store labels them so). */
+    byte[] encode(S state, Compression compression);
+  }
+
+  private static final class Pending<S, R> {
+    final Function<S, R> change;
+    final CompletableFuture<R> outcome = new CompletableFuture<>();
+    R result;
+    RuntimeException failure;
+
+    Pending(Function<S, R> change) {
+      this.change = change;
+    }
+
+    void apply(S state) {
+      result = null;
+      failure = null;
+      try {
+        result = change.apply(state);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    void settle() {
+      if (failure != null) {
+        outcome.completeExceptionally(failure);
+      } else {
+        outcome.complete(result);
+      }
+    }
+  }
+
+  private static final class KeyQueue {
+    final ReentrantLock lock = new ReentrantLock();
+    final ConcurrentLinkedQueue<Pending<?, ?>> waiting = new ConcurrentLinkedQueue<>();
+    int users; // guarded by the map's compute
+  }
+
+  private final ObjectStore store;
+  private final Codec<S> codec;
+  private final int maxAttempts;
+  private final Backoff backoff;
+  private final ConflictListener conflicts;
+  private final ConcurrentHashMap<String, KeyQueue> queues = new ConcurrentHashMap<>();
+
+  VersionedObject(ObjectStore store, Codec<S> codec, int maxAttempts, Backoff backoff, ConflictListener conflicts) {
+    this.store = store;
+    this.codec = codec;
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+    this.conflicts = conflicts;
+  }
+
+  /** The current state, or empty when the object does not exist. */
+  Optional<S> read(String key) {
+    return store.read(key).map(v -> decode(key, v.bytes()));
+  }
+
+  /**
+   * Applies {@code change} to the current state and writes the result if it modified anything.
+   * The change may run more than once (once per attempt, on freshly read state), so it must be a
+   * pure function of that state, and must check before it mutates: when it throws, the exception
+   * goes to its caller alone and its partial effect must be nil.
+   */
+  <R> R update(String key, Function<S, R> change) {
+    Pending<S, R> mine = new Pending<>(change);
+    KeyQueue queue = queues.compute(key, (k, q) -> {
+      KeyQueue joined = q == null ? new KeyQueue() : q;
+      joined.users++;
+      joined.waiting.add(mine);
+      return joined;
+    });
+    try {
+      queue.lock.lock();
+      try {
+        if (!mine.outcome.isDone()) {
+          List<Pending<S, ?>> batch = new ArrayList<>();
+          for (Pending<?, ?> p; (p = queue.waiting.poll()) != null; ) {
+            @SuppressWarnings("unchecked")
+            Pending<S, ?> typed = (Pending<S, ?>) p;
+            batch.add(typed);
+          }
+          writeBatch(key, batch);
+        }
+      } finally {
+        queue.lock.unlock();
+      }
+    } finally {
+      queues.computeIfPresent(key, (k, q) -> --q.users == 0 ? null : q);
+    }
+    return await(mine.outcome);
+  }
+
+  /** How many keys have a lock right now; for tests that check locks do not pile up. */
+  int activeKeys() {
+    return queues.size();
+  }
+
+  private void writeBatch(String key, List<Pending<S, ?>> batch) {
+    try {
+      for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        Optional<ObjectStore.Versioned> current = store.read(key);
+        S state = current.map(v -> decode(key, v.bytes())).orElseGet(codec::empty);
+        for (Pending<S, ?> pending : batch) {
+          pending.apply(state);
+        }
+        if (!state.modified()) {
+          batch.forEach(Pending::settle);
+          return;
+        }
+        byte[] bytes = codec.encode(state, store.compression());
+        Optional<String> written = current.isPresent()
+            ? store.replace(key, bytes, current.get().etag())
+            : store.create(key, bytes);
+        if (written.isPresent()) {
+          batch.forEach(Pending::settle);
+          return;
+        }
+        conflicts.retrying(key);
+        if (attempt < maxAttempts) {
+          backoff.pause(attempt);
+        }
+      }
+      ConflictException gaveUp = ConflictException.contended(key, maxAttempts);
+      batch.forEach(p -> p.outcome.completeExceptionally(gaveUp));
+    } catch (RuntimeException | Error e) {
+      // Every waiter must hear back, or it would wait for ever behind a leader that died.
+      batch.forEach(p -> p.outcome.completeExceptionally(e));
+      throw e;
+    }
+  }
+
+  private S decode(String key, byte[] bytes) {
+    try (InputStream in = new ByteArrayInputStream(bytes)) {
+      return codec.decode(in);
+    } catch (IOException | RuntimeException e) {
+      throw new DamagedObjectException(key, e);
+    }
+  }
+
+  private static <R> R await(CompletableFuture<R> outcome) {
+    try {
+      return outcome.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException("S3", "interrupted while waiting for a write", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.convoarchive.s3;
+
+import dev.convoarchive.domain.contract.ConversationArchiveContract;
+import dev.convoarchive.domain.port.ConversationArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The archive contract against a real S3-protocol server, for each layout and prefix. */
+class S3ArchiveContractTest {
+
+  private static final S3Client CLIENT = S3TestServer.newClient();
+
+  @AfterAll
+  static void closeClient() {
+    CLIENT.close();
+  }
+
+  static ConversationArchive archive(S3ArchiveConfig config) {
+    return S3Archives.create(CLIENT, config, ConflictListener.NONE);
+  }
+
+  @Nested
+  class PerFile extends ConversationArchiveContract {
+    @Override
+    protected ConversationArchive createArchive() {
+      return archive(S3TestServer.config().withLayout(ArchiveLayout.PER_FILE));
+    }
+  }
+
+  @Nested
+  class SingleFile extends ConversationArchiveContract {
+    @Override
+    protected ConversationArchive createArchive() {
+      return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE));
+    }
+  }
+
+  @Nested
+  class PerFileUnderACustomPrefix extends ConversationArchiveContract {
+    @Override
+    protected ConversationArchive createArchive() {
+      return archive(S3TestServer.config().withLayout(ArchiveLayout.PER_FILE).withPrefix("tenant-a/cold.v2"));
+    }
+  }
+
+  @Nested
+  class SingleFileUnderACustomPrefix extends ConversationArchiveContract {
+    @Override
+    protected ConversationArchive createArchive() {
+      return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE).withPrefix("tenant-a/cold.v2"));
+    }
+  }
+
+  @Nested
+  class PerFileUncompressed extends ConversationArchiveContract {
+    @Override
+    protected ConversationArchive createArchive() {
+      return archive(S3TestServer.config().withLayout(ArchiveLayout.PER_FILE).withCompression(Compression.NONE));
+    }
+  }
+
+  @Nested
+  class SingleFileUncompressed extends ConversationArchiveContract {
+    @Override
+    protected ConversationArchive createArchive() {
+      return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE).withCompression(Compression.NONE));
+    }
+  }
+}
