@@ -41,9 +41,7 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule supabaseAdapterDoesNotUseTheS3Adapter = noClasses()
       .that().resideInAPackage("dev.convoarchive.supabase..")
-      .should().dependOnClassesThat().resideInAPackage("dev.convoarchive.s3..")
-      // Until the Supabase adapter lands there are no classes of it to check.
-      .allowEmptyShould(true);
+      .should().dependOnClassesThat().resideInAPackage("dev.convoarchive.s3..");
 
   @ArchTest
   static final ArchRule adaptersDoNotUseTheService = noClasses()

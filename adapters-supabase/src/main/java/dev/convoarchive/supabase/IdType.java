@@ -1,0 +1,6 @@
+package dev.convoarchive.supabase;
+
+/** The SQL type of the id columns; chat apps use either. */
+public enum IdType {
+  UUID, TEXT
+}

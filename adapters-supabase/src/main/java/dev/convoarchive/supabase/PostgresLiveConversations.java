@@ -1,0 +1,235 @@
+package dev.convoarchive.supabase;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.Role;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.LiveConversations;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Live conversations in the chat app's PostgreSQL. Every statement is parameterized and scoped by
+ * {@code user_id}, so another user's conversation is simply not found.
+ *
+ * <p>A move-out holds the conversation row {@code FOR UPDATE} from the read until the delete
+ * commits. Inserting a message takes a key-share lock on that row through the foreign key, so an
+ * insert racing the move either committed before the read (and is in the copy handed over) or
+ * waits, then fails on the foreign key once the row is gone: never silently dropped.
+ */
+final class PostgresLiveConversations implements LiveConversations {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {};
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final DataSource dataSource;
+  private final IdColumns ids;
+
+  PostgresLiveConversations(DataSource dataSource, IdColumns ids) {
+    this.dataSource = dataSource;
+    this.ids = ids;
+  }
+
+  @Override
+  public Optional<Conversation> find(UserId owner, ConversationId id) {
+    if (!canExist(owner, id)) {
+      return Optional.empty();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      return read(connection, owner, id, false);
+    } catch (SQLException e) {
+      throw failure("reading conversation " + id, e);
+    }
+  }
+
+  @Override
+  public <T> Optional<T> moveOut(UserId owner, ConversationId id, Function<Conversation, T> archiveStep) {
+    if (!canExist(owner, id)) {
+      return Optional.empty();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        Optional<Conversation> conversation = read(connection, owner, id, true);
+        if (conversation.isEmpty()) {
+          connection.rollback();
+          return Optional.empty();
+        }
+        T result = archiveStep.apply(conversation.get());
+        try (PreparedStatement delete = connection.prepareStatement(
+            "delete from conversations where id = ? and user_id = ?")) {
+          delete.setObject(1, id.value(), Types.OTHER);
+          delete.setObject(2, owner.toString(), Types.OTHER);
+          delete.executeUpdate(); // messages go with it: on delete cascade
+        }
+        connection.commit();
+        return Optional.of(result);
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection);
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("moving conversation " + id + " out", e);
+    }
+  }
+
+  @Override
+  public void restore(Conversation conversation) {
+    requireStorable(conversation);
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        try (PreparedStatement insert = connection.prepareStatement(
+            "insert into conversations (id, user_id, title, created_at, updated_at) values (?, ?, ?, ?, ?)")) {
+          insert.setObject(1, conversation.id().value(), Types.OTHER);
+          insert.setObject(2, conversation.owner().toString(), Types.OTHER);
+          insert.setString(3, conversation.title());
+          insert.setObject(4, utc(conversation.createdAt()));
+          insert.setObject(5, utc(conversation.updatedAt()));
+          insert.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+            "insert into messages (id, conversation_id, role, content, metadata, created_at) values (?, ?, ?, ?, ?, ?)")) {
+          for (Message message : conversation.messages()) {
+            insert.setObject(1, message.id(), Types.OTHER);
+            insert.setObject(2, conversation.id().value(), Types.OTHER);
+            insert.setString(3, message.role().wireName());
+            insert.setString(4, message.content());
+            insert.setObject(5, JSON.writeValueAsString(message.metadata()), Types.OTHER);
+            insert.setObject(6, utc(message.createdAt()));
+            insert.addBatch();
+          }
+          insert.executeBatch();
+        }
+        connection.commit();
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection);
+        if (e instanceof SQLException sql && UNIQUE_VIOLATION.equals(sqlState(sql))) {
+          throw ConflictException.alreadyLive(conversation.owner(), conversation.id());
+        }
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("restoring conversation " + conversation.id(), e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("message metadata could not be written as JSON", e);
+    }
+  }
+
+  private Optional<Conversation> read(Connection connection, UserId owner, ConversationId id, boolean lock)
+      throws SQLException {
+    String select = "select title, created_at, updated_at from conversations where id = ? and user_id = ?"
+        + (lock ? " for update" : "");
+    String title;
+    Instant createdAt;
+    Instant updatedAt;
+    try (PreparedStatement statement = connection.prepareStatement(select)) {
+      statement.setObject(1, id.value(), Types.OTHER);
+      statement.setObject(2, owner.toString(), Types.OTHER);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        title = row.getString(1);
+        createdAt = row.getObject(2, OffsetDateTime.class).toInstant();
+        updatedAt = row.getObject(3, OffsetDateTime.class).toInstant();
+      }
+    }
+    List<Message> messages = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(
+        "select id, role, content, metadata, created_at from messages where conversation_id = ? "
+            + "order by created_at, id")) {
+      statement.setObject(1, id.value(), Types.OTHER);
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          messages.add(new Message(row.getString(1), Role.parse(row.getString(2)), row.getString(3),
+              row.getObject(5, OffsetDateTime.class).toInstant(), metadata(row.getString(4))));
+        }
+      }
+    }
+    return Optional.of(new Conversation(id, owner, title, createdAt, updatedAt, messages));
+  }
+
+  private static Map<String, Object> metadata(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(json, METADATA);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a message's metadata column holds invalid JSON", e);
+    }
+  }
+
+  /** Values a uuid column cannot hold are not in it; asking would only raise an SQL error. */
+  private boolean canExist(UserId owner, ConversationId id) {
+    return IdColumns.fits(ids.conversationId(), id.value()) && IdColumns.fits(ids.userId(), owner.toString());
+  }
+
+  private void requireStorable(Conversation conversation) {
+    if (!IdColumns.fits(ids.conversationId(), conversation.id().value())) {
+      throw new InvalidInputException("conversationId",
+          "this live database keeps conversation ids as uuid, and " + conversation.id() + " is not one");
+    }
+    for (Message message : conversation.messages()) {
+      if (!IdColumns.fits(ids.messageId(), message.id())) {
+        throw new InvalidInputException("message.id",
+            "this live database keeps message ids as uuid, and " + InvalidInputException.quote(message.id()) + " is not one");
+      }
+    }
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static String sqlState(SQLException e) {
+    return e.getSQLState() == null ? "" : e.getSQLState();
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // the connection is broken; the transaction dies with it
+    }
+  }
+
+  /**
+   * Connection trouble, resource exhaustion, shutdowns, serialization failures and deadlocks are
+   * outages a retry can get past; anything else is a bug here and is reported as such.
+   */
+  private static RuntimeException failure(String doing, SQLException e) {
+    String state = sqlState(e);
+    if (e instanceof SQLTransientException || state.startsWith("08") || state.startsWith("53")
+        || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")) {
+      return new StorageUnavailableException("live database", doing + " failed: " + e.getMessage(), e);
+    }
+    return new IllegalStateException(doing + " failed: " + e.getMessage(), e);
+  }
+}

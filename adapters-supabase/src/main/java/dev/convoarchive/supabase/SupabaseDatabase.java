@@ -1,0 +1,71 @@
+package dev.convoarchive.supabase;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/** Connection pools and the schema. */
+public final class SupabaseDatabase {
+
+  private SupabaseDatabase() {}
+
+  /** A pool on the configured database, with prepared statements off behind the transaction pooler. */
+  public static HikariDataSource pool(SupabaseDbConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("supabase");
+    hikari.setJdbcUrl(config.jdbcUrl());
+    if (config.user() != null) {
+      hikari.setUsername(config.user());
+    }
+    if (config.password() != null) {
+      hikari.setPassword(config.password());
+    }
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+    hikari.setConnectionTimeout(10_000);
+    hikari.setSchema(config.schema());
+    if (!config.preparedStatements()) {
+      hikari.addDataSourceProperty("prepareThreshold", "0");
+    }
+    hikari.addDataSourceProperty("ApplicationName", "convo-archive");
+    return new HikariDataSource(hikari);
+  }
+
+  /** The schema this project ships, in the common Supabase shape, with uuid ids. */
+  public static String schemaSql() {
+    try (InputStream in = SupabaseDatabase.class.getResourceAsStream("schema.sql")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The schema with its id columns of {@code idType}. */
+  public static String schemaSql(IdType idType) {
+    String sql = schemaSql();
+    if (idType == IdType.TEXT) {
+      sql = sql.replace("id uuid primary key default gen_random_uuid()", "id text primary key default gen_random_uuid()::text")
+          .replace("user_id uuid not null", "user_id text not null")
+          .replace("conversation_id uuid not null", "conversation_id text not null");
+    }
+    return sql;
+  }
+
+  /** Creates the tables in {@code schema} if they are missing. */
+  public static void applySchema(DataSource dataSource, String schema, IdType idType) {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("create schema if not exists \"" + schema + "\"");
+      statement.execute("set search_path to \"" + schema + "\"");
+      statement.execute(schemaSql(idType));
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not apply schema.sql to schema " + schema + ": " + e.getMessage(), e);
+    }
+  }
+}

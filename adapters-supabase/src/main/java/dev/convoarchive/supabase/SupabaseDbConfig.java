@@ -1,0 +1,112 @@
+package dev.convoarchive.supabase;
+
+import dev.convoarchive.domain.error.InvalidInputException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach the live database.
+ *
+ * @param jdbcUrl a {@code jdbc:postgresql://} URL without credentials
+ * @param user the database user
+ * @param password the password (never logged)
+ * @param poolSize the most connections held at once
+ * @param schema the schema holding {@code conversations} and {@code messages}
+ * @param preparedStatements false behind Supabase's transaction-mode pooler (port 6543), which
+ *     cannot keep server-side prepared statements across transactions
+ */
+public record SupabaseDbConfig(
+    String jdbcUrl, String user, String password, int poolSize, String schema, boolean preparedStatements) {
+
+  public static final int DEFAULT_POOL_SIZE = 10;
+  public static final String DEFAULT_SCHEMA = "public";
+  /** The port of Supabase's transaction-mode pooler (Supavisor). */
+  public static final int TRANSACTION_POOLER_PORT = 6543;
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  public SupabaseDbConfig {
+    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
+      throw new InvalidInputException("SUPABASE_DB_URL", "must be a postgres:// or jdbc:postgresql:// URL");
+    }
+    if (poolSize < 1 || poolSize > 200) {
+      throw new InvalidInputException("poolSize", "must be between 1 and 200; got " + poolSize);
+    }
+    if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
+      throw new InvalidInputException("schema",
+          "must be a plain SQL identifier such as public; got " + InvalidInputException.quote(schema));
+    }
+  }
+
+  /**
+   * Reads the URL forms Supabase shows: {@code postgres://user:pass@host:port/db?sslmode=require}
+   * or {@code postgresql://...}, or a {@code jdbc:postgresql://} URL with {@code user} and
+   * {@code password} parameters. Prepared statements are turned off on the pooler port 6543.
+   */
+  public static SupabaseDbConfig fromUrl(String url) {
+    if (url == null || url.isBlank()) {
+      throw new InvalidInputException("SUPABASE_DB_URL", "is empty; give the database URL from Supabase's Connect dialog");
+    }
+    String text = url.trim();
+    if (text.startsWith("jdbc:postgresql://")) {
+      URI uri = parse(text.substring("jdbc:".length()));
+      return new SupabaseDbConfig(text, null, null, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, uri.getPort() != TRANSACTION_POOLER_PORT);
+    }
+    if (!text.startsWith("postgres://") && !text.startsWith("postgresql://")) {
+      throw new InvalidInputException("SUPABASE_DB_URL",
+          "must start with postgres://, postgresql:// or jdbc:postgresql://; got a URL starting "
+              + InvalidInputException.quote(text.substring(0, Math.min(12, text.length()))));
+    }
+    URI uri = parse(text);
+    if (uri.getHost() == null) {
+      throw new InvalidInputException("SUPABASE_DB_URL", "has no host");
+    }
+    String user = null;
+    String password = null;
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = decode(parts[0]);
+      password = parts.length > 1 ? decode(parts[1]) : null;
+    }
+    int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+    String database = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "postgres" : uri.getRawPath().substring(1);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + database
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    return new SupabaseDbConfig(jdbc, user, password, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, port != TRANSACTION_POOLER_PORT);
+  }
+
+  public SupabaseDbConfig withPoolSize(int poolSize) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements);
+  }
+
+  public SupabaseDbConfig withSchema(String schema) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements);
+  }
+
+  public SupabaseDbConfig withPreparedStatements(boolean preparedStatements) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements);
+  }
+
+  /** Never prints the password. */
+  @Override
+  public String toString() {
+    return "SupabaseDbConfig[jdbcUrl=" + jdbcUrl.replaceAll("password=[^&]*", "password=***") + ", user=" + user
+        + ", poolSize=" + poolSize + ", schema=" + schema + ", preparedStatements=" + preparedStatements + "]";
+  }
+
+  private static URI parse(String text) {
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      throw new InvalidInputException("SUPABASE_DB_URL",
+          "is not a valid URL (" + e.getReason() + "); percent-encode special characters in the password");
+    }
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.convoarchive.supabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.convoarchive.domain.error.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class SupabaseDbConfigTest {
+
+  @Test
+  void readsTheDirectConnectionUrlSupabaseShows() {
+    SupabaseDbConfig config = SupabaseDbConfig.fromUrl(
+        "postgres://postgres:p%40ss%3Aw0rd@db.abcdefgh.supabase.co:5432/postgres?sslmode=require");
+
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db.abcdefgh.supabase.co:5432/postgres?sslmode=require");
+    assertThat(config.user()).isEqualTo("postgres");
+    assertThat(config.password()).isEqualTo("p@ss:w0rd");
+    assertThat(config.preparedStatements()).isTrue();
+    assertThat(config.toString()).doesNotContain("p@ss");
+  }
+
+  @Test
+  void turnsPreparedStatementsOffBehindTheTransactionPooler() {
+    SupabaseDbConfig pooled = SupabaseDbConfig.fromUrl(
+        "postgresql://postgres.abcdefgh:secret@aws-0-eu-central-1.pooler.supabase.com:6543/postgres");
+    assertThat(pooled.preparedStatements()).isFalse();
+    assertThat(pooled.user()).isEqualTo("postgres.abcdefgh");
+
+    assertThat(SupabaseDbConfig.fromUrl("jdbc:postgresql://h:6543/postgres?user=u&password=p").preparedStatements()).isFalse();
+  }
+
+  @Test
+  void keepsJdbcUrlsAsGiven() {
+    String url = "jdbc:postgresql://localhost:5432/app?user=u&password=secret";
+    SupabaseDbConfig config = SupabaseDbConfig.fromUrl(url);
+    assertThat(config.jdbcUrl()).isEqualTo(url);
+    assertThat(config.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void refusesWhatIsNotAPostgresUrl() {
+    for (String bad : new String[] {"", "mysql://h/db", "https://abcdefgh.supabase.co", "postgres://", "postgres://u:p w@h/db"}) {
+      assertThatThrownBy(() -> SupabaseDbConfig.fromUrl(bad)).as(bad)
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("SUPABASE_DB_URL");
+    }
+  }
+
+  @Test
+  void refusesSchemaNamesThatAreNotPlainIdentifiers() {
+    SupabaseDbConfig config = SupabaseDbConfig.fromUrl("postgres://u:p@h:5432/db");
+    assertThatThrownBy(() -> config.withSchema("public; drop table x")).isInstanceOf(InvalidInputException.class);
+    assertThat(config.withSchema("chat_app").schema()).isEqualTo("chat_app");
+  }
+
+  @Test
+  void startUpFailsClearlyWhenTheTablesAreMissing() {
+    assertThatThrownBy(() -> SupabaseLive.create(TestDatabase.pool(IdType.UUID), "no_such_schema"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no_such_schema.conversations.id not found")
+        .hasMessageContaining("schema.sql");
+  }
+}
