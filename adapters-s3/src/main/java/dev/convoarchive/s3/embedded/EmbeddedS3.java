@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 public final class EmbeddedS3 implements AutoCloseable {
 
   private final S3MockApplication server;
+  private boolean closed;
 
   private EmbeddedS3(S3MockApplication server) {
     this.server = server;
@@ -45,6 +46,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     return new EmbeddedS3(S3MockApplication.start(properties,
         // Single-file archives grow past S3Mock's default 10 MB request limit.
         "--com.adobe.testing.s3mock.max-payload-size=512MB",
+        "--spring.main.log-startup-info=false",
         "--spring.main.sources=" + AtomicConditionalWrites.class.getName()));
   }
 
@@ -63,7 +65,10 @@ public final class EmbeddedS3 implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    server.stop();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      server.stop();
+    }
   }
 }

@@ -1,0 +1,44 @@
+package dev.convoarchive.http;
+
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.ConfigException;
+import dev.convoarchive.http.local.LocalMode;
+import dev.convoarchive.http.wiring.Application;
+import dev.convoarchive.s3.StorageProbe;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Starts the service: on the configured bucket and database, or in local mode when neither is configured. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    // One log format for everything, also what the embedded servers log through java.util.logging.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    AppConfig config;
+    Application app;
+    try {
+      config = AppConfig.fromEnvironment();
+      if (config.localMode()) {
+        LocalMode.Running running = LocalMode.start(config);
+        app = running.app();
+        System.out.println(running.banner());
+      } else {
+        app = Application.start(config);
+      }
+    } catch (ConfigException | StorageProbe.Failure e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    } catch (RuntimeException e) {
+      // Exit even though embedded servers may have left threads behind.
+      System.err.println("convo-archive cannot start: " + e);
+      e.printStackTrace();
+      System.exit(1);
+      return;
+    }
+    Application started = app;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::close, "shutdown"));
+  }
+}

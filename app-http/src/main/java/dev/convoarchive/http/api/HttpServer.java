@@ -1,0 +1,127 @@
+package dev.convoarchive.http.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convoarchive.http.config.AppConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Assembles the Javalin server: routes, request ids, body limits, metrics and problem responses. */
+public final class HttpServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+  private static final String STARTED = "convo-archive.started";
+  private static final Set<HandlerType> BODY_METHODS = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+
+  private final ArchiveRoutes archive;
+  private final OpsRoutes ops;
+  private final Problems problems;
+  private final Metrics metrics;
+  private final ObjectMapper json;
+  private final int maxBodyBytes;
+
+  @Inject
+  public HttpServer(ArchiveRoutes archive, OpsRoutes ops, Problems problems, Metrics metrics, ObjectMapper json,
+      AppConfig config) {
+    this.archive = archive;
+    this.ops = ops;
+    this.problems = problems;
+    this.metrics = metrics;
+    this.json = json;
+    this.maxBodyBytes = config.maxBodyBytes();
+  }
+
+  public Javalin create() {
+    return Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.http.prefer405over404 = true;
+      config.http.maxRequestSize = maxBodyBytes;
+      config.jetty.modifyServer(server -> {
+        server.setStopTimeout(10_000); // let requests in flight finish on shutdown
+        server.setErrorHandler(new JettyProblemHandler());
+      });
+      config.routes.before(this::beforeRequest);
+      archive.register(config.routes);
+      ops.register(config.routes);
+      config.routes.exception(Exception.class, problems::handle);
+      // Javalin's own 404/405 answers come as HttpResponseExceptions; without this they are plain text.
+      config.routes.exception(HttpResponseException.class, problems::handle);
+      config.routes.error(404, ctx -> problemIfEmpty(ctx, 404, "not-found", "no such route: " + ctx.method() + " " + ctx.path()));
+      config.routes.error(405, ctx -> problemIfEmpty(ctx, 405, "method-not-allowed",
+          ctx.method() + " is not allowed on " + ctx.path()));
+      config.routes.after(this::afterRequest);
+    });
+  }
+
+  private void beforeRequest(Context ctx) throws IOException {
+    ctx.attribute(STARTED, System.nanoTime());
+    RequestIds.assign(ctx);
+    if (BODY_METHODS.contains(ctx.method())) {
+      checkBody(ctx);
+    }
+  }
+
+  /**
+   * The write routes take no body. A client may still send {@code {}} as JSON; anything else is
+   * refused before it is read in full: over the limit is 413, another content type 415, and a
+   * body that is not a JSON object 400.
+   */
+  private void checkBody(Context ctx) throws IOException {
+    long length = ctx.req().getContentLengthLong();
+    boolean chunked = "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"));
+    if (length <= 0 && !chunked) {
+      return;
+    }
+    if (length > maxBodyBytes) {
+      throw new ApiException(413, "too-large", "the request body has " + length + " bytes; at most " + maxBodyBytes
+          + " are accepted, and this endpoint needs none");
+    }
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (!type.startsWith("application/json")) {
+      throw new ApiException(415, "unsupported-media-type",
+          "this endpoint takes no body; send none, or {} as application/json");
+    }
+    byte[] body;
+    try (InputStream in = ctx.req().getInputStream()) {
+      body = in.readNBytes(maxBodyBytes + 1);
+    }
+    if (body.length > maxBodyBytes) {
+      throw new ApiException(413, "too-large", "the request body exceeds " + maxBodyBytes + " bytes");
+    }
+    if (body.length > 0) {
+      try {
+        if (!json.readTree(body).isObject()) {
+          throw new ApiException(400, "invalid-input", "the request body must be a JSON object, or absent");
+        }
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new ApiException(400, "invalid-input", "the request body is not valid JSON");
+      }
+    }
+  }
+
+  /** Router errors become problems; a problem a route already wrote (a domain 404) is kept. */
+  private void problemIfEmpty(Context ctx, int status, String code, String detail) {
+    if (!Problems.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+      problems.write(ctx, status, code, detail);
+    }
+  }
+
+  private void afterRequest(Context ctx) {
+    Long started = ctx.attribute(STARTED);
+    long nanos = started == null ? 0 : System.nanoTime() - started;
+    Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    String route = endpoint == null || endpoint.method == HandlerType.BEFORE ? "unmatched" : endpoint.path;
+    metrics.recordHttp(ctx.method().name(), route, ctx.statusCode(), nanos);
+    LOG.info("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), nanos / 1_000_000);
+    RequestIds.clear();
+  }
+}

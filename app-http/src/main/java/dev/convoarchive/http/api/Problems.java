@@ -1,0 +1,92 @@
+package dev.convoarchive.http.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convoarchive.domain.error.ArchiveException;
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.domain.error.NotFoundException;
+import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.http.auth.AuthException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Turns every failure into an RFC 9457 {@code application/problem+json} response. Domain
+ * exceptions map one-to-one onto statuses; anything unexpected is a 500 that is logged here, once,
+ * with the request id, and never shows its internals to the client.
+ */
+public final class Problems {
+
+  public static final String CONTENT_TYPE = "application/problem+json";
+  static final String RETRY_AFTER_SECONDS = "5";
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  private static final Map<Integer, String> TITLES = Map.of(
+      400, "Bad Request", 401, "Unauthorized", 403, "Forbidden", 404, "Not Found", 405, "Method Not Allowed",
+      409, "Conflict", 413, "Content Too Large", 415, "Unsupported Media Type", 500, "Internal Server Error",
+      503, "Service Unavailable");
+
+  private final ObjectMapper json;
+
+  public Problems(ObjectMapper json) {
+    this.json = json;
+  }
+
+  public void handle(Exception e, Context ctx) {
+    if (e instanceof ArchiveException domain) {
+      handleDomain(domain, ctx);
+    } else if (e instanceof AuthException auth) {
+      if (auth.status() == 401) {
+        ctx.header("WWW-Authenticate", "Bearer");
+      }
+      write(ctx, auth.status(), auth.status() == 401 ? "unauthenticated" : "forbidden", auth.getMessage());
+    } else if (e instanceof ApiException api) {
+      write(ctx, api.status(), api.code(), api.getMessage());
+    } else if (e instanceof HttpResponseException http) {
+      write(ctx, http.getStatus(), codeFor(http.getStatus()), http.getMessage());
+    } else {
+      LOG.error("request failed unexpectedly", e);
+      write(ctx, 500, "internal", "the request failed unexpectedly; report request id " + MDC.get(RequestIds.MDC_KEY));
+    }
+  }
+
+  private void handleDomain(ArchiveException e, Context ctx) {
+    if (e instanceof InvalidInputException) {
+      write(ctx, 400, "invalid-input", e.getMessage());
+    } else if (e instanceof NotFoundException) {
+      write(ctx, 404, "not-found", e.getMessage());
+    } else if (e instanceof ConflictException) {
+      write(ctx, 409, "conflict", e.getMessage());
+    } else if (e instanceof StorageUnavailableException) {
+      LOG.warn("storage unavailable: {}", e.getMessage());
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+      write(ctx, 503, "storage-unavailable", e.getMessage());
+    }
+  }
+
+  /** Writes a problem response; also used for 404/405 from the router. */
+  public void write(Context ctx, int status, String code, String detail) {
+    Views.Problem problem = new Views.Problem("urn:convo-archive:problem:" + code,
+        TITLES.getOrDefault(status, "Error"), status, detail, code, MDC.get(RequestIds.MDC_KEY));
+    try {
+      ctx.status(status).contentType(CONTENT_TYPE).result(json.writeValueAsBytes(problem));
+    } catch (JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "invalid-input";
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 413 -> "too-large";
+      case 415 -> "unsupported-media-type";
+      default -> status >= 500 ? "internal" : "invalid-request";
+    };
+  }
+}

@@ -1,0 +1,58 @@
+package dev.convoarchive.http.api;
+
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.Page;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the API (documented in openapi.json); kept apart from storage formats. */
+final class Views {
+
+  private Views() {}
+
+  record Entry(String id, String title, int messageCount, Instant createdAt, Instant archivedAt, long sizeBytes) {
+    static Entry of(ArchiveEntry e) {
+      return new Entry(e.id().value(), e.title(), e.messageCount(), e.createdAt(), e.archivedAt(), e.sizeBytes());
+    }
+  }
+
+  record EntryPage(List<Entry> items, String nextCursor) {
+    static EntryPage of(Page<ArchiveEntry> page) {
+      return new EntryPage(page.items().stream().map(Entry::of).toList(), page.nextCursor());
+    }
+  }
+
+  record MessageView(String id, String role, String content, Instant createdAt, Map<String, Object> metadata) {
+    static MessageView of(Message m) {
+      return new MessageView(m.id(), m.role().wireName(), m.content(), m.createdAt(), m.metadata());
+    }
+  }
+
+  record ConversationView(String id, String userId, String title, Instant createdAt, Instant updatedAt,
+      List<MessageView> messages) {
+    static ConversationView of(Conversation c) {
+      return new ConversationView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
+          c.messages().stream().map(MessageView::of).toList());
+    }
+  }
+
+  record ArchivedView(String id, String userId, String title, Instant createdAt, Instant updatedAt, Instant archivedAt,
+      int formatVersion, List<MessageView> messages) {
+    static ArchivedView of(ArchivedConversation a) {
+      Conversation c = a.conversation();
+      return new ArchivedView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
+          a.archivedAt(), a.formatVersion(), c.messages().stream().map(MessageView::of).toList());
+    }
+  }
+
+  record Reindexed(int entries) {}
+
+  record Health(String status, Map<String, String> checks) {}
+
+  /** RFC 9457 problem details, with this service's {@code code} and the request's id. */
+  record Problem(String type, String title, int status, String detail, String code, String requestId) {}
+}

@@ -1,0 +1,155 @@
+package dev.convoarchive.http.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.http.config.AppConfig.AuthSettings;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Set;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Checks Supabase access tokens. The algorithm a token claims picks the key, and each key accepts
+ * only its own algorithms: HS256 only with the legacy secret, ES256 and RS256 only with keys from
+ * the project's JWKS. So a token cannot choose how it is checked ({@code alg: none} and
+ * algorithm confusion are refused), and an algorithm with no configured key is refused.
+ *
+ * <p>Accepted callers: a user (a UUID {@code sub}, audience {@code authenticated}), or the service
+ * role ({@code role: service_role}, as in Supabase's legacy {@code service_role} key: issuer
+ * {@code supabase}, no audience, no subject). Supabase's public {@code anon} key and any other
+ * token that names neither gets nothing.
+ */
+public final class TokenVerifier {
+
+  static final String AUDIENCE = "authenticated";
+  static final String SERVICE_ROLE = "service_role";
+  /** The issuer of Supabase's legacy API keys (anon, service_role). */
+  static final String LEGACY_KEY_ISSUER = "supabase";
+
+  private final DefaultJWTProcessor<SecurityContext> secretProcessor;
+  private final DefaultJWTProcessor<SecurityContext> jwksProcessor;
+  private final String issuer;
+
+  public TokenVerifier(AuthSettings settings) {
+    this.issuer = settings.supabaseUrl().map(url -> url + "/auth/v1").orElse(null);
+    this.secretProcessor = settings.jwtSecret().map(TokenVerifier::secretProcessor).orElse(null);
+    this.jwksProcessor = settings.supabaseUrl().map(TokenVerifier::jwksProcessor).orElse(null);
+  }
+
+  private static DefaultJWTProcessor<SecurityContext> secretProcessor(String secret) {
+    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(new SingleKeyJWSKeySelector<>(JWSAlgorithm.HS256,
+        new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
+    processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(null, null, Set.of("exp")));
+    return processor;
+  }
+
+  private static DefaultJWTProcessor<SecurityContext> jwksProcessor(URI supabaseUrl) {
+    try {
+      // Cached; a token with an unknown kid triggers one (rate-limited) refetch, which is how
+      // a key rotation is picked up.
+      JWKSource<SecurityContext> keys = JWKSourceBuilder
+          .create(URI.create(supabaseUrl + "/auth/v1/.well-known/jwks.json").toURL())
+          .retrying(true)
+          .build();
+      DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+      processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), keys));
+      processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(null, null, Set.of("exp")));
+      return processor;
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("SUPABASE_URL is not a URL", e);
+    }
+  }
+
+  /** The caller the {@code Authorization} header proves, or an {@link AuthException}. */
+  public Caller verify(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw AuthException.unauthenticated("no access token; send Authorization: Bearer <token>");
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw AuthException.unauthenticated("the Authorization header must be \"Bearer <token>\"");
+    }
+    String token = authorization.substring(7).trim();
+    JWTClaimsSet claims = verifiedClaims(token);
+    return callerOf(claims);
+  }
+
+  private JWTClaimsSet verifiedClaims(String token) {
+    JWT parsed;
+    try {
+      parsed = JWTParser.parse(token);
+    } catch (ParseException e) {
+      throw AuthException.unauthenticated("the access token is not a JWT");
+    }
+    if (!(parsed instanceof SignedJWT signed)) {
+      throw AuthException.unauthenticated("the access token is not signed; unsigned (alg: none) tokens are refused");
+    }
+    JWSAlgorithm alg = signed.getHeader().getAlgorithm();
+    DefaultJWTProcessor<SecurityContext> processor;
+    if (JWSAlgorithm.HS256.equals(alg)) {
+      processor = secretProcessor;
+    } else if (JWSAlgorithm.ES256.equals(alg) || JWSAlgorithm.RS256.equals(alg)) {
+      processor = jwksProcessor;
+    } else {
+      processor = null;
+    }
+    if (processor == null) {
+      throw AuthException.unauthenticated("tokens signed with " + alg + " are not accepted by this service");
+    }
+    try {
+      return processor.process(signed, null);
+    } catch (BadJOSEException e) {
+      throw AuthException.unauthenticated("the access token was refused: " + e.getMessage());
+    } catch (JOSEException e) {
+      throw AuthException.unauthenticated("the access token could not be checked: " + e.getMessage());
+    }
+  }
+
+  private Caller callerOf(JWTClaimsSet claims) {
+    Object role = claims.getClaim("role");
+    String tokenIssuer = claims.getIssuer();
+    if (SERVICE_ROLE.equals(role)) {
+      if (!LEGACY_KEY_ISSUER.equals(tokenIssuer) && !issuerMatches(tokenIssuer)) {
+        throw AuthException.unauthenticated("the service_role token has an unexpected issuer");
+      }
+      return Caller.service();
+    }
+    if (!issuerMatches(tokenIssuer)) {
+      throw AuthException.unauthenticated("the access token was issued by " + InvalidInputException.quote(tokenIssuer)
+          + ", not by this Supabase project (" + issuer + ")");
+    }
+    String subject = claims.getSubject();
+    List<String> audience = claims.getAudience();
+    if (subject == null || audience == null || !audience.contains(AUDIENCE)) {
+      throw AuthException.forbidden("this token identifies no signed-in user (the anon key, say); "
+          + "send the user's access token, or the service_role key");
+    }
+    try {
+      return Caller.user(UserId.parse(subject));
+    } catch (InvalidInputException e) {
+      throw AuthException.unauthenticated("the token's subject is not a Supabase user id");
+    }
+  }
+
+  /** Without SUPABASE_URL (a bare HS256 secret) there is no project issuer to insist on. */
+  private boolean issuerMatches(String tokenIssuer) {
+    return issuer == null || issuer.equals(tokenIssuer);
+  }
+}

@@ -1,0 +1,190 @@
+package dev.convoarchive.http.config;
+
+import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.Compression;
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.supabase.SupabaseDbConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The service's configuration, read once at boot from environment variables, each of which may
+ * also be given as a {@code -D} system property of the same name (the property wins). Everything
+ * is checked here, so a bad value stops start-up with a message instead of failing later.
+ *
+ * @param port the HTTP port (0 picks a free one)
+ * @param layout the archive layout, {@code ARCHIVE_STRATEGY}
+ * @param compression how archived objects are written
+ * @param s3 where archives go; empty in local mode
+ * @param database the live database; empty in local mode
+ * @param auth how tokens are checked; in local mode a secret is generated
+ * @param dataDirectory where local mode keeps its data
+ * @param maxBodyBytes the largest request body accepted
+ */
+public record AppConfig(
+    int port,
+    ArchiveLayout layout,
+    Compression compression,
+    Optional<S3ArchiveConfig> s3,
+    Optional<SupabaseDbConfig> database,
+    AuthSettings auth,
+    Path dataDirectory,
+    int maxBodyBytes) {
+
+  public static final int DEFAULT_PORT = 7070;
+  public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+  /** How access tokens are verified: a legacy HS256 secret, a Supabase project's JWKS, or both. */
+  public record AuthSettings(Optional<String> jwtSecret, Optional<URI> supabaseUrl) {
+    public boolean configured() {
+      return jwtSecret.isPresent() || supabaseUrl.isPresent();
+    }
+  }
+
+  /** True when neither S3 nor the database is configured: the service then starts its own. */
+  public boolean localMode() {
+    return s3.isEmpty() && database.isEmpty();
+  }
+
+  public AppConfig withPort(int port) {
+    return new AppConfig(port, layout, compression, s3, database, auth, dataDirectory, maxBodyBytes);
+  }
+
+  public AppConfig withAuth(AuthSettings auth) {
+    return new AppConfig(port, layout, compression, s3, database, auth, dataDirectory, maxBodyBytes);
+  }
+
+  public AppConfig withStorage(S3ArchiveConfig s3, SupabaseDbConfig database) {
+    return new AppConfig(port, layout, compression, Optional.of(s3), Optional.of(database), auth, dataDirectory, maxBodyBytes);
+  }
+
+  /** Reads the process's environment and system properties. */
+  public static AppConfig fromEnvironment() {
+    return load(System.getenv(), System.getProperties());
+  }
+
+  public static AppConfig load(Map<String, String> env, Properties properties) {
+    Reader in = new Reader(env, properties);
+    int port = in.get("PORT", DEFAULT_PORT, text -> {
+      int value = Integer.parseInt(text);
+      if (value < 0 || value > 65535) {
+        throw new NumberFormatException();
+      }
+      return value;
+    }, "a port number from 0 to 65535");
+    ArchiveLayout layout = in.get("ARCHIVE_STRATEGY", ArchiveLayout.PER_FILE, ArchiveLayout::parse, null);
+    Compression compression = in.get("ARCHIVE_COMPRESSION", Compression.GZIP, Compression::parse, null);
+    int maxBody = in.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, Integer::parseUnsignedInt, "a number of bytes");
+    Path dataDirectory = in.get("DATA_DIR", Path.of("data"), Path::of, "a folder path");
+
+    Optional<S3ArchiveConfig> s3 = Optional.empty();
+    Optional<String> bucket = in.text("S3_BUCKET");
+    Optional<String> endpointText = in.text("S3_ENDPOINT");
+    if (bucket.isEmpty() && endpointText.isPresent()) {
+      in.problem("S3_BUCKET: is required when S3_ENDPOINT is set");
+    }
+    if (bucket.isPresent()) {
+      String prefix = in.text("S3_PREFIX").orElse(S3ArchiveConfig.DEFAULT_PREFIX);
+      Optional<URI> endpoint = endpointText.flatMap(text -> in.parse("S3_ENDPOINT", text, AppConfig::httpUri, "an http(s) URL"));
+      boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
+      String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
+      s3 = in.attempt(() -> new S3ArchiveConfig(bucket.get(), prefix, endpoint, pathStyle, region, layout, compression,
+          S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS));
+    }
+
+    Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL").flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url)));
+    Optional<URI> supabaseUrl = in.text("SUPABASE_URL").flatMap(text -> in.parse("SUPABASE_URL", text, AppConfig::httpUri,
+        "the project URL, e.g. https://abcdefgh.supabase.co"));
+    Optional<String> secret = in.text("SUPABASE_JWT_SECRET");
+    if (secret.isPresent() && secret.get().length() < 32) {
+      in.problem("SUPABASE_JWT_SECRET: is shorter than 32 characters; copy the JWT secret from the Supabase dashboard");
+    }
+    AuthSettings auth = new AuthSettings(secret, supabaseUrl);
+
+    boolean s3Set = bucket.isPresent();
+    boolean dbSet = in.text("SUPABASE_DB_URL").isPresent();
+    if (s3Set != dbSet) {
+      in.problem((s3Set ? "SUPABASE_DB_URL" : "S3_BUCKET") + ": is not set while "
+          + (s3Set ? "S3_BUCKET" : "SUPABASE_DB_URL") + " is; set both for production, or neither for local mode");
+    }
+    if (s3Set && dbSet && !auth.configured()) {
+      in.problem("SUPABASE_URL or SUPABASE_JWT_SECRET: one is required to check access tokens");
+    }
+    in.throwIfAny();
+    return new AppConfig(port, layout, compression, s3, database, auth, dataDirectory, maxBody);
+  }
+
+  private static URI httpUri(String text) {
+    URI uri = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+      throw new IllegalArgumentException("not an http(s) URL");
+    }
+    return uri;
+  }
+
+  private static boolean bool(String text) {
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not a boolean");
+    };
+  }
+
+  /** Looks values up and gathers every problem instead of stopping at the first. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final Properties properties;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> env, Properties properties) {
+      this.env = env;
+      this.properties = properties;
+    }
+
+    Optional<String> text(String name) {
+      String value = properties.getProperty(name, env.get(name));
+      return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    <T> T get(String name, T fallback, Function<String, T> parse, String expected) {
+      return text(name).flatMap(text -> parse(name, text, parse, expected)).orElse(fallback);
+    }
+
+    <T> Optional<T> parse(String name, String text, Function<String, T> parse, String expected) {
+      try {
+        return Optional.of(parse.apply(text));
+      } catch (InvalidInputException e) {
+        problems.add(e.getMessage());
+      } catch (RuntimeException e) {
+        problems.add(name + ": must be " + expected + "; got " + InvalidInputException.quote(text));
+      }
+      return Optional.empty();
+    }
+
+    <T> Optional<T> attempt(java.util.function.Supplier<T> build) {
+      try {
+        return Optional.of(build.get());
+      } catch (InvalidInputException e) {
+        problems.add(e.getMessage());
+        return Optional.empty();
+      }
+    }
+
+    void problem(String problem) {
+      problems.add(problem);
+    }
+
+    void throwIfAny() {
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package dev.convoarchive.http.local;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.Role;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.AppConfig.AuthSettings;
+import dev.convoarchive.http.wiring.Application;
+import dev.convoarchive.s3.embedded.EmbeddedS3;
+import dev.convoarchive.supabase.IdType;
+import dev.convoarchive.supabase.SupabaseDatabase;
+import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The service with nothing configured: it starts a real S3-protocol server and a real PostgreSQL
+ * itself, keeps their data under the data directory (./data) so archives survive a restart, loads
+ * the schema and a few demo conversations, and signs its own tokens with a generated secret.
+ * Production configuration never comes here.
+ */
+public final class LocalMode {
+
+  /** The demo user every printed token is for. */
+  public static final UserId DEMO_USER = UserId.parse("d3e0d3e0-0000-4000-8000-000000000001");
+  /** The demo conversations' ids: UUIDs, as in the Supabase schema local mode loads. */
+  public static final List<ConversationId> DEMO_CONVERSATIONS = List.of(
+      ConversationId.of("c0000000-0000-4000-8000-000000000001"),
+      ConversationId.of("c0000000-0000-4000-8000-000000000002"),
+      ConversationId.of("c0000000-0000-4000-8000-000000000003"));
+  static final String BUCKET = "convo-archive-local";
+  static final String ISSUER = "convo-archive-local";
+
+  private LocalMode() {}
+
+  /** Starts the embedded stores and the service on them; the returned service closes them too. */
+  public static Running start(AppConfig config) {
+    Path data = config.dataDirectory().toAbsolutePath();
+    List<AutoCloseable> resources = new ArrayList<>();
+    AppConfig resolved;
+    String secret;
+    try {
+      Files.createDirectories(data);
+      EmbeddedS3 s3 = EmbeddedS3.start(0, data.resolve("s3"), List.of(BUCKET));
+      resources.add(s3);
+      EmbeddedPostgres postgres = EmbeddedPostgres.start(data.resolve("postgres"));
+      resources.add(postgres);
+      try (HikariDataSource pool = SupabaseDatabase.pool(postgres.config().withPoolSize(1))) {
+        SupabaseDatabase.applySchema(pool, postgres.config().schema(), IdType.UUID);
+      }
+      secret = secret(data.resolve("jwt-secret"));
+      resolved = config
+          .withStorage(s3.config(BUCKET).withLayout(config.layout()).withCompression(config.compression()), postgres.config())
+          .withAuth(new AuthSettings(Optional.of(secret), Optional.empty()));
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(resources);
+      throw e instanceof IOException io ? new UncheckedIOException("could not prepare " + data, io) : (RuntimeException) e;
+    }
+    // From here the application owns the embedded servers and closes them, also when it fails to start.
+    Application app = Application.start(resolved, EmbeddedS3.credentials(), resources);
+    try {
+      seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class));
+    } catch (IOException | RuntimeException e) {
+      app.close();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+    return new Running(app, secret, data);
+  }
+
+  /** A started local service and what a person needs to try it. */
+  public record Running(Application app, String secret, Path dataDirectory) {
+
+    public String userToken() {
+      return sign(secret, new JWTClaimsSet.Builder().subject(DEMO_USER.toString()).audience("authenticated")
+          .claim("role", "authenticated").issuer(ISSUER));
+    }
+
+    public String serviceToken() {
+      return sign(secret, new JWTClaimsSet.Builder().issuer("supabase").claim("role", "service_role"));
+    }
+
+    /** The banner printed at start: where the data is, the tokens, and curl lines for every route. */
+    public String banner() {
+      String base = "http://localhost:" + app.port();
+      String user = userToken();
+      String auth = "-H \"Authorization: Bearer $TOKEN\"";
+      String first = DEMO_CONVERSATIONS.get(0).value();
+      String second = DEMO_CONVERSATIONS.get(1).value();
+      return String.join("\n",
+          "",
+          "convo-archive is running in local mode on " + base,
+          "  data (S3 objects, PostgreSQL, JWT secret) is kept in " + dataDirectory,
+          "  demo user " + DEMO_USER + " starts with three live conversations; the first two are used below",
+          "",
+          "export TOKEN=" + user,
+          "export SERVICE_TOKEN=" + serviceToken(),
+          "",
+          "curl -s -X POST " + auth + " " + base + "/v1/users/me/conversations/" + first + "/archive",
+          "curl -s " + auth + " " + base + "/v1/users/me/archive",
+          "curl -s " + auth + " " + base + "/v1/users/me/archive/" + first,
+          "curl -s " + auth + " " + base + "/v1/users/me/export",
+          "curl -s -X POST " + auth + " " + base + "/v1/users/me/archive/" + first + "/restore",
+          "curl -s -X POST " + auth + " " + base + "/v1/users/me/conversations/" + second + "/archive",
+          "curl -s -X DELETE " + auth + " " + base + "/v1/users/me/archive/" + second,
+          "curl -s -X POST " + auth + " " + base + "/v1/users/me/reindex",
+          "curl -s -X DELETE " + auth + " " + base + "/v1/users/me/archive",
+          "curl -s -H \"Authorization: Bearer $SERVICE_TOKEN\" " + base + "/v1/users/" + DEMO_USER + "/archive",
+          "curl -s " + base + "/health/ready",
+          "");
+    }
+  }
+
+  /**
+   * Three live demo conversations, loaded on the first start only, so that what a person archived,
+   * restored or deleted stays that way across restarts.
+   */
+  static void seedDemoOnce(Path marker, LiveConversations live) throws IOException {
+    if (Files.exists(marker)) {
+      return;
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    for (int i = 1; i <= DEMO_CONVERSATIONS.size(); i++) {
+      ConversationId id = DEMO_CONVERSATIONS.get(i - 1);
+      Instant started = now.minus(Duration.ofDays(10L * i));
+      if (live.find(DEMO_USER, id).isEmpty()) {
+        live.restore(new Conversation(id, DEMO_USER, "Demo conversation " + i, started, started.plusSeconds(60), List.of(
+            new Message(UUID.nameUUIDFromBytes((id + "/1").getBytes(StandardCharsets.UTF_8)).toString(), Role.USER,
+                "What is cold storage?", started, Map.of()),
+            new Message(UUID.nameUUIDFromBytes((id + "/2").getBytes(StandardCharsets.UTF_8)).toString(), Role.ASSISTANT,
+                "Cheap storage for data you rarely read.", started.plusSeconds(30), Map.of("model", "demo")))));
+      }
+    }
+    Files.writeString(marker, now.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static String secret(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+    byte[] random = new byte[48];
+    new SecureRandom().nextBytes(random);
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Files.writeString(file, secret, StandardCharsets.UTF_8);
+    return secret;
+  }
+
+  private static String sign(String secret, JWTClaimsSet.Builder claims) {
+    Instant now = Instant.now();
+    try {
+      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+          claims.issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofDays(30)))).build());
+      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("could not sign a demo token", e);
+    }
+  }
+
+  private static void closeQuietly(List<AutoCloseable> resources) {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception ignored) {
+        // start-up already failed; that failure is the one to report
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.convoarchive.http.wiring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
+import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.usecase.ArchiveService;
+import dev.convoarchive.http.api.Metrics;
+import dev.convoarchive.http.api.Problems;
+import dev.convoarchive.http.auth.TokenVerifier;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.s3.ConflictListener;
+import java.time.Clock;
+
+/** The service's own bindings; the adapters bring theirs through their modules. */
+final class AppModule extends AbstractModule {
+
+  private final AppConfig config;
+  private final Metrics metrics;
+
+  AppModule(AppConfig config, Metrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void configure() {
+    bind(AppConfig.class).toInstance(config);
+    bind(Metrics.class).toInstance(metrics);
+    bind(Clock.class).toInstance(Clock.systemUTC());
+    OptionalBinder.newOptionalBinder(binder(), ConflictListener.class).setBinding().toInstance(metrics.conflictListener());
+  }
+
+  @Provides
+  @Singleton
+  ObjectMapper json() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
+  }
+
+  @Provides
+  @Singleton
+  Problems problems(ObjectMapper json) {
+    return new Problems(json);
+  }
+
+  @Provides
+  @Singleton
+  TokenVerifier tokens() {
+    return new TokenVerifier(config.auth());
+  }
+
+  @Provides
+  @Singleton
+  ArchiveService service(LiveConversations live, ConversationArchive archive, Clock clock) {
+    return new ArchiveService(live, archive, clock);
+  }
+}

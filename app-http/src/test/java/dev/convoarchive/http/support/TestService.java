@@ -1,0 +1,93 @@
+package dev.convoarchive.http.support;
+
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.AppConfig.AuthSettings;
+import dev.convoarchive.http.wiring.Application;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.embedded.EmbeddedS3;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Map;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/** The real service on a random port, on the shared test bucket and database, reached over real HTTP. */
+public final class TestService implements AutoCloseable {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private final Application app;
+  private final URI base;
+
+  private TestService(Application app) {
+    this.app = app;
+    this.base = URI.create("http://127.0.0.1:" + app.port());
+  }
+
+  public static AppConfig config(ArchiveLayout layout, Tokens tokens) {
+    AppConfig defaults = AppConfig.load(Map.of(), new Properties());
+    return new AppConfig(0, layout, defaults.compression(),
+        Optional.of(TestStores.s3().config(TestStores.BUCKET).withLayout(layout)),
+        Optional.of(TestStores.database()),
+        new AuthSettings(Optional.of(Tokens.SECRET), Optional.of(tokens.supabaseUrl())),
+        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  public static TestService start(ArchiveLayout layout, Tokens tokens) {
+    return start(config(layout, tokens), List.of());
+  }
+
+  public static TestService start(AppConfig config, List<ExecutionInterceptor> interceptors) {
+    return new TestService(Application.start(config, EmbeddedS3.credentials(), new ArrayList<>(), interceptors));
+  }
+
+  public Application app() {
+    return app;
+  }
+
+  public HttpResponse<String> send(String method, String path, String token) {
+    return send(method, path, token, null, null);
+  }
+
+  /** Sends a request; {@code path} is used as given, so it may carry raw percent-encodings. */
+  public HttpResponse<String> send(String method, String path, String token, String contentType, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request.build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
