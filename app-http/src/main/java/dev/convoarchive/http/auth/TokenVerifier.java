@@ -131,15 +131,15 @@ public final class TokenVerifier {
       }
       return Caller.service();
     }
-    if (!issuerMatches(tokenIssuer)) {
-      throw AuthException.unauthenticated("the access token was issued by " + InvalidInputException.quote(tokenIssuer)
-          + ", not by this Supabase project (" + issuer + ")");
-    }
     String subject = claims.getSubject();
     List<String> audience = claims.getAudience();
     if (subject == null || audience == null || !audience.contains(AUDIENCE)) {
       throw AuthException.forbidden("this token identifies no signed-in user (the anon key, say); "
           + "send the user's access token, or the service_role key");
+    }
+    if (!issuerMatches(tokenIssuer)) {
+      throw AuthException.unauthenticated("the access token was issued by " + InvalidInputException.quote(tokenIssuer)
+          + ", not by this Supabase project (" + issuer + ")");
     }
     try {
       return Caller.user(UserId.parse(subject));

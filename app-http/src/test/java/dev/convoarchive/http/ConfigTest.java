@@ -1,0 +1,101 @@
+package dev.convoarchive.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.ConfigException;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.Compression;
+import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  private static final Map<String, String> PRODUCTION = Map.of(
+      "S3_BUCKET", "chat-archive",
+      "SUPABASE_DB_URL", "postgres://postgres:secret@db.abcdefgh.supabase.co:5432/postgres",
+      "SUPABASE_URL", "https://abcdefgh.supabase.co");
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> copy = new java.util.HashMap<>(base);
+    copy.put(key, value);
+    return copy;
+  }
+
+  @Test
+  void nothingConfiguredMeansLocalModeWithTheDefaults() {
+    AppConfig config = AppConfig.load(Map.of(), new Properties());
+    assertThat(config.localMode()).isTrue();
+    assertThat(config.port()).isEqualTo(7070);
+    assertThat(config.layout()).isEqualTo(ArchiveLayout.PER_FILE);
+    assertThat(config.compression()).isEqualTo(Compression.GZIP);
+  }
+
+  @Test
+  void readsAProductionConfiguration() {
+    Map<String, String> env = with(with(with(PRODUCTION, "ARCHIVE_STRATEGY", "single-file"), "S3_ENDPOINT", "http://minio:9000"),
+        "S3_PATH_STYLE", "true");
+    AppConfig config = AppConfig.load(env, new Properties());
+
+    assertThat(config.localMode()).isFalse();
+    assertThat(config.layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().orElseThrow().bucket()).isEqualTo("chat-archive");
+    assertThat(config.s3().orElseThrow().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().orElseThrow().endpoint()).contains(URI.create("http://minio:9000"));
+    assertThat(config.s3().orElseThrow().pathStyle()).isTrue();
+    assertThat(config.database().orElseThrow().user()).isEqualTo("postgres");
+    assertThat(config.auth().supabaseUrl()).contains(URI.create("https://abcdefgh.supabase.co"));
+  }
+
+  @Test
+  void aSystemPropertyOverridesTheEnvironment() {
+    Properties properties = new Properties();
+    properties.setProperty("PORT", "8081");
+    properties.setProperty("ARCHIVE_STRATEGY", "single-file");
+    AppConfig config = AppConfig.load(Map.of("PORT", "9000"), properties);
+    assertThat(config.port()).isEqualTo(8081);
+    assertThat(config.layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+  }
+
+  @Test
+  void anUnknownStrategyStopsStartUpListingTheValidOnes() {
+    assertThatThrownBy(() -> AppConfig.load(Map.of("ARCHIVE_STRATEGY", "perfile"), new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ARCHIVE_STRATEGY")
+        .hasMessageContaining("per-file, single-file")
+        .hasMessageContaining("\"perfile\"");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    Map<String, String> env = Map.of("PORT", "http", "ARCHIVE_COMPRESSION", "zip", "S3_PATH_STYLE", "yes",
+        "S3_BUCKET", "Bad_Bucket", "SUPABASE_URL", "not a url");
+    assertThatThrownBy(() -> AppConfig.load(env, new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSizeGreaterThanOrEqualTo(6))
+        .hasMessageContaining("PORT").hasMessageContaining("ARCHIVE_COMPRESSION").hasMessageContaining("gzip, none")
+        .hasMessageContaining("S3_PATH_STYLE").hasMessageContaining("S3_BUCKET").hasMessageContaining("SUPABASE_URL")
+        .hasMessageContaining("SUPABASE_DB_URL: is not set while S3_BUCKET is");
+  }
+
+  @Test
+  void productionNeedsAWayToCheckTokens() {
+    Map<String, String> env = new java.util.HashMap<>(PRODUCTION);
+    env.remove("SUPABASE_URL");
+    assertThatThrownBy(() -> AppConfig.load(env, new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SUPABASE_URL or SUPABASE_JWT_SECRET");
+    assertThatThrownBy(() -> AppConfig.load(with(env, "SUPABASE_JWT_SECRET", "short"), new Properties()))
+        .hasMessageContaining("shorter than 32 characters");
+  }
+
+  @Test
+  void aBadDatabaseUrlIsNamed() {
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "SUPABASE_DB_URL", "mysql://x/y"), new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SUPABASE_DB_URL: must start with postgres://");
+  }
+}

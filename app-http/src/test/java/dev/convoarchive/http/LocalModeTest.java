@@ -1,0 +1,67 @@
+package dev.convoarchive.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.local.LocalMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nothing configured: the service runs on its own embedded stores, and what it archived survives a restart. */
+class LocalModeTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void startsWithDemoDataAndKeepsArchivesAcrossARestart(@TempDir Path data) throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("PORT", "0");
+    properties.setProperty("DATA_DIR", data.toString());
+    AppConfig config = AppConfig.load(Map.of(), properties);
+    String first = LocalMode.DEMO_CONVERSATIONS.get(0).value();
+
+    LocalMode.Running running = LocalMode.start(config);
+    try {
+      String banner = running.banner();
+      assertThat(banner).contains("export TOKEN=" + running.userToken()).contains("/conversations/" + first + "/archive");
+      HttpResponse<String> archived = post(running, "/v1/users/me/conversations/" + first + "/archive", running.userToken());
+      assertThat(archived.statusCode()).as(archived.body()).isEqualTo(201);
+      HttpResponse<String> asService = get(running, "/v1/users/" + LocalMode.DEMO_USER + "/archive", running.serviceToken());
+      assertThat(asService.body()).contains(first);
+    } finally {
+      running.app().close();
+    }
+
+    LocalMode.Running again = LocalMode.start(config);
+    try {
+      assertThat(again.secret()).as("the secret is kept, so printed tokens stay valid").isEqualTo(running.secret());
+      HttpResponse<String> listed = get(again, "/v1/users/me/archive", again.userToken());
+      JsonNode items = LifecycleTest.json(listed).get("items");
+      assertThat(items).hasSize(1);
+      assertThat(items.get(0).get("id").asText()).isEqualTo(first);
+      assertThat(post(again, "/v1/users/me/conversations/" + first + "/archive", again.userToken()).statusCode())
+          .as("the demo data is not loaded again over what was archived").isEqualTo(200);
+    } finally {
+      again.app().close();
+    }
+  }
+
+  private static HttpResponse<String> get(LocalMode.Running running, String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.app().port() + path))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(LocalMode.Running running, String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.app().port() + path))
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
