@@ -21,6 +21,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import javax.crypto.spec.SecretKeySpec;
@@ -47,10 +48,17 @@ public final class TokenVerifier {
   private final DefaultJWTProcessor<SecurityContext> jwksProcessor;
   private final String issuer;
 
+  /** The least time between two JWKS fetches caused by unknown key ids, so that forged kids cannot flood Supabase. */
+  public static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
+
   public TokenVerifier(AuthSettings settings) {
+    this(settings, MIN_REFETCH_INTERVAL);
+  }
+
+  TokenVerifier(AuthSettings settings, Duration minRefetchInterval) {
     this.issuer = settings.supabaseUrl().map(url -> url + "/auth/v1").orElse(null);
     this.secretProcessor = settings.jwtSecret().map(TokenVerifier::secretProcessor).orElse(null);
-    this.jwksProcessor = settings.supabaseUrl().map(TokenVerifier::jwksProcessor).orElse(null);
+    this.jwksProcessor = settings.supabaseUrl().map(url -> jwksProcessor(url, minRefetchInterval)).orElse(null);
   }
 
   private static DefaultJWTProcessor<SecurityContext> secretProcessor(String secret) {
@@ -61,14 +69,16 @@ public final class TokenVerifier {
     return processor;
   }
 
-  private static DefaultJWTProcessor<SecurityContext> jwksProcessor(URI supabaseUrl) {
+  private static DefaultJWTProcessor<SecurityContext> jwksProcessor(URI supabaseUrl, Duration minRefetchInterval) {
     try {
       // Cached; a token with an unknown kid triggers one (rate-limited) refetch, which is how
       // a key rotation is picked up.
-      JWKSource<SecurityContext> keys = JWKSourceBuilder
+      JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder
           .create(URI.create(supabaseUrl + "/auth/v1/.well-known/jwks.json").toURL())
-          .retrying(true)
-          .build();
+          .retrying(true);
+      JWKSource<SecurityContext> keys = (minRefetchInterval.isZero()
+          ? builder.rateLimited(false)
+          : builder.rateLimited(minRefetchInterval.toMillis())).build();
       DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
       processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), keys));
       processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(null, null, Set.of("exp")));

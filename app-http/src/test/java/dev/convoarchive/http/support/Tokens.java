@@ -38,6 +38,7 @@ public final class Tokens implements AutoCloseable {
 
   private final ECKey ecKey;
   private final RSAKey rsaKey;
+  private volatile ECKey rotatedKey;
   private final HttpServer jwksServer;
   private final AtomicInteger jwksFetches = new AtomicInteger();
 
@@ -49,10 +50,14 @@ public final class Tokens implements AutoCloseable {
     } catch (JOSEException | IOException e) {
       throw new IllegalStateException(e);
     }
-    byte[] jwks = new JWKSet(java.util.List.of(ecKey.toPublicJWK(), rsaKey.toPublicJWK())).toString()
-        .getBytes(StandardCharsets.UTF_8);
     jwksServer.createContext("/auth/v1/.well-known/jwks.json", exchange -> {
       jwksFetches.incrementAndGet();
+      java.util.List<com.nimbusds.jose.jwk.JWK> published = new java.util.ArrayList<>(
+          java.util.List.of(ecKey.toPublicJWK(), rsaKey.toPublicJWK()));
+      if (rotatedKey != null) {
+        published.add(rotatedKey.toPublicJWK());
+      }
+      byte[] jwks = new JWKSet(published).toString().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, jwks.length);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -116,6 +121,18 @@ public final class Tokens implements AutoCloseable {
   public String rs256(JWTClaimsSet.Builder claims) {
     try {
       return sign(JWSAlgorithm.RS256, rsaKey.getKeyID(), new RSASSASigner(rsaKey), claims);
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Publishes a new signing key, as Supabase does when keys are rotated, and signs with it. */
+  public String es256WithRotatedKey(JWTClaimsSet.Builder claims) {
+    try {
+      if (rotatedKey == null) {
+        rotatedKey = new ECKeyGenerator(Curve.P_256).keyID("ec-2").generate();
+      }
+      return sign(JWSAlgorithm.ES256, rotatedKey.getKeyID(), new ECDSASigner(rotatedKey), claims);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
