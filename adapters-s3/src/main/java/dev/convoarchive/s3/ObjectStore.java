@@ -87,6 +87,11 @@ final class ObjectStore {
     });
   }
 
+  /** Writes whatever is there; only for bulk loads that no one else writes to at the same time. */
+  void overwrite(String key, byte[] bytes) {
+    conditionalPut(key, bytes, b -> {}).orElseThrow();
+  }
+
   /** Writes only if the key does not exist yet; returns the new ETag, or empty when it existed. */
   Optional<String> create(String key, byte[] bytes) {
     return conditionalPut(key, bytes, b -> b.ifNoneMatch("*"));

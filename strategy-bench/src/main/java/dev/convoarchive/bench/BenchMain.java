@@ -1,0 +1,182 @@
+package dev.convoarchive.bench;
+
+import dev.convoarchive.bench.Results.Concurrency;
+import dev.convoarchive.bench.Results.Cost;
+import dev.convoarchive.bench.Results.FailedUpload;
+import dev.convoarchive.bench.Results.Growth;
+import dev.convoarchive.bench.Results.OpSample;
+import dev.convoarchive.bench.Results.OpSummary;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.S3Clients;
+import dev.convoarchive.s3.embedded.EmbeddedS3;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The measured comparison of the per-file and single-file layouts. */
+@Command(name = "strategy-bench", mixinStandardHelpOptions = true,
+    description = "Runs the same scenarios on both archive layouts against one S3 endpoint and writes a report.")
+public final class BenchMain implements Callable<Integer> {
+
+  @Option(names = "--quick", description = "Small sizes and few repeats; finishes in under two minutes.")
+  boolean quick;
+
+  @Option(names = "--endpoint", description = "An S3-compatible endpoint; default: an embedded S3 server.")
+  URI endpoint;
+
+  @Option(names = "--bucket", description = "The bucket on --endpoint (or AWS); it must exist.")
+  String bucket;
+
+  @Option(names = "--region", defaultValue = "us-east-1")
+  String region;
+
+  @Option(names = "--path-style", description = "Path-style addressing on --endpoint.")
+  boolean pathStyle;
+
+  @Option(names = "--rtt-ms", defaultValue = "0", description = "Round-trip time added to every request (default ${DEFAULT-VALUE}).")
+  double rttMillis;
+
+  @Option(names = "--bandwidth-mbps", defaultValue = "0", description = "Bandwidth limit per request in Mbit/s; 0 for none.")
+  double bandwidthMbps;
+
+  @Option(names = "--sizes", split = ",", description = "Archive sizes for scenario 1 (default 10,100,1000,5000; quick 10,100).")
+  List<Integer> sizes;
+
+  @Option(names = "--repeats", description = "Timed repeats per operation and size (default 15; quick 5).")
+  Integer repeats;
+
+  @Option(names = "--out", defaultValue = "target/bench", description = "Where the report, data and charts go.")
+  Path out;
+
+  @Option(names = "--put-price", defaultValue = "0.005", description = "USD per 1,000 PUT/LIST requests.")
+  double putPrice;
+
+  @Option(names = "--get-price", defaultValue = "0.0004", description = "USD per 1,000 GET/HEAD requests.")
+  double getPrice;
+
+  @Option(names = "--storage-price", defaultValue = "0.023", description = "USD per GB-month stored.")
+  double storagePrice;
+
+  @Option(names = "--cost-users", defaultValue = "1000")
+  int costUsers;
+
+  @Option(names = "--cost-archives-per-month", defaultValue = "10")
+  int costArchivesPerMonth;
+
+  public static void main(String[] args) {
+    // The embedded S3 server's Tomcat logs through java.util.logging; send it to the one log, at WARN.
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Integer> sizeList = sizes != null ? sizes : quick ? List.of(10, 100) : List.of(10, 100, 1000, 5000);
+    int repeatCount = repeats != null ? repeats : quick ? 5 : 15;
+    List<Integer> writers = quick ? List.of(2, 8) : List.of(2, 8, 32);
+    int perWriter = quick ? 3 : 10;
+    int months = quick ? 12 : 60;
+    int perMonth = 10;
+    EmbeddedS3 embedded = null;
+    S3ArchiveConfig config;
+    AwsCredentialsProvider credentials;
+    if (endpoint == null && bucket == null) {
+      embedded = EmbeddedS3.start(0, null, List.of("strategy-bench"));
+      config = embedded.config("strategy-bench");
+      credentials = EmbeddedS3.credentials();
+    } else {
+      if (bucket == null) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--bucket is required with --endpoint");
+      }
+      config = S3ArchiveConfig.forBucket(bucket);
+      if (endpoint != null) {
+        config = config.withEndpoint(endpoint, pathStyle);
+      }
+      config = new S3ArchiveConfig(config.bucket(), "strategy-bench", config.endpoint(), config.pathStyle(), region,
+          config.layout(), config.compression(), config.maxAttempts());
+      credentials = DefaultCredentialsProvider.builder().build();
+    }
+    Meter meter = new Meter(rttMillis, bandwidthMbps);
+    Scenarios.FailNextUpload failures = new Scenarios.FailNextUpload();
+    S3ArchiveConfig clientConfig = config;
+    java.util.function.Supplier<S3Client> clients = () -> S3Clients.create(clientConfig, credentials, List.of(meter, failures));
+    long steps = 2L * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
+    List<OpSample> samples = new ArrayList<>();
+    List<Concurrency> concurrency = new ArrayList<>();
+    List<Growth> growth = new ArrayList<>();
+    List<FailedUpload> failed = new ArrayList<>();
+    Scenarios scenarios;
+    long conversationJsonBytes;
+    try (ProgressBar progress = new ProgressBarBuilder().setTaskName("strategy-bench").setInitialMax(steps)
+        .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
+      scenarios = new Scenarios(clients, config, meter, failures, progress);
+      conversationJsonBytes = scenarios.conversationJsonBytes();
+      for (ArchiveLayout layout : ArchiveLayout.values()) {
+        progress.setExtraMessage(layout.configName() + ": growing archive");
+        for (int size : sizeList) {
+          samples.addAll(scenarios.growingArchive(layout, size, repeatCount));
+        }
+        progress.setExtraMessage(layout.configName() + ": concurrent writers");
+        for (int w : writers) {
+          concurrency.add(scenarios.concurrentWriters(layout, w, perWriter, true));
+          concurrency.add(scenarios.concurrentWriters(layout, w, perWriter, false));
+        }
+        progress.setExtraMessage(layout.configName() + ": growth over time");
+        growth.addAll(scenarios.growthOverTime(layout, months, perMonth));
+        progress.setExtraMessage(layout.configName() + ": failed upload");
+        failed.add(scenarios.failedUpload(layout, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
+      }
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+    Results.Params params = new Results.Params(embedded != null ? "embedded S3Mock (loopback)" : String.valueOf(endpoint),
+        embedded != null, rttMillis, bandwidthMbps, sizeList, repeatCount, writers, perWriter, months, perMonth, putPrice,
+        getPrice, storagePrice, costUsers, costArchivesPerMonth, conversationJsonBytes, Report.machine(),
+        "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()));
+    List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> scenarios.storedAt.getOrDefault(layout + "|" + size, 0L));
+    int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
+    List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
+        .map(s -> Scenarios.cost(s, params)).toList();
+    Results results = new Results(params, samples, summaries, concurrency, growth, failed, costs);
+    Path report = new Report(results).writeTo(out);
+    System.out.println("report: " + report.toAbsolutePath());
+    return 0;
+  }
+
+  private List<String> commandLine() {
+    List<String> args = new ArrayList<>();
+    if (quick) {
+      args.add("--quick");
+    }
+    if (endpoint != null) {
+      args.add("--endpoint " + endpoint);
+    }
+    if (bucket != null) {
+      args.add("--bucket " + bucket);
+    }
+    args.add("--rtt-ms " + rttMillis);
+    args.add("--bandwidth-mbps " + bandwidthMbps);
+    if (sizes != null) {
+      args.add("--sizes " + String.join(",", sizes.stream().map(String::valueOf).toList()));
+    }
+    if (repeats != null) {
+      args.add("--repeats " + repeats);
+    }
+    return args;
+  }
+}

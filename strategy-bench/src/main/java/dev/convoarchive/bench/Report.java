@@ -1,0 +1,376 @@
+package dev.convoarchive.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.convoarchive.bench.Results.Concurrency;
+import dev.convoarchive.bench.Results.Cost;
+import dev.convoarchive.bench.Results.FailedUpload;
+import dev.convoarchive.bench.Results.Growth;
+import dev.convoarchive.bench.Results.OpSample;
+import dev.convoarchive.bench.Results.OpSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The Markdown report (one table per claim of the written comparison: claimed, measured,
+ * verdict; then the targets the layouts must reach), the raw figures as JSON and CSV, and PNG charts.
+ */
+final class Report {
+
+  static final String PER_FILE = "per-file";
+  static final String SINGLE_FILE = "single-file";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Results results;
+
+  Report(Results results) {
+    this.results = results;
+  }
+
+  static String machine() {
+    return Runtime.getRuntime().availableProcessors() + " cores, " + (Runtime.getRuntime().maxMemory() >> 20)
+        + " MiB max heap, Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+        + System.getProperty("os.arch");
+  }
+
+  Path writeTo(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("charts"));
+    JSON.writeValue(dir.resolve("results.json").toFile(), results);
+    Files.writeString(dir.resolve("samples.csv"), samplesCsv());
+    Files.writeString(dir.resolve("summary.csv"), summaryCsv());
+    charts(dir.resolve("charts"));
+    Path report = dir.resolve("report.md");
+    Files.writeString(report, markdown());
+    return report;
+  }
+
+  // ---- lookups ----
+
+  Optional<OpSummary> summary(String layout, int size, String operation) {
+    return results.summaries().stream()
+        .filter(s -> s.layout().equals(layout) && s.archiveSize() == size && s.operation().equals(operation)).findFirst();
+  }
+
+  int claimSize() {
+    return results.params().sizes().contains(100) ? 100 : results.params().sizes().get(results.params().sizes().size() - 1);
+  }
+
+  int smallest() {
+    return results.params().sizes().stream().mapToInt(Integer::intValue).min().orElseThrow();
+  }
+
+  int largest() {
+    return results.params().sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+  }
+
+  Optional<Concurrency> concurrency(String layout, String users, int writers) {
+    return results.concurrency().stream()
+        .filter(c -> c.layout().equals(layout) && c.users().equals(users) && c.writers() == writers).findFirst();
+  }
+
+  Optional<Growth> growth(String layout, int month) {
+    return results.growth().stream().filter(g -> g.layout().equals(layout) && g.month() == month).findFirst();
+  }
+
+  // ---- Markdown ----
+
+  String markdown() {
+    Results.Params p = results.params();
+    int n = claimSize();
+    StringBuilder md = new StringBuilder();
+    md.append("# Archive layouts measured: per-file vs single-file\n\n");
+    md.append("- Machine: ").append(p.machine()).append('\n');
+    md.append("- Endpoint: ").append(p.endpoint()).append("; network model: ")
+        .append(p.rttMillis() == 0 && p.bandwidthMbps() == 0 ? "none (raw local path)"
+            : "round trip " + fmt(p.rttMillis()) + " ms, " + (p.bandwidthMbps() == 0 ? "unlimited bandwidth" : fmt(p.bandwidthMbps()) + " Mbit/s"))
+        .append(" on every request of both layouts\n");
+    md.append("- Conversations: ~").append(p.conversationJsonBytes()).append(" bytes of JSON each (10 messages), gzip on\n");
+    md.append("- Archive sizes ").append(p.sizes()).append(", ").append(p.repeats())
+        .append(" timed repeats per operation and size after 2 warm-ups; latencies are p50 (p95) in ms\n");
+    md.append("- Reproduce: `").append(p.command()).append("`\n\n");
+
+    md.append("## Claim 1: latency for a user with ").append(n).append(" archived conversations\n\n");
+    md.append("The claims assumed a remote S3; with another network model the absolute figures move, so the verdict compares the ratio single-file / per-file.\n\n");
+    md.append("| operation | claimed per-file | measured per-file | claimed single-file | measured single-file | claimed ratio | measured ratio | verdict |\n|---|---|---|---|---|---|---|---|\n");
+    String[][] claims = {{"archive", "151", "1200"}, {"retrieve", "51", "500"}, {"list", "51", "500"}, {"delete", "151", "1300"}};
+    for (String[] claim : claims) {
+      Optional<OpSummary> pf = summary(PER_FILE, n, claim[0]);
+      Optional<OpSummary> sf = summary(SINGLE_FILE, n, claim[0]);
+      double claimedRatio = Double.parseDouble(claim[2]) / Double.parseDouble(claim[1]);
+      double measuredRatio = ratio(sf.map(s -> s.millis().p50()), pf.map(s -> s.millis().p50()));
+      md.append(row(claim[0] + " one", claim[1] + " ms", pf.map(Report::latency).orElse("-"), claim[2] + " ms",
+          sf.map(Report::latency).orElse("-"), fmt(claimedRatio) + "x", fmt(measuredRatio) + "x", ratioVerdict(claimedRatio, measuredRatio)));
+    }
+    Optional<Concurrency> twoPf = concurrency(PER_FILE, "distinct users", 2);
+    Optional<Concurrency> twoSf = concurrency(SINGLE_FILE, "distinct users", 2);
+    double twoRatio = ratio(twoSf.map(c -> c.millis().p50()), twoPf.map(c -> c.millis().p50()));
+    md.append(row("two users archive at the same time", "151 ms", twoPf.map(c -> latency(c.millis())).orElse("-"), "2400 ms",
+        twoSf.map(c -> latency(c.millis())).orElse("-"), fmt(2400.0 / 151) + "x", fmt(twoRatio) + "x", ratioVerdict(2400.0 / 151, twoRatio)));
+
+    md.append("\n## Claim 2: S3 requests per archive\n\n| layout | claimed | measured (median PUT-class + GET-class, all requests) | verdict |\n|---|---|---|---|\n");
+    requestsClaim(md, PER_FILE, n, 2, 1);
+    requestsClaim(md, SINGLE_FILE, n, 1, 1);
+
+    md.append("\n## Claim 3: monthly bill for ").append(p.costUsers()).append(" users x ").append(p.costArchivesPerUserMonth())
+        .append(" archives a month\n\nAt $").append(plain(p.putPricePer1000())).append(" per 1,000 PUTs, $").append(plain(p.getPricePer1000()))
+        .append(" per 1,000 GETs and $").append(plain(p.storagePricePerGbMonth())).append(" per GB-month, each user holding ").append(n)
+        .append(" conversations.\n\n| layout | claimed | requests | storage | measured total | verdict |\n|---|---|---|---|---|---|\n");
+    for (Cost cost : results.costs()) {
+      double claimed = cost.layout().equals(PER_FILE) ? 0.1304 : 0.1204;
+      md.append(row(cost.layout(), "$" + claimed, "$" + fmt4(cost.requestDollars()), "$" + fmt4(cost.storageDollars()),
+          "$" + fmt4(cost.totalDollars()), Math.abs(cost.totalDollars() - claimed) <= claimed * 0.25 ? "holds (within 25%)"
+              : "does not hold: " + (cost.totalDollars() > claimed ? "higher" : "lower") + " than claimed"));
+    }
+
+    md.append("\n## Claim 4: memory allocated per operation (").append(n).append(" conversations)\n\n")
+        .append("Bytes allocated by the calling thread (per-thread allocation counter), median.\n\n")
+        .append("| layout | operation | claimed | measured | verdict |\n|---|---|---|---|---|\n");
+    summary(PER_FILE, n, "archive").ifPresent(s -> md.append(row(PER_FILE, "archive", "~10 KB held", bytes(s.medianAllocatedBytes()),
+        s.medianAllocatedBytes() <= 4 * p.conversationJsonBytes() ? "holds (under 4x the conversation)" : "does not hold: more than 4x the conversation")));
+    summary(SINGLE_FILE, n, "archive").ifPresent(s -> md.append(row(SINGLE_FILE, "archive", "1-2 MB held", bytes(s.medianAllocatedBytes()),
+        s.medianAllocatedBytes() >= 10 * p.conversationJsonBytes() ? "holds (the whole file is handled)" : "does not hold")));
+    summary(SINGLE_FILE, n, "retrieve").ifPresent(s -> md.append(row(SINGLE_FILE, "retrieve", "-", bytes(s.medianAllocatedBytes())
+        + " vs " + bytes((double) n * p.conversationJsonBytes()) + " of JSON in the file", "streamed: " + pct(s.medianAllocatedBytes(), (double) n * p.conversationJsonBytes()) + " of the file")));
+
+    md.append("\n## Claim 5: single-file growth at ").append(results.params().archivesPerMonth()).append(" archives a month\n\n")
+        .append("| month | conversations | claimed file size | measured file (gzip) | per-file largest object | single-file archive p50 | per-file archive p50 |\n|---|---|---|---|---|---|---|\n");
+    for (int month : new int[] {1, 12, 60}) {
+      Optional<Growth> sf = growth(SINGLE_FILE, month);
+      Optional<Growth> pf = growth(PER_FILE, month);
+      if (sf.isPresent()) {
+        md.append(row(String.valueOf(month), String.valueOf(sf.get().conversations()),
+            month == 12 ? "1.2 MB" : month == 60 ? "6 MB" : "-", bytes(sf.get().largestObjectBytes()),
+            pf.map(g -> bytes(g.largestObjectBytes())).orElse("-"), fmt(sf.get().archiveMillis().p50()) + " ms",
+            pf.map(g -> fmt(g.archiveMillis().p50()) + " ms").orElse("-")));
+      }
+    }
+    int lastMonth = results.params().growthMonths();
+    growth(SINGLE_FILE, lastMonth).ifPresent(g -> md.append("\nClaim: the single file becomes \"unusable\". Measured after ")
+        .append(lastMonth).append(" months: an archive takes ").append(fmt(g.archiveMillis().p50())).append(" ms (p50) against ")
+        .append(growth(SINGLE_FILE, 1).map(f -> fmt(f.archiveMillis().p50())).orElse("-"))
+        .append(" ms in month 1; whether that is unusable depends on the network model above.\n"));
+
+    md.append("\n## Claim 6: one failed upload\n\n| layout | claimed | bytes in the failed upload | bytes sent again to retry | conversations lost | verdict |\n|---|---|---|---|---|---|\n");
+    for (FailedUpload f : results.failedUploads()) {
+      boolean perFile = f.layout().equals(PER_FILE);
+      md.append(row(f.layout(), perFile ? "loses one conversation" : "costs the whole file's work", bytes(f.bytesInFailedUpload()),
+          bytes(f.bytesUpToRetry()), String.valueOf(f.conversationsLost()),
+          perFile ? (f.conversationsLost() == 0 ? "does not hold: nothing is lost (the conversation stays live until archived); one conversation is re-sent" : "holds")
+              : "cost holds: the retry re-sends " + bytes(f.bytesUpToRetry()) + "; nothing is lost"));
+    }
+
+    md.append("\n## Claim 7: concurrent writers (two machines, each with its own client)\n\n")
+        .append("| layout | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries |\n|---|---|---|---|---|---|---|---|\n");
+    for (Concurrency c : results.concurrency()) {
+      md.append(row(c.layout(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
+          fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries())));
+    }
+    md.append("\nClaim: two different users archiving at once block each other in the single-file layout. Measured: ");
+    Optional<OpSummary> alone = summary(SINGLE_FILE, smallest(), "archive");
+    md.append(twoSf.map(c -> "two users at once take " + fmt(c.millis().p50()) + " ms (p50) per archive").orElse("-"))
+        .append(alone.map(a -> " against " + fmt(a.millis().p50()) + " ms for one user alone with " + smallest() + " conversations").orElse(""))
+        .append("; each user has a file and a lock of their own, so they do not wait for each other.\n");
+
+    md.append("\n## Targets\n\n| target | measured | result |\n|---|---|---|\n");
+    for (String[] target : targets()) {
+      md.append(row(target));
+    }
+
+    md.append("\n## All operations\n\n| layout | size | operation | latency p50 (p95) ms | requests | up | down | allocated |\n|---|---|---|---|---|---|---|---|\n");
+    for (OpSummary s : results.summaries()) {
+      md.append(row(s.layout(), String.valueOf(s.archiveSize()), s.operation(), latency(s), fmt(s.medianRequests()),
+          bytes(s.medianBytesUp()), bytes(s.medianBytesDown()), bytes(s.medianAllocatedBytes())));
+    }
+    md.append("\nCharts: `charts/latency-<operation>.png`, `charts/concurrency.png`, `charts/growth.png`. Raw figures: `results.json`, `samples.csv`, `summary.csv`.\n");
+    return md.toString();
+  }
+
+  /** Each target as {target, measured, PASS/MISS}; also read by the bench's own test. */
+  List<String[]> targets() {
+    List<String[]> rows = new ArrayList<>();
+    int small = smallest();
+    int large = largest();
+    for (String op : List.of("archive", "retrieve", "delete")) {
+      Optional<OpSummary> a = summary(PER_FILE, small, op);
+      Optional<OpSummary> b = summary(PER_FILE, large, op);
+      if (a.isPresent() && b.isPresent()) {
+        double growth = b.get().millis().p50() / a.get().millis().p50() - 1;
+        rows.add(new String[] {"per-file " + op + " latency flat (" + large + " vs " + small + " within 10%)",
+            fmt(a.get().millis().p50()) + " -> " + fmt(b.get().millis().p50()) + " ms (" + pctSigned(growth) + ")", growth <= 0.10 ? "PASS" : "MISS"});
+      }
+    }
+    for (int size : results.params().sizes()) {
+      summary(PER_FILE, size, "retrieve").ifPresent(s -> rows.add(new String[] {"per-file retrieve = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
+      summary(PER_FILE, size, "list").ifPresent(s -> rows.add(new String[] {"per-file list = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
+      summary(PER_FILE, size, "archive").ifPresent(s -> rows.add(new String[] {"per-file archive <= 3 requests (" + size + ")", fmt(s.medianRequests()), s.medianRequests() <= 3 ? "PASS" : "MISS"}));
+      summary(PER_FILE, size, "archive").ifPresent(s -> rows.add(new String[] {"per-file archive allocates < 4x the conversation's JSON (" + size + ")",
+          bytes(s.medianAllocatedBytes()) + " vs 4 x " + bytes(results.params().conversationJsonBytes()),
+          s.medianAllocatedBytes() < 4 * results.params().conversationJsonBytes() ? "PASS" : "MISS"}));
+    }
+    summary(SINGLE_FILE, large, "retrieve").ifPresent(s -> {
+      double file = (double) large * results.params().conversationJsonBytes();
+      rows.add(new String[] {"single-file retrieve allocates far less than the file (< 25%, " + large + ")",
+          bytes(s.medianAllocatedBytes()) + " vs " + bytes(file), s.medianAllocatedBytes() < 0.25 * file ? "PASS" : "MISS"});
+    });
+    int lost = results.concurrency().stream().mapToInt(Concurrency::lost).sum();
+    rows.add(new String[] {"zero lost updates in every concurrency scenario, both layouts", lost + " lost of "
+        + results.concurrency().stream().mapToInt(Concurrency::acknowledged).sum(), lost == 0 ? "PASS" : "MISS"});
+    return rows;
+  }
+
+  private void requestsClaim(StringBuilder md, String layout, int n, int puts, int gets) {
+    summary(layout, n, "archive").ifPresent(s -> md.append(row(layout, puts + " PUT + " + gets + " GET",
+        fmt(s.medianPuts()) + " PUT + " + fmt(s.medianGets()) + " GET (" + fmt(s.medianRequests()) + " requests)",
+        s.medianPuts() == puts && s.medianGets() == gets ? "holds" : "does not hold")));
+  }
+
+  // ---- CSV ----
+
+  private String samplesCsv() {
+    StringBuilder csv = new StringBuilder("layout,archive_size,operation,millis,requests,bytes_up,bytes_down,allocated_bytes\n");
+    for (OpSample s : results.samples()) {
+      csv.append(String.join(",", s.layout(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
+          String.valueOf(s.requests()), String.valueOf(s.bytesUp()), String.valueOf(s.bytesDown()), String.valueOf(s.allocatedBytes()))).append('\n');
+    }
+    return csv.toString();
+  }
+
+  private String summaryCsv() {
+    StringBuilder csv = new StringBuilder("layout,archive_size,operation,samples,p50_ms,p95_ms,requests,puts,gets,bytes_up,bytes_down,allocated_bytes,stored_bytes\n");
+    for (OpSummary s : results.summaries()) {
+      csv.append(String.join(",", s.layout(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
+          fmt3(s.millis().p50()), fmt3(s.millis().p95()), fmt(s.medianRequests()), fmt(s.medianPuts()), fmt(s.medianGets()),
+          fmt(s.medianBytesUp()), fmt(s.medianBytesDown()), fmt(s.medianAllocatedBytes()), String.valueOf(s.storedBytes()))).append('\n');
+    }
+    return csv.toString();
+  }
+
+  // ---- charts ----
+
+  private void charts(Path dir) throws IOException {
+    for (String op : Scenarios.OPERATIONS) {
+      XYChart chart = new XYChartBuilder().width(720).height(420).title(op + " latency (p50) as the archive grows")
+          .xAxisTitle("archived conversations").yAxisTitle("ms").build();
+      chart.getStyler().setXAxisLogarithmic(true);
+      for (String layout : List.of(PER_FILE, SINGLE_FILE)) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int size : results.params().sizes()) {
+          summary(layout, size, op).ifPresent(s -> {
+            x.add((double) size);
+            y.add(Math.max(s.millis().p50(), 0.001));
+          });
+        }
+        if (!x.isEmpty()) {
+          chart.addSeries(layout, x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+      }
+      BitmapEncoder.saveBitmap(chart, dir.resolve("latency-" + op).toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+    XYChart concurrency = new XYChartBuilder().width(720).height(420).title("archives per second with concurrent writers")
+        .xAxisTitle("writers").yAxisTitle("archives/s").build();
+    for (String layout : List.of(PER_FILE, SINGLE_FILE)) {
+      for (String users : List.of("one user", "distinct users")) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        results.concurrency().stream().filter(c -> c.layout().equals(layout) && c.users().equals(users)).forEach(c -> {
+          x.add((double) c.writers());
+          y.add(c.archivesPerSecond());
+        });
+        if (!x.isEmpty()) {
+          concurrency.addSeries(layout + ", " + users, x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+      }
+    }
+    BitmapEncoder.saveBitmap(concurrency, dir.resolve("concurrency").toString(), BitmapEncoder.BitmapFormat.PNG);
+    XYChart growth = new XYChartBuilder().width(720).height(420).title("archive latency (p50) over the months")
+        .xAxisTitle("month").yAxisTitle("ms").build();
+    for (String layout : List.of(PER_FILE, SINGLE_FILE)) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      results.growth().stream().filter(g -> g.layout().equals(layout)).forEach(g -> {
+        x.add((double) g.month());
+        y.add(g.archiveMillis().p50());
+      });
+      if (!x.isEmpty()) {
+        growth.addSeries(layout, x, y).setMarker(SeriesMarkers.NONE);
+      }
+    }
+    BitmapEncoder.saveBitmap(growth, dir.resolve("growth").toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  // ---- formatting ----
+
+  private static String row(String... cells) {
+    return "| " + String.join(" | ", cells) + " |\n";
+  }
+
+  private static String latency(OpSummary s) {
+    return latency(s.millis());
+  }
+
+  private static String latency(Stats stats) {
+    return fmt(stats.p50()) + " (" + fmt(stats.p95()) + ")";
+  }
+
+  private static double ratio(Optional<Double> a, Optional<Double> b) {
+    return a.isPresent() && b.isPresent() && b.get() > 0 ? a.get() / b.get() : Double.NaN;
+  }
+
+  private static String ratioVerdict(double claimed, double measured) {
+    if (Double.isNaN(measured)) {
+      return "not measured";
+    }
+    if (measured <= 1) {
+      return "does not hold: single-file is not slower";
+    }
+    return measured >= claimed / 2 && measured <= claimed * 2 ? "holds (within 2x of the claimed ratio)"
+        : "direction holds, size does not (" + (measured < claimed ? "smaller" : "larger") + " gap than claimed)";
+  }
+
+  static String fmt(double value) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    return value >= 100 || value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  private static String fmt3(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String fmt4(double value) {
+    return String.format(Locale.ROOT, "%.4f", value);
+  }
+
+  private static String pct(double part, double whole) {
+    return String.format(Locale.ROOT, "%.1f%%", 100 * part / whole);
+  }
+
+  private static String pctSigned(double fraction) {
+    return String.format(Locale.ROOT, "%+.0f%%", 100 * fraction);
+  }
+
+  static String bytes(double bytes) {
+    if (bytes >= 1 << 20) {
+      return String.format(Locale.ROOT, "%.1f MB", bytes / (1 << 20));
+    }
+    if (bytes >= 1 << 10) {
+      return String.format(Locale.ROOT, "%.1f KB", bytes / (1 << 10));
+    }
+    return String.format(Locale.ROOT, "%.0f B", bytes);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.convoarchive.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** Every figure a run produces; written as JSON and CSV, and summarized in the Markdown report. */
+record Results(Params params, List<OpSample> samples, List<OpSummary> summaries, List<Concurrency> concurrency,
+    List<Growth> growth, List<FailedUpload> failedUploads, List<Cost> costs) {
+
+  record Params(String endpoint, boolean embedded, double rttMillis, double bandwidthMbps, List<Integer> sizes, int repeats,
+      List<Integer> writers, int archivesPerWriter, int growthMonths, int archivesPerMonth, double putPricePer1000,
+      double getPricePer1000, double storagePricePerGbMonth, int costUsers, int costArchivesPerUserMonth,
+      long conversationJsonBytes, String machine, String command) {}
+
+  /** One timed operation. */
+  record OpSample(String layout, int archiveSize, String operation, double millis, int requests,
+      Map<String, Integer> requestsByOperation, long bytesUp, long bytesDown, long allocatedBytes) {}
+
+  /** The repeated samples of one operation at one archive size. */
+  record OpSummary(String layout, int archiveSize, String operation, Stats millis, double medianRequests,
+      double medianPuts, double medianGets, double medianBytesUp, double medianBytesDown, double medianAllocatedBytes,
+      long storedBytes) {}
+
+  record Concurrency(String layout, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
+      Stats millis, long casRetries) {}
+
+  record Growth(String layout, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
+
+  record FailedUpload(String layout, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
+
+  record Cost(String layout, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
+      double requestDollars, double storageDollars, double totalDollars) {}
+}

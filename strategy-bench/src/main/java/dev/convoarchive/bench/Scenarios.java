@@ -1,0 +1,316 @@
+package dev.convoarchive.bench;
+
+import com.sun.management.ThreadMXBean;
+import dev.convoarchive.bench.Results.Concurrency;
+import dev.convoarchive.bench.Results.Cost;
+import dev.convoarchive.bench.Results.FailedUpload;
+import dev.convoarchive.bench.Results.Growth;
+import dev.convoarchive.bench.Results.OpSample;
+import dev.convoarchive.bench.Results.OpSummary;
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Page;
+import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.S3Archive;
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.S3Archives;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ProgressBar;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The six scenarios, run on both layouts against one endpoint through one {@link Meter}. */
+final class Scenarios {
+
+  static final List<String> OPERATIONS = List.of("archive", "retrieve", "list", "delete");
+  private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private final Supplier<S3Client> clients;
+  private final S3Client client;
+  private final S3ArchiveConfig base;
+  private final Meter meter;
+  private final FailNextUpload failures;
+  private final SampleData data = new SampleData(42);
+  private final Random random = new Random(7);
+  private final ProgressBar progress;
+  /** Stored bytes of the growing-archive user per "layout|size", for the cost model. */
+  final java.util.Map<String, Long> storedAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Fails the next upload of a conversation or user file before it reaches the server. */
+  static final class FailNextUpload implements ExecutionInterceptor {
+    final AtomicBoolean armed = new AtomicBoolean();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      if (context.request() instanceof PutObjectRequest put && !put.key().endsWith("_metadata.json")
+          && armed.compareAndSet(true, false)) {
+        throw SdkClientException.create("bench: upload of " + put.key() + " broke off");
+      }
+    }
+  }
+
+  Scenarios(Supplier<S3Client> clients, S3ArchiveConfig base, Meter meter, FailNextUpload failures, ProgressBar progress) {
+    this.clients = clients;
+    this.client = clients.get();
+    this.base = base;
+    this.meter = meter;
+    this.failures = failures;
+    this.progress = progress;
+  }
+
+  private S3Archive archive(ArchiveLayout layout, S3Client s3, AtomicLong retries) {
+    return S3Archives.create(s3, base.withLayout(layout), key -> retries.incrementAndGet());
+  }
+
+  /** Scenario 1 (and 5, allocation): each operation, repeated, as one user's archive grows. */
+  List<OpSample> growingArchive(ArchiveLayout layout, int size, int repeats) {
+    S3Archive archive = archive(layout, client, new AtomicLong());
+    UserId owner = UserId.random();
+    List<ArchivedConversation> seeded = new ArrayList<>();
+    Instant at = SampleData.EPOCH;
+    for (int i = 0; i < size; i++) {
+      seeded.add(data.archived(owner, at = at.plusSeconds(60)));
+    }
+    S3Archives.seed(client, base.withLayout(layout), owner, seeded);
+    List<OpSample> samples = new ArrayList<>();
+    int warmUps = 2;
+    for (int round = 0; round < warmUps + repeats; round++) {
+      boolean measured = round >= warmUps;
+      ArchivedConversation fresh = data.archived(owner, at = at.plusSeconds(60));
+      ConversationId existing = seeded.get(random.nextInt(seeded.size())).id();
+      record(samples, measured, layout, size, "archive", () -> archive.store(fresh));
+      record(samples, measured, layout, size, "retrieve", () -> archive.find(owner, existing).orElseThrow());
+      record(samples, measured, layout, size, "list", () -> archive.list(owner, PageRequest.first(100)));
+      record(samples, measured, layout, size, "delete", () -> archive.delete(owner, fresh.id()));
+      progress.step();
+    }
+    storedAt.put(layout.configName() + "|" + size, storedBytes(layout, owner));
+    return samples;
+  }
+
+  private void record(List<OpSample> samples, boolean measured, ArchiveLayout layout, int size, String operation,
+      Supplier<?> op) {
+    Meter.Tally tally = meter.reset();
+    long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+    long started = System.nanoTime();
+    op.get();
+    long nanos = System.nanoTime() - started;
+    long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+    if (measured) {
+      samples.add(new OpSample(layout.configName(), size, operation, nanos / 1e6, tally.totalRequests(),
+          new java.util.TreeMap<>(tally.requests), tally.bytesUp, tally.bytesDown, allocated));
+    }
+  }
+
+  /** The JSON size of one sample conversation as the archive stores it (uncompressed). */
+  long conversationJsonBytes() {
+    S3Archive plain = S3Archives.create(client, base.withLayout(ArchiveLayout.PER_FILE)
+        .withCompression(dev.convoarchive.s3.Compression.NONE), key -> {});
+    return plain.store(data.archived(UserId.random(), SampleData.EPOCH)).entry().sizeBytes();
+  }
+
+  /** How many bytes the user's archive takes in the bucket. */
+  long storedBytes(ArchiveLayout layout, UserId owner) {
+    return userObjects(layout, owner).stream().mapToLong(S3Object::size).sum();
+  }
+
+  private List<S3Object> userObjects(ArchiveLayout layout, UserId owner) {
+    String prefix = base.prefix() + "/" + owner + (layout == ArchiveLayout.PER_FILE ? "/" : ".json");
+    return client.listObjectsV2Paginator(b -> b.bucket(base.bucket()).prefix(prefix)).contents().stream().toList();
+  }
+
+  /**
+   * Scenario 2: {@code writers} threads on two "machines" (archives with their own clients) each
+   * archive {@code perWriter} conversations, all for one user or each for their own. Every
+   * acknowledged archive must be listed and retrievable afterwards; what is not is a lost update.
+   */
+  Concurrency concurrentWriters(ArchiveLayout layout, int writers, int perWriter, boolean oneUser) throws Exception {
+    AtomicLong retries = new AtomicLong();
+    S3Client second = clients.get();
+    List<S3Archive> machines = List.of(archive(layout, client, retries), archive(layout, second, retries));
+    UserId shared = UserId.random();
+    List<UserId> owners = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      owners.add(oneUser ? shared : UserId.random());
+    }
+    List<List<ArchivedConversation>> work = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      List<ArchivedConversation> mine = new ArrayList<>();
+      for (int i = 0; i < perWriter; i++) {
+        mine.add(data.archived(owners.get(w), SampleData.EPOCH.plusSeconds(w * 1000L + i)));
+      }
+      work.add(mine);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Double> millis = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<ArchivedConversation> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch start = new CountDownLatch(1);
+    long began;
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        S3Archive machine = machines.get(w % 2);
+        List<ArchivedConversation> mine = work.get(w);
+        futures.add(pool.submit((Callable<Void>) () -> {
+          start.await();
+          for (ArchivedConversation conversation : mine) {
+            long t0 = System.nanoTime();
+            machine.store(conversation);
+            millis.add((System.nanoTime() - t0) / 1e6);
+            acknowledged.add(conversation);
+          }
+          return null;
+        }));
+      }
+      began = System.nanoTime();
+      start.countDown();
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    int found = 0;
+    for (ArchivedConversation conversation : acknowledged) {
+      boolean listed = listAll(machines.get(1), conversation.owner()).stream().anyMatch(e -> e.id().equals(conversation.id()));
+      if (listed && machines.get(0).find(conversation.owner(), conversation.id()).isPresent()) {
+        found++;
+      }
+    }
+    second.close();
+    progress.step();
+    return new Concurrency(layout.configName(), oneUser ? "one user" : "distinct users", writers, acknowledged.size(), found,
+        acknowledged.size() - found, acknowledged.size() / seconds, Stats.of(millis), retries.get());
+  }
+
+  private static List<ArchiveEntry> listAll(S3Archive archive, UserId owner) {
+    List<ArchiveEntry> all = new ArrayList<>();
+    Page<ArchiveEntry> page = archive.list(owner, PageRequest.first(1000));
+    all.addAll(page.items());
+    while (page.hasMore()) {
+      page = archive.list(owner, new PageRequest(1000, dev.convoarchive.domain.model.Cursor.decode(page.nextCursor())));
+      all.addAll(page.items());
+    }
+    return all;
+  }
+
+  /** Scenario 3: {@code perMonth} archives a month for {@code months} months on one user. */
+  List<Growth> growthOverTime(ArchiveLayout layout, int months, int perMonth) {
+    S3Archive archive = archive(layout, client, new AtomicLong());
+    UserId owner = UserId.random();
+    List<Growth> points = new ArrayList<>();
+    Instant at = SampleData.EPOCH;
+    for (int month = 1; month <= months; month++) {
+      List<Double> millis = new ArrayList<>();
+      for (int i = 0; i < perMonth; i++) {
+        ArchivedConversation conversation = data.archived(owner, at = at.plus(Duration.ofHours(72)));
+        long t0 = System.nanoTime();
+        archive.store(conversation);
+        millis.add((System.nanoTime() - t0) / 1e6);
+      }
+      List<S3Object> objects = userObjects(layout, owner);
+      points.add(new Growth(layout.configName(), month, month * perMonth,
+          objects.stream().mapToLong(S3Object::size).max().orElse(0), objects.stream().mapToLong(S3Object::size).sum(),
+          Stats.of(millis)));
+      progress.step();
+    }
+    return points;
+  }
+
+  /**
+   * Scenario 6: the upload of a new conversation (per-file: its object; single-file: the whole
+   * rewritten file) breaks off. What was sent is wasted; the retry sends it again. Afterwards every
+   * conversation must still be there.
+   */
+  FailedUpload failedUpload(ArchiveLayout layout, int size) {
+    S3Archive archive = archive(layout, client, new AtomicLong());
+    UserId owner = UserId.random();
+    List<ArchivedConversation> seeded = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      seeded.add(data.archived(owner, SampleData.EPOCH.plusSeconds(i)));
+    }
+    S3Archives.seed(client, base.withLayout(layout), owner, seeded);
+    ArchivedConversation fresh = data.archived(owner, SampleData.EPOCH.plusSeconds(size + 1));
+    failures.armed.set(true);
+    Meter.Tally failed = meter.reset();
+    try {
+      archive.store(fresh);
+      throw new IllegalStateException("the injected upload failure did not happen");
+    } catch (RuntimeException expected) {
+      if (expected instanceof IllegalStateException && expected.getMessage().startsWith("the injected")) {
+        throw expected;
+      }
+    }
+    long wasted = failed.bytesUp;
+    Meter.Tally retry = meter.reset();
+    archive.store(fresh);
+    long retried = retry.bytesUp;
+    int present = listAll(archive, owner).size();
+    progress.step();
+    return new FailedUpload(layout.configName(), size, wasted, retried, size + 1 - present);
+  }
+
+  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<String, Integer, Long> stored) {
+    List<OpSummary> summaries = new ArrayList<>();
+    samples.stream().map(s -> s.layout() + "|" + s.archiveSize() + "|" + s.operation()).distinct().forEach(key -> {
+      String[] parts = key.split("\\|");
+      List<OpSample> group = samples.stream()
+          .filter(s -> s.layout().equals(parts[0]) && s.archiveSize() == Integer.parseInt(parts[1]) && s.operation().equals(parts[2]))
+          .toList();
+      summaries.add(new OpSummary(parts[0], Integer.parseInt(parts[1]), parts[2], Stats.of(group.stream().map(OpSample::millis).toList()),
+          Stats.of(group.stream().map(s -> (double) s.requests()).toList()).p50(),
+          Stats.of(group.stream().map(s -> (double) puts(s)).toList()).p50(),
+          Stats.of(group.stream().map(s -> (double) gets(s)).toList()).p50(),
+          Stats.of(group.stream().map(s -> (double) s.bytesUp()).toList()).p50(),
+          Stats.of(group.stream().map(s -> (double) s.bytesDown()).toList()).p50(),
+          Stats.of(group.stream().map(s -> (double) s.allocatedBytes()).toList()).p50(),
+          stored.apply(parts[0], Integer.parseInt(parts[1]))));
+    });
+    return summaries;
+  }
+
+  /** S3 bills PUT, COPY, POST and LIST at the PUT rate; GET and HEAD (and the rest) at the GET rate. */
+  static int puts(OpSample sample) {
+    return sample.requestsByOperation().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("Put") || e.getKey().startsWith("List") || e.getKey().equals("DeleteObjects"))
+        .mapToInt(java.util.Map.Entry::getValue).sum();
+  }
+
+  static int gets(OpSample sample) {
+    return sample.requestsByOperation().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("Get") || e.getKey().startsWith("Head"))
+        .mapToInt(java.util.Map.Entry::getValue).sum();
+  }
+
+  /** Scenario 4: the monthly bill of {@code users} each archiving {@code perMonth} conversations. */
+  static Cost cost(OpSummary archive, Results.Params params) {
+    double puts = archive.medianPuts() * params.costUsers() * params.costArchivesPerUserMonth();
+    double gets = archive.medianGets() * params.costUsers() * params.costArchivesPerUserMonth();
+    double requests = puts / 1000 * params.putPricePer1000() + gets / 1000 * params.getPricePer1000();
+    double storage = (double) archive.storedBytes() * params.costUsers() / 1e9 * params.storagePricePerGbMonth();
+    return new Cost(archive.layout(), params.costUsers(), params.costArchivesPerUserMonth(), puts, gets, archive.storedBytes(),
+        requests, storage, requests + storage);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.convoarchive.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs the bench in --quick mode and checks that what it reports hangs together. Timings are not
+ * checked here: they are what the bench measures, not what a test may assert.
+ */
+class QuickBenchTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void quickRunWritesAConsistentReport(@TempDir Path out) throws Exception {
+    int exit = new CommandLine(new BenchMain()).execute("--quick", "--out", out.toString());
+    assertThat(exit).isZero();
+
+    JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+    int repeats = results.at("/params/repeats").asInt();
+    List<Integer> sizes = JSON.convertValue(results.at("/params/sizes"), JSON.getTypeFactory().constructCollectionType(List.class, Integer.class));
+    assertThat(sizes).containsExactly(10, 100);
+
+    // Every operation of every layout and size has its repeats, each sample's counts add up.
+    assertThat(results.get("summaries")).hasSize(2 * sizes.size() * Scenarios.OPERATIONS.size());
+    for (JsonNode summary : results.get("summaries")) {
+      assertThat(summary.at("/millis/samples").asInt()).isEqualTo(repeats);
+      assertThat(summary.at("/millis/p95").asDouble()).isGreaterThanOrEqualTo(summary.at("/millis/p50").asDouble());
+    }
+    for (JsonNode sample : results.get("samples")) {
+      int byOperation = 0;
+      for (JsonNode count : sample.get("requestsByOperation")) {
+        byOperation += count.asInt();
+      }
+      assertThat(sample.get("requests").asInt()).isEqualTo(byOperation).isPositive();
+    }
+    // What the layouts must do, as counted (not timed).
+    for (JsonNode summary : results.get("summaries")) {
+      if (summary.get("layout").asText().equals("per-file") && summary.get("operation").asText().equals("retrieve")) {
+        assertThat(summary.get("medianRequests").asDouble()).isEqualTo(1);
+      }
+    }
+    for (JsonNode run : results.get("concurrency")) {
+      assertThat(run.get("lost").asInt()).isEqualTo(run.get("acknowledged").asInt() - run.get("found").asInt()).isZero();
+    }
+    for (JsonNode failed : results.get("failedUploads")) {
+      assertThat(failed.get("conversationsLost").asInt()).isZero();
+      assertThat(failed.get("bytesInFailedUpload").asLong()).isPositive();
+    }
+    assertThat(results.get("growth")).hasSize(2 * results.at("/params/growthMonths").asInt());
+    assertThat(results.get("costs")).hasSize(2);
+
+    String report = Files.readString(out.resolve("report.md"));
+    for (int claim = 1; claim <= 7; claim++) {
+      assertThat(report).contains("## Claim " + claim);
+    }
+    assertThat(report).contains("## Targets").contains("| per-file retrieve = 1 request (100) | 1 | PASS |")
+        .contains("zero lost updates in every concurrency scenario, both layouts | 0 lost");
+    assertThat(Files.readAllLines(out.resolve("samples.csv"))).hasSize(1 + results.get("samples").size());
+    for (String chart : List.of("latency-archive", "latency-retrieve", "latency-list", "latency-delete", "concurrency", "growth")) {
+      byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart + ".png"));
+      assertThat(png).as(chart).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    }
+  }
+}
