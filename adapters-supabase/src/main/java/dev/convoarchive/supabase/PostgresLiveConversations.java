@@ -97,6 +97,28 @@ final class PostgresLiveConversations implements LiveConversations {
   }
 
   @Override
+  public <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step) {
+    if (!canExist(owner, id)) {
+      return Optional.empty();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        Optional<T> result = read(connection, owner, id, true).map(step);
+        connection.commit(); // releases the row lock; nothing was changed here
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection);
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("holding conversation " + id, e);
+    }
+  }
+
+  @Override
   public void restore(Conversation conversation) {
     requireStorable(conversation);
     try (Connection connection = dataSource.getConnection()) {

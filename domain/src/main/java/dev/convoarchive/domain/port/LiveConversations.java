@@ -34,6 +34,14 @@ public interface LiveConversations {
   <T> Optional<T> moveOut(UserId owner, ConversationId id, Function<Conversation, T> archiveStep);
 
   /**
+   * Holds a live conversation against concurrent changes, moves-out included, while
+   * {@code step} runs, and keeps it live. Returns empty (without calling {@code step}) when there
+   * is no such live conversation. The use cases run a step here that must not interleave with a
+   * move-out of the same conversation.
+   */
+  <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step);
+
+  /**
    * Inserts a conversation with all its messages, atomically. Throws {@code ConflictException}
    * when a conversation with that id is already live (for any owner), changing nothing.
    */

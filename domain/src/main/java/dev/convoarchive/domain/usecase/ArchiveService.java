@@ -72,7 +72,11 @@ public final class ArchiveService {
     return archive.store(new ArchivedConversation(current, clock.instant()));
   }
 
-  /** Read the archive -> insert live -> delete from the archive. Returns the live conversation. */
+  /**
+   * Read the archive -> insert live -> delete from the archive (while holding the live copy).
+   * Returns the restored conversation; if a concurrent archive moved it out again meanwhile, it
+   * stays archived.
+   */
   public Conversation restore(UserId owner, ConversationId id) {
     Optional<ArchivedConversation> archived = archive.find(owner, id);
     if (archived.isEmpty()) {
@@ -91,7 +95,10 @@ public final class ArchiveService {
       }
       restored = current;
     }
-    archive.delete(owner, id);
+    // The archived copy goes only while the live copy is held: a concurrent archive of the same
+    // conversation may have found that archived copy and be about to move the live one out on the
+    // strength of it. If the live copy is already gone, that archive won and its copy must stay.
+    live.whileLive(owner, id, current -> archive.delete(owner, id));
     return restored;
   }
 

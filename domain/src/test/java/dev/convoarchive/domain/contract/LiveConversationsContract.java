@@ -179,4 +179,38 @@ public abstract class LiveConversationsContract {
     assertThat(moved).filteredOn(m -> m).hasSize(1);
     assertThat(live.find(conversation.owner(), conversation.id())).isEmpty();
   }
+
+  @Test
+  void whileLiveRunsTheStepAndKeepsTheConversation() {
+    Conversation conversation = Conversations.sample(UserId.random(), 2);
+    live.restore(conversation);
+
+    assertThat(live.whileLive(conversation.owner(), conversation.id(), c -> c)).contains(conversation);
+    assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+    AtomicInteger calls = new AtomicInteger();
+    assertThat(live.whileLive(conversation.owner(), Conversations.newId(), c -> calls.incrementAndGet())).isEmpty();
+    assertThat(live.whileLive(UserId.random(), conversation.id(), c -> calls.incrementAndGet())).isEmpty();
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void aMoveOutWaitsForAStepRunWhileLive() throws Exception {
+    Conversation conversation = Conversations.sample(UserId.random(), 2);
+    live.restore(conversation);
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<?>[] moving = new java.util.concurrent.Future<?>[1];
+      live.whileLive(conversation.owner(), conversation.id(), held -> {
+        moving[0] = other.submit(() -> live.moveOut(conversation.owner(), conversation.id(), c -> c));
+        // Bounded look: the move-out must still be waiting while the step holds the conversation.
+        assertThatThrownBy(() -> moving[0].get(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        return held;
+      });
+      moving[0].get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(live.find(conversation.owner(), conversation.id())).isEmpty();
+    } finally {
+      other.shutdownNow();
+    }
+  }
 }

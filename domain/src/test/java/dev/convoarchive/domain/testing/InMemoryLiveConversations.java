@@ -41,6 +41,11 @@ public final class InMemoryLiveConversations implements LiveConversations {
   }
 
   @Override
+  public synchronized <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step) {
+    return find(owner, id).map(step);
+  }
+
+  @Override
   public synchronized void restore(Conversation conversation) {
     if (byId.containsKey(conversation.id())) {
       throw ConflictException.alreadyLive(conversation.owner(), conversation.id());

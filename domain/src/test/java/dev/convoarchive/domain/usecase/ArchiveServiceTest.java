@@ -10,12 +10,16 @@ import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.domain.testing.InMemoryConversationArchive;
 import dev.convoarchive.domain.testing.InMemoryLiveConversations;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -155,5 +159,42 @@ class ArchiveServiceTest {
     assertThatThrownBy(() -> service.delete(owner, a.id())).isInstanceOf(NotFoundException.class);
     assertThat(service.deleteAll(owner)).isEqualTo(1);
     assertThat(service.list(owner, PageRequest.first(10)).items()).isEmpty();
+  }
+
+  @Test
+  void anArchiveRacingARestoreOfTheSameConversationLeavesItArchivedNotLost() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    archive.store(new ArchivedConversation(conversation, T0));
+    // Another request archives the conversation just after the restore inserted it live, before
+    // the restore deleted the archived copy: the interleaving two machines can produce.
+    ArchiveService[] other = new ArchiveService[1];
+    LiveConversations racing = new LiveConversations() {
+      @Override
+      public Optional<Conversation> find(UserId o, ConversationId id) {
+        return live.find(o, id);
+      }
+
+      @Override
+      public <T> Optional<T> moveOut(UserId o, ConversationId id, Function<Conversation, T> step) {
+        return live.moveOut(o, id, step);
+      }
+
+      @Override
+      public <T> Optional<T> whileLive(UserId o, ConversationId id, Function<Conversation, T> step) {
+        return live.whileLive(o, id, step);
+      }
+
+      @Override
+      public void restore(Conversation c) {
+        live.restore(c);
+        other[0].archive(c.owner(), c.id());
+      }
+    };
+    other[0] = new ArchiveService(live, archive, clock);
+
+    new ArchiveService(racing, archive, clock).restore(owner, conversation.id());
+
+    assertThat(live.find(owner, conversation.id())).isEmpty();
+    assertThat(archive.find(owner, conversation.id()).map(ArchivedConversation::conversation)).contains(conversation);
   }
 }

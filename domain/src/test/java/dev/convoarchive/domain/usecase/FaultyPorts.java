@@ -72,6 +72,11 @@ final class FaultyPorts {
       }
 
       @Override
+      public <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step) {
+        return plan.step("live.whileLive", () -> delegate.whileLive(owner, id, step));
+      }
+
+      @Override
       public void restore(Conversation conversation) {
         plan.step("live.restore", () -> {
           delegate.restore(conversation);
