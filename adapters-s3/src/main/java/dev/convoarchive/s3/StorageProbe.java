@@ -90,7 +90,7 @@ public final class StorageProbe {
     return problems;
   }
 
-  private Optional<String> bucketProblem() {
+  Optional<String> bucketProblem() {
     try {
       s3.headBucket(b -> b.bucket(config.bucket()));
       return Optional.empty();

@@ -7,7 +7,10 @@ import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.StorageProbe;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Starts the service: on the configured bucket and database, or in local mode when neither is configured. */
+/**
+ * Starts the service: on the configured bucket and database, or in local mode when neither is
+ * configured. With the argument {@code check-storage} it checks the configured bucket instead.
+ */
 public final class Main {
 
   private Main() {}
@@ -16,6 +19,20 @@ public final class Main {
     // One log format for everything, also what the embedded servers log through java.util.logging.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
+    if (args.length > 0 && args[0].equals("check-storage")) {
+      try {
+        System.exit(CheckStorageCommand.run(AppConfig.fromEnvironment(), System.out, java.util.List.of()));
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        System.exit(2);
+      }
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println("usage: java -jar convo-archive.jar [check-storage]");
+      System.exit(2);
+      return;
+    }
     AppConfig config;
     Application app;
     try {

@@ -1,0 +1,38 @@
+package dev.convoarchive.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+class StorageCheckTest {
+
+  @Test
+  void theEmbeddedStorePassesEveryCheckAndIsLeftClean() {
+    try (S3Client client = S3TestServer.newClient()) {
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-ok")).run();
+
+      assertThat(results).hasSize(6).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
+      assertThat(results.get(5).detail()).contains("counter at 200");
+      assertThat(StorageCheck.report(S3TestServer.BUCKET, results)).contains("OK: this store keeps every guarantee");
+      assertThat(client.listObjectsV2(b -> b.bucket(S3TestServer.BUCKET).prefix("check-ok/")).contents()).isEmpty();
+    }
+  }
+
+  @Test
+  void aStoreThatIgnoresConditionalHeadersFailsWithWhatIsMissing() {
+    try (S3Client client = S3TestServer.newClient(new StorageProbeTest.StripConditionalHeaders())) {
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-bad")).run();
+
+      assertThat(results.get(0).passed()).isTrue();
+      assertThat(results.get(1).passed()).isFalse();
+      assertThat(results.get(1).detail()).contains("If-None-Match is ignored");
+      assertThat(results.get(2).passed()).isFalse();
+      assertThat(results.get(2).detail()).contains("If-Match is ignored");
+      assertThat(results.get(5).passed()).isFalse();
+      assertThat(results.get(5).detail()).contains("acknowledged updates were lost");
+      assertThat(StorageCheck.report(S3TestServer.BUCKET, results)).contains("FAILED: do not use this store");
+    }
+  }
+}

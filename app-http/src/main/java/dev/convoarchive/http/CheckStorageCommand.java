@@ -1,0 +1,43 @@
+package dev.convoarchive.http;
+
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.S3Clients;
+import dev.convoarchive.s3.StorageCheck;
+import dev.convoarchive.s3.embedded.EmbeddedS3;
+import java.io.PrintStream;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code java -jar convo-archive.jar check-storage}: runs {@link StorageCheck} against the
+ * configured bucket (or, with nothing configured, against the embedded store) and exits non-zero
+ * when any guarantee is missing. Operators run it before going live.
+ */
+public final class CheckStorageCommand {
+
+  private CheckStorageCommand() {}
+
+  /** Returns the process exit code: 0 when every check passed. */
+  public static int run(AppConfig config, PrintStream out, List<ExecutionInterceptor> interceptors) {
+    if (config.s3().isEmpty()) {
+      try (EmbeddedS3 embedded = EmbeddedS3.start(0, null, List.of("check-storage"))) {
+        out.println("S3_BUCKET is not set: checking the embedded S3 server local mode uses");
+        return check(embedded.config("check-storage"), EmbeddedS3.credentials(), out, interceptors);
+      }
+    }
+    return check(config.s3().get(), DefaultCredentialsProvider.builder().build(), out, interceptors);
+  }
+
+  private static int check(S3ArchiveConfig config, AwsCredentialsProvider credentials, PrintStream out,
+      List<ExecutionInterceptor> interceptors) {
+    try (S3Client s3 = S3Clients.create(config, credentials, interceptors)) {
+      List<StorageCheck.Result> results = new StorageCheck(s3, config).run();
+      out.print(StorageCheck.report(config.bucket(), results));
+      return results.stream().allMatch(StorageCheck.Result::passed) ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.convoarchive.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convoarchive.http.config.AppConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class CheckStorageCommandTest {
+
+  @Test
+  void withNothingConfiguredItChecksTheEmbeddedStoreAndPasses() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit = CheckStorageCommand.run(AppConfig.load(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
+        List.of());
+
+    String report = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(report).isZero();
+    assertThat(report).contains("checking the embedded S3 server").contains("[PASS] contended compare-and-swap")
+        .doesNotContain("[FAIL]");
+  }
+
+  @Test
+  void aStoreThatIgnoresConditionalWritesFailsWithANonZeroExit() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit = CheckStorageCommand.run(AppConfig.load(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
+        List.of(new StartupTest.IgnoreConditions()));
+
+    String report = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).isEqualTo(1);
+    assertThat(report).contains("[FAIL] create-only write").contains("If-None-Match is ignored")
+        .contains("FAILED: do not use this store");
+  }
+}
