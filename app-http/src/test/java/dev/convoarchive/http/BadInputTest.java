@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -30,7 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class BadInputTest {
 
-  private static Tokens tokens;
+  private static final Tokens tokens = Tokens.shared();
 
   record Bad(String method, String path, String contentType, String body) {
     @Override
@@ -38,16 +36,6 @@ class BadInputTest {
       return method + " " + (path.length() > 120 ? path.substring(0, 120) + "..." : path)
           + (contentType == null ? "" : " [" + contentType + ", " + body.length() + " chars]");
     }
-  }
-
-  @BeforeAll
-  static void startAuth() {
-    tokens = new Tokens();
-  }
-
-  @AfterAll
-  static void stopAuth() {
-    tokens.close();
   }
 
   static List<Bad> corpus(String liveId, String archivedId, String user) {

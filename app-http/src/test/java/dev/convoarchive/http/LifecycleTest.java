@@ -13,8 +13,6 @@ import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,17 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LifecycleTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static Tokens tokens;
-
-  @BeforeAll
-  static void startAuth() {
-    tokens = new Tokens();
-  }
-
-  @AfterAll
-  static void stopAuth() {
-    tokens.close();
-  }
+  private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
   @EnumSource(ArchiveLayout.class)

@@ -17,25 +17,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Two service instances, each with its own S3 client and database pool, serving one bucket and one database. */
 class TwoInstancesTest {
 
-  private static Tokens tokens;
-
-  @BeforeAll
-  static void startAuth() {
-    tokens = new Tokens();
-  }
-
-  @AfterAll
-  static void stopAuth() {
-    tokens.close();
-  }
+  private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
   @EnumSource(ArchiveLayout.class)

@@ -20,6 +20,7 @@ public final class HttpServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private static final String STARTED = "convo-archive.started";
+  private static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
   private static final Set<HandlerType> BODY_METHODS = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
   private final ArchiveRoutes archive;
@@ -82,19 +83,19 @@ public final class HttpServer {
       return;
     }
     if (length > maxBodyBytes) {
+      drain(ctx);
       throw new ApiException(413, "too-large", "the request body has " + length + " bytes; at most " + maxBodyBytes
           + " are accepted, and this endpoint needs none");
     }
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (!type.startsWith("application/json")) {
+      drain(ctx);
       throw new ApiException(415, "unsupported-media-type",
           "this endpoint takes no body; send none, or {} as application/json");
     }
-    byte[] body;
-    try (InputStream in = ctx.req().getInputStream()) {
-      body = in.readNBytes(maxBodyBytes + 1);
-    }
+    byte[] body = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
     if (body.length > maxBodyBytes) {
+      drain(ctx);
       throw new ApiException(413, "too-large", "the request body exceeds " + maxBodyBytes + " bytes");
     }
     if (body.length > 0) {
@@ -105,6 +106,21 @@ public final class HttpServer {
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new ApiException(400, "invalid-input", "the request body is not valid JSON");
       }
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a refused body, up to a bound. A server that answers before
+   * the client has finished sending, then closes the connection, can make the client lose the
+   * answer to the reset (seen as "header parser received no bytes"); a body past the bound is
+   * not worth reading and its sender gets the reset.
+   */
+  private static void drain(Context ctx) throws IOException {
+    InputStream in = ctx.req().getInputStream();
+    long left = DRAIN_LIMIT_BYTES;
+    byte[] buffer = new byte[16 * 1024];
+    for (int read; left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+      left -= read;
     }
   }
 

@@ -36,6 +36,17 @@ public final class Tokens implements AutoCloseable {
 
   public static final String SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
+  private static Tokens shared;
+
+  /** One stand-in Auth for the whole test JVM, for tests that need nothing special of it. */
+  public static synchronized Tokens shared() {
+    if (shared == null) {
+      shared = new Tokens();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
   private final ECKey ecKey;
   private final RSAKey rsaKey;
   private volatile ECKey rotatedKey;

@@ -1,0 +1,196 @@
+package dev.convoarchive.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.http.support.TestStores;
+import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.ConflictListener;
+import dev.convoarchive.s3.S3Archive;
+import dev.convoarchive.s3.S3Archives;
+import dev.convoarchive.s3.S3Clients;
+import dev.convoarchive.s3.embedded.EmbeddedS3;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The service runs as a child process under a mixed workload and is killed with SIGKILL at random
+ * moments. After each kill every conversation must be live, archived or both, and the per-file
+ * index must match the objects once repaired. The default run kills it {@value #DEFAULT_KILLS}
+ * times per layout; -Dreliability.kills=25 for the long run.
+ */
+class CrashSafetyTest {
+
+  static final int DEFAULT_KILLS = 3;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @ParameterizedTest
+  @EnumSource(ArchiveLayout.class)
+  void sigkillAtRandomPointsLosesNoConversation(ArchiveLayout layout) throws Exception {
+    int kills = Integer.getInteger("reliability.kills", DEFAULT_KILLS);
+    LiveConversations live = TestStores.live();
+    List<UserId> users = List.of(UserId.random(), UserId.random());
+    List<Conversation> conversations = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      Conversation c = Conversations.sample(users.get(i % 2), 2 + i % 3);
+      live.restore(c);
+      conversations.add(c);
+    }
+    Set<ConversationId> deleteSent = ConcurrentHashMap.newKeySet();
+    Random random = new Random(layout.ordinal());
+    int acknowledged = 0;
+    try (Tokens tokens = new Tokens();
+        S3Client s3 = S3Clients.create(TestStores.s3().config(TestStores.BUCKET), EmbeddedS3.credentials(), List.of())) {
+      S3Archive archive = S3Archives.create(s3, TestStores.s3().config(TestStores.BUCKET).withLayout(layout), ConflictListener.NONE);
+      for (int kill = 1; kill <= kills; kill++) {
+        int port = freePort();
+        Process child = startChild(layout, port, kill);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        ExecutorService load = Executors.newFixedThreadPool(4);
+        try {
+          awaitReady(port, child);
+          for (int t = 0; t < 4; t++) {
+            int seed = kill * 10 + t;
+            load.submit(() -> workload(port, tokens, conversations, deleteSent, running, ok, new Random(seed)));
+          }
+          // Kill at a random point of the workload: that randomness is the test, not a wait for something.
+          Thread.sleep(300 + random.nextInt(1200));
+        } finally {
+          child.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
+          child.waitFor(30, TimeUnit.SECONDS);
+          running.set(false);
+          load.shutdown();
+          load.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        acknowledged += ok.get();
+
+        for (Conversation c : conversations) {
+          if (deleteSent.contains(c.id())) {
+            continue; // deleted for good, or not: either is allowed
+          }
+          boolean isLive = live.find(c.owner(), c.id()).isPresent();
+          boolean isArchived = archive.find(c.owner(), c.id()).isPresent();
+          assertThat(isLive || isArchived).as("after kill %d, conversation %s is somewhere", kill, c.id()).isTrue();
+        }
+        for (UserId user : users) {
+          archive.reindex(user);
+          Set<ConversationId> listed = archive.list(user, PageRequest.first(1000)).items().stream()
+              .map(ArchiveEntry::id).collect(Collectors.toSet());
+          Set<ConversationId> stored;
+          try (Stream<ArchivedConversation> objects = archive.export(user)) {
+            stored = objects.map(ArchivedConversation::id).collect(Collectors.toSet());
+          }
+          assertThat(listed).as("after kill %d and reindex, the listing of %s equals what is stored", kill, user)
+              .isEqualTo(stored);
+        }
+      }
+    }
+    assertThat(acknowledged).as("requests the killed services acknowledged").isPositive();
+    System.out.printf("crash safety (%s): %d SIGKILLs, %d acknowledged requests, %d conversations, 0 lost%n",
+        layout.configName(), kills, acknowledged, conversations.size());
+  }
+
+  private static void workload(int port, Tokens tokens, List<Conversation> conversations, Set<ConversationId> deleteSent,
+      AtomicBoolean running, AtomicInteger ok, Random random) {
+    while (running.get()) {
+      Conversation c = conversations.get(random.nextInt(conversations.size()));
+      String token = tokens.hs256(tokens.userClaims(c.owner()));
+      int pick = random.nextInt(10);
+      String method = "POST";
+      String path = "/v1/users/me/conversations/" + c.id() + "/archive";
+      if (pick >= 5 && pick < 9) {
+        path = "/v1/users/me/archive/" + c.id() + "/restore";
+      } else if (pick == 9 && random.nextInt(4) == 0) {
+        method = "DELETE";
+        path = "/v1/users/me/archive/" + c.id();
+        deleteSent.add(c.id());
+      }
+      try {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() < 300) {
+          ok.incrementAndGet();
+        }
+      } catch (IOException e) {
+        return; // the service was killed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Process startChild(ArchiveLayout layout, int port, int kill) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    var env = builder.environment();
+    env.put("PORT", Integer.toString(port));
+    env.put("ARCHIVE_STRATEGY", layout.configName());
+    env.put("S3_BUCKET", TestStores.BUCKET);
+    env.put("S3_ENDPOINT", TestStores.s3().endpoint().toString());
+    env.put("S3_PATH_STYLE", "true");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "embedded");
+    env.put("AWS_SECRET_ACCESS_KEY", "embedded");
+    var db = TestStores.database();
+    env.put("SUPABASE_DB_URL", db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password());
+    env.put("SUPABASE_JWT_SECRET", Tokens.SECRET);
+    File log = new File("target/crash-child-" + layout.configName() + "-" + kill + ".log");
+    return builder.redirectErrorStream(true).redirectOutput(log).start();
+  }
+
+  private static void awaitReady(int port, Process child) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!child.isAlive()) {
+        throw new AssertionError("the service exited with " + child.exitValue() + " before it was ready");
+      }
+      try {
+        if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(100); // polling a starting process: there is nothing to wait on instead
+      }
+    }
+    throw new AssertionError("the service did not become ready in 60 s");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
