@@ -53,7 +53,9 @@ class FaultInjectionTest {
       List<UserId> users = List.of(UserId.random(), UserId.random(), UserId.random());
       List<Conversation> conversations = new ArrayList<>();
       Map<Conversation, Where> expected = new ConcurrentHashMap<>();
-      for (int i = 0; i < workers * 6; i++) {
+      // A conversation takes about eight operations before a delete ends it; keep enough for the run.
+      int perWorker = 6 + operations / 40;
+      for (int i = 0; i < workers * perWorker; i++) {
         Conversation c = Conversations.sample(users.get(i % users.size()), 3);
         live.restore(c);
         conversations.add(c);
@@ -130,6 +132,7 @@ class FaultInjectionTest {
       chaosB.rate(0);
 
       assertThat(wrong).as("answers other than success or 503 with Retry-After").isEmpty();
+      assertThat(done.get()).as("operations run").isGreaterThanOrEqualTo(operations);
       assertThat(chaosA.injected() + chaosB.injected()).as("faults injected").isPositive();
       S3Archive archive = a.app().injector().getInstance(S3Archive.class);
       for (Conversation c : conversations) {
