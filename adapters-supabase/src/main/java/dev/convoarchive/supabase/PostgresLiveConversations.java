@@ -59,7 +59,7 @@ final class PostgresLiveConversations implements LiveConversations {
     try (Connection connection = dataSource.getConnection()) {
       return read(connection, owner, id, false);
     } catch (SQLException e) {
-      throw failure("reading conversation " + id, e);
+      throw failure("reading conversation " + id + " failed", e);
     }
   }
 
@@ -68,32 +68,20 @@ final class PostgresLiveConversations implements LiveConversations {
     if (!canExist(owner, id)) {
       return Optional.empty();
     }
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Optional<Conversation> conversation = read(connection, owner, id, true);
-        if (conversation.isEmpty()) {
-          connection.rollback();
-          return Optional.empty();
-        }
-        T result = archiveStep.apply(conversation.get());
-        try (PreparedStatement delete = connection.prepareStatement(
-            "delete from conversations where id = ? and user_id = ?")) {
-          delete.setObject(1, id.value(), Types.OTHER);
-          delete.setObject(2, owner.toString(), Types.OTHER);
-          delete.executeUpdate(); // messages go with it: on delete cascade
-        }
-        connection.commit();
-        return Optional.of(result);
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection);
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
+    return inTransaction("moving conversation " + id + " out", connection -> {
+      Optional<Conversation> conversation = read(connection, owner, id, true);
+      if (conversation.isEmpty()) {
+        return Optional.<T>empty();
       }
-    } catch (SQLException e) {
-      throw failure("moving conversation " + id + " out", e);
-    }
+      T result = archiveStep.apply(conversation.get());
+      try (PreparedStatement delete = connection.prepareStatement(
+          "delete from conversations where id = ? and user_id = ?")) {
+        delete.setObject(1, id.value(), Types.OTHER);
+        delete.setObject(2, owner.toString(), Types.OTHER);
+        delete.executeUpdate(); // messages go with it: on delete cascade
+      }
+      return Optional.of(result);
+    });
   }
 
   @Override
@@ -101,65 +89,72 @@ final class PostgresLiveConversations implements LiveConversations {
     if (!canExist(owner, id)) {
       return Optional.empty();
     }
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Optional<T> result = read(connection, owner, id, true).map(step);
-        connection.commit(); // releases the row lock; nothing was changed here
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection);
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw failure("holding conversation " + id, e);
-    }
+    // Committing changes nothing here; it releases the row lock.
+    return inTransaction("holding conversation " + id, connection -> read(connection, owner, id, true).map(step));
   }
 
   @Override
   public void restore(Conversation conversation) {
     requireStorable(conversation);
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
+    inTransaction("restoring conversation " + conversation.id(), connection -> {
       try {
-        try (PreparedStatement insert = connection.prepareStatement(
-            "insert into conversations (id, user_id, title, created_at, updated_at) values (?, ?, ?, ?, ?)")) {
-          insert.setObject(1, conversation.id().value(), Types.OTHER);
-          insert.setObject(2, conversation.owner().toString(), Types.OTHER);
-          insert.setString(3, conversation.title());
-          insert.setObject(4, utc(conversation.createdAt()));
-          insert.setObject(5, utc(conversation.updatedAt()));
-          insert.executeUpdate();
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-            "insert into messages (id, conversation_id, role, content, metadata, created_at) values (?, ?, ?, ?, ?, ?)")) {
-          for (Message message : conversation.messages()) {
-            insert.setObject(1, message.id(), Types.OTHER);
-            insert.setObject(2, conversation.id().value(), Types.OTHER);
-            insert.setString(3, message.role().wireName());
-            insert.setString(4, message.content());
-            insert.setObject(5, JSON.writeValueAsString(message.metadata()), Types.OTHER);
-            insert.setObject(6, utc(message.createdAt()));
-            insert.addBatch();
-          }
-          insert.executeBatch();
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection);
-        if (e instanceof SQLException sql && UNIQUE_VIOLATION.equals(sqlState(sql))) {
+        insert(connection, conversation);
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(sqlState(e))) {
           throw ConflictException.alreadyLive(conversation.owner(), conversation.id());
         }
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
+      }
+      return null;
+    });
+  }
+
+  private static void insert(Connection connection, Conversation conversation) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(
+        "insert into conversations (id, user_id, title, created_at, updated_at) values (?, ?, ?, ?, ?)")) {
+      insert.setObject(1, conversation.id().value(), Types.OTHER);
+      insert.setObject(2, conversation.owner().toString(), Types.OTHER);
+      insert.setString(3, conversation.title());
+      insert.setObject(4, utc(conversation.createdAt()));
+      insert.setObject(5, utc(conversation.updatedAt()));
+      insert.executeUpdate();
+    }
+    try (PreparedStatement insert = connection.prepareStatement(
+        "insert into messages (id, conversation_id, role, content, metadata, created_at) values (?, ?, ?, ?, ?, ?)")) {
+      for (Message message : conversation.messages()) {
+        insert.setObject(1, message.id(), Types.OTHER);
+        insert.setObject(2, conversation.id().value(), Types.OTHER);
+        insert.setString(3, message.role().wireName());
+        insert.setString(4, message.content());
+        insert.setObject(5, json(message.metadata()), Types.OTHER);
+        insert.setObject(6, utc(message.createdAt()));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws,
+   * and its exception passed on as it was (a callback's own failure included).
+   */
+  private <T> T inTransaction(String doing, Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false); // the pool restores auto-commit when the connection returns
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection);
+        throw e;
       }
     } catch (SQLException e) {
-      throw failure("restoring conversation " + conversation.id(), e);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("message metadata could not be written as JSON", e);
+      throw failure(doing + " failed", e);
     }
   }
 
@@ -195,6 +190,14 @@ final class PostgresLiveConversations implements LiveConversations {
       }
     }
     return Optional.of(new Conversation(id, owner, title, createdAt, updatedAt, messages));
+  }
+
+  private static String json(Map<String, Object> metadata) {
+    try {
+      return JSON.writeValueAsString(metadata);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("message metadata could not be written as JSON", e);
+    }
   }
 
   private static Map<String, Object> metadata(String json) {
@@ -246,12 +249,12 @@ final class PostgresLiveConversations implements LiveConversations {
    * Connection trouble, resource exhaustion, shutdowns, serialization failures and deadlocks are
    * outages a retry can get past; anything else is a bug here and is reported as such.
    */
-  private static RuntimeException failure(String doing, SQLException e) {
+  private static RuntimeException failure(String what, SQLException e) {
     String state = sqlState(e);
     if (e instanceof SQLTransientException || state.startsWith("08") || state.startsWith("53")
         || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")) {
-      return new StorageUnavailableException("live database", doing + " failed: " + e.getMessage(), e);
+      return new StorageUnavailableException("live database", what + ": " + e.getMessage(), e);
     }
-    return new IllegalStateException(doing + " failed: " + e.getMessage(), e);
+    return new IllegalStateException(what + ": " + e.getMessage(), e);
   }
 }

@@ -19,20 +19,18 @@ import org.junit.jupiter.api.Test;
 /** Who may do what: every kind of token against the archive listing, which is otherwise harmless. */
 class AuthTest {
 
-  private static Tokens tokens;
+  private static final Tokens tokens = Tokens.shared();
   private static TestService service;
   private final UserId alice = UserId.random();
 
   @BeforeAll
   static void start() {
-    tokens = new Tokens();
     service = TestService.start(ArchiveLayout.PER_FILE, tokens);
   }
 
   @AfterAll
   static void stop() {
     service.close();
-    tokens.close();
   }
 
   private HttpResponse<String> listAs(String user, String token) {

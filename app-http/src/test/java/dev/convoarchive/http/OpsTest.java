@@ -17,19 +17,17 @@ import org.junit.jupiter.api.Test;
 
 class OpsTest {
 
-  private static Tokens tokens;
+  private static final Tokens tokens = Tokens.shared();
   private static TestService service;
 
   @BeforeAll
   static void start() {
-    tokens = new Tokens();
     service = TestService.start(ArchiveLayout.PER_FILE, tokens);
   }
 
   @AfterAll
   static void stop() {
     service.close();
-    tokens.close();
   }
 
   @Test
