@@ -136,4 +136,20 @@ class IndexRepairTest {
     archive.store(new ArchivedConversation(c, T0.plusSeconds(3)));
     assertThat(listedIds()).as("a store onto a damaged index repairs it first").containsExactly(c.id(), b.id(), a.id());
   }
+
+  @Test
+  void reindexPagesThroughMoreThanAThousandObjects() {
+    java.util.List<ArchivedConversation> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_050; i++) {
+      many.add(new ArchivedConversation(Conversations.sample(owner, 1), T0.plusSeconds(i)));
+    }
+    S3Archives.seed(client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), owner, many);
+    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(archive.indexKey(owner)));
+
+    assertThat(archive.reindex(owner)).isEqualTo(1_050);
+
+    var page = archive.list(owner, PageRequest.first(1000));
+    assertThat(page.items()).hasSize(1000);
+    assertThat(archive.list(owner, PageRequest.parse("1000", page.nextCursor())).items()).hasSize(50);
+  }
 }
