@@ -40,10 +40,6 @@ final class ObjectStore {
     this.compression = compression;
   }
 
-  String bucket() {
-    return bucket;
-  }
-
   Compression compression() {
     return compression;
   }

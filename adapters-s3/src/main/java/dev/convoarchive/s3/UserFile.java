@@ -57,10 +57,6 @@ final class UserFile implements VersionedObject.State {
     return modified;
   }
 
-  int size() {
-    return conversations.size();
-  }
-
   /** Adds the conversation unless its id is there already (then returns the existing entry). */
   StoreResult add(ArchivedConversation archived) {
     ArchiveEntry existing = entries.get(archived.id());

@@ -26,10 +26,6 @@ final class Meter implements ExecutionInterceptor {
     int totalRequests() {
       return requests.values().stream().mapToInt(Integer::intValue).sum();
     }
-
-    int count(String operation) {
-      return requests.getOrDefault(operation, 0);
-    }
   }
 
   private final ThreadLocal<Tally> tally = ThreadLocal.withInitial(Tally::new);
@@ -45,10 +41,6 @@ final class Meter implements ExecutionInterceptor {
     Tally fresh = new Tally();
     tally.set(fresh);
     return fresh;
-  }
-
-  Tally current() {
-    return tally.get();
   }
 
   @Override
