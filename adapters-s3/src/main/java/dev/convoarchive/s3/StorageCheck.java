@@ -39,12 +39,14 @@ public final class StorageCheck {
   private final S3Client s3;
   private final S3ArchiveConfig config;
   private final ObjectStore store;
+  private final StorageProbe probe;
   private final String root;
 
   public StorageCheck(S3Client s3, S3ArchiveConfig config) {
     this.s3 = s3;
     this.config = config;
     this.store = new ObjectStore(s3, config.bucket(), Compression.NONE);
+    this.probe = new StorageProbe(s3, config);
     this.root = config.prefix() + "/_check/" + UUID.randomUUID() + "/";
   }
 
@@ -111,36 +113,27 @@ public final class StorageCheck {
   }
 
   private String bucket() throws CheckFailed {
-    Optional<String> problem = new StorageProbe(s3, config).bucketProblem();
-    if (problem.isPresent()) {
-      throw new CheckFailed(problem.get());
-    }
+    failIf(probe.bucketProblem());
     return "HeadBucket answered";
   }
 
   private String createOnly() throws CheckFailed {
-    String key = root + "create-only.json";
-    if (store.create(key, bytes("first")).isEmpty()) {
-      throw new CheckFailed("a create of a new key was refused");
-    }
-    if (store.create(key, bytes("second")).isPresent()) {
-      throw new CheckFailed("a second create of " + key + " succeeded: If-None-Match is ignored, so two machines can overwrite each other");
-    }
+    failIf(probe.createOnlyProblem(root + "create-only.json"));
     return "the second create was refused with 412";
   }
 
   private String compareAndSwap() throws CheckFailed {
     String key = root + "cas.json";
-    String first = store.create(key, bytes("v1")).orElseThrow(() -> new CheckFailed("could not create " + key));
-    String second = store.replace(key, bytes("v2"), first)
-        .orElseThrow(() -> new CheckFailed("a replace with the current ETag was refused"));
-    if (second.equals(first)) {
-      throw new CheckFailed("the ETag did not change when the content did");
-    }
-    if (store.replace(key, bytes("v3"), first).isPresent()) {
-      throw new CheckFailed("a replace with a stale ETag succeeded: If-Match is ignored, so concurrent updates get lost");
-    }
+    store.create(key, bytes("v1")).orElseThrow(() -> new CheckFailed("could not create " + key));
+    failIf(probe.compareAndSwapProblem(key));
     return "the current ETag was accepted and the stale one refused with 412";
+  }
+
+  /** The start-up probe's checks are the first of these; they report the same way here. */
+  private static void failIf(Optional<String> problem) throws CheckFailed {
+    if (problem.isPresent()) {
+      throw new CheckFailed(problem.get());
+    }
   }
 
   private String readAfterWrite() throws CheckFailed {

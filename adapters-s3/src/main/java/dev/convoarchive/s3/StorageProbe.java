@@ -61,23 +61,8 @@ public final class StorageProbe {
     // Under the prefix, named so that no user id (a UUID) or conversation key can collide with it.
     String key = config.prefix() + "/_probe/" + UUID.randomUUID() + ".json";
     try {
-      Optional<String> first = store.create(key, body("first"));
-      if (first.isEmpty()) {
-        problems.add("a create-only write (If-None-Match: *) of a new key was refused");
-        return problems;
-      }
-      if (store.create(key, body("second")).isPresent()) {
-        problems.add("create-only writes (If-None-Match: *) are ignored: a second create of " + key
-            + " overwrote it, so two machines archiving one conversation could overwrite each other");
-      }
-      String current = store.read(key).orElseThrow().etag();
-      Optional<String> swapped = store.replace(key, body("third"), current);
-      if (swapped.isEmpty()) {
-        problems.add("compare-and-swap writes (If-Match) are refused even with the current ETag");
-      } else if (store.replace(key, body("fourth"), current).isPresent()) {
-        problems.add("compare-and-swap writes (If-Match) are ignored: a write with a stale ETag succeeded,"
-            + " so concurrent updates of an index or user file would be lost");
-      }
+      createOnlyProblem(key).ifPresent(problems::add);
+      compareAndSwapProblem(key).ifPresent(problems::add);
     } catch (StorageUnavailableException e) {
       problems.add("the probe could not write or read " + key + ": " + e.getMessage());
     } finally {
@@ -88,6 +73,45 @@ public final class StorageProbe {
       }
     }
     return problems;
+  }
+
+  /**
+   * Creates {@code key}, which must not exist yet, then tries to create it again. Empty when the
+   * second create is refused; otherwise the missing guarantee. check-storage runs the same check.
+   */
+  Optional<String> createOnlyProblem(String key) {
+    if (store.create(key, body("first")).isEmpty()) {
+      return Optional.of("a create-only write (If-None-Match: *) of a new key was refused");
+    }
+    if (store.create(key, body("second")).isPresent()) {
+      return Optional.of("create-only writes (If-None-Match: *) are ignored: a second create of " + key
+          + " succeeded, so two machines archiving one conversation could overwrite each other");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * On the existing {@code key}: a write with the current ETag must succeed and change the ETag,
+   * and one with the old ETag must then be refused. Empty when so; otherwise the missing guarantee.
+   */
+  Optional<String> compareAndSwapProblem(String key) {
+    Optional<ObjectStore.Versioned> existing = store.read(key);
+    if (existing.isEmpty()) {
+      return Optional.of("compare-and-swap could not be tried: " + key + " does not exist");
+    }
+    String current = existing.get().etag();
+    Optional<String> swapped = store.replace(key, body("swapped"), current);
+    if (swapped.isEmpty()) {
+      return Optional.of("compare-and-swap writes (If-Match) are refused even with the current ETag");
+    }
+    if (swapped.get().equals(current)) {
+      return Optional.of("the ETag did not change when the content did, so versions cannot be told apart");
+    }
+    if (store.replace(key, body("stale"), current).isPresent()) {
+      return Optional.of("compare-and-swap writes (If-Match) are ignored: a write with a stale ETag succeeded,"
+          + " so concurrent updates of an index or user file would be lost");
+    }
+    return Optional.empty();
   }
 
   Optional<String> bucketProblem() {

@@ -27,9 +27,9 @@ class StorageCheckTest {
 
       assertThat(results.get(0).passed()).isTrue();
       assertThat(results.get(1).passed()).isFalse();
-      assertThat(results.get(1).detail()).contains("If-None-Match is ignored");
+      assertThat(results.get(1).detail()).contains("create-only writes (If-None-Match: *) are ignored");
       assertThat(results.get(2).passed()).isFalse();
-      assertThat(results.get(2).detail()).contains("If-Match is ignored");
+      assertThat(results.get(2).detail()).contains("compare-and-swap writes (If-Match) are ignored");
       assertThat(results.get(5).passed()).isFalse();
       assertThat(results.get(5).detail()).contains("acknowledged updates were lost");
       assertThat(StorageCheck.report(S3TestServer.BUCKET, results)).contains("FAILED: do not use this store");

@@ -33,7 +33,7 @@ class CheckStorageCommandTest {
 
     String report = out.toString(StandardCharsets.UTF_8);
     assertThat(exit).isEqualTo(1);
-    assertThat(report).contains("[FAIL] create-only write").contains("If-None-Match is ignored")
+    assertThat(report).contains("[FAIL] create-only write").contains("create-only writes (If-None-Match: *) are ignored")
         .contains("FAILED: do not use this store");
   }
 }
