@@ -1,9 +1,7 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.domain.error.InvalidInputException;
-import java.util.Arrays;
+import dev.convoarchive.domain.model.EnumNames;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** How conversations are laid out in the bucket. */
 public enum ArchiveLayout {
@@ -19,13 +17,6 @@ public enum ArchiveLayout {
 
   /** Parses a configuration value; an unknown one is refused with the list of valid values. */
   public static ArchiveLayout parse(String text) {
-    for (ArchiveLayout layout : values()) {
-      if (layout.configName().equals(text)) {
-        return layout;
-      }
-    }
-    throw new InvalidInputException("ARCHIVE_STRATEGY", "must be one of "
-        + Arrays.stream(values()).map(ArchiveLayout::configName).collect(Collectors.joining(", "))
-        + "; got " + InvalidInputException.quote(text));
+    return EnumNames.parse(ArchiveLayout.class, ArchiveLayout::configName, "ARCHIVE_STRATEGY", text);
   }
 }
