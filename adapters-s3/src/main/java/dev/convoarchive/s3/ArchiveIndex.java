@@ -3,6 +3,7 @@ package dev.convoarchive.s3;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.s3.cas.VersionedObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The per-file layout's {@code _metadata.json}: one entry per archived conversation of a user. */
-final class ArchiveIndex implements VersionedObject.State {
+final class ArchiveIndex {
 
   static final int FORMAT_VERSION = 1;
 
@@ -45,7 +46,6 @@ final class ArchiveIndex implements VersionedObject.State {
 
   private final Map<ConversationId, ArchiveEntry> entries = new LinkedHashMap<>();
   private final boolean damaged;
-  private boolean modified;
 
   ArchiveIndex(Collection<ArchiveEntry> entries, boolean damaged) {
     entries.forEach(e -> this.entries.put(e.id(), e));
@@ -57,14 +57,14 @@ final class ArchiveIndex implements VersionedObject.State {
     return damaged;
   }
 
-  /** Replaces every entry (a rebuild); returns how many there are now. */
-  int replaceAll(Collection<ArchiveEntry> replacement) {
+  /** Replaces every entry (a rebuild); the result is how many there are now. */
+  VersionedObject.Change<Integer> replaceAll(Collection<ArchiveEntry> replacement) {
     Map<ConversationId, ArchiveEntry> next = new LinkedHashMap<>();
     replacement.forEach(e -> next.put(e.id(), e));
-    modified |= damaged || !next.equals(entries);
+    boolean dirty = damaged || !next.equals(entries);
     entries.clear();
     entries.putAll(next);
-    return entries.size();
+    return VersionedObject.Change.dirtyIf(dirty, entries.size());
   }
 
   Collection<ArchiveEntry> entries() {
@@ -74,22 +74,16 @@ final class ArchiveIndex implements VersionedObject.State {
   /** Adds or replaces the entry for its id; returns whether the index changed. */
   boolean put(ArchiveEntry entry) {
     ArchiveEntry previous = entries.put(entry.id(), entry);
-    boolean changed = !entry.equals(previous);
-    modified |= changed;
-    return changed;
+    return !entry.equals(previous);
   }
 
   boolean remove(ConversationId id) {
-    boolean changed = entries.remove(id) != null;
-    modified |= changed;
-    return changed;
+    return entries.remove(id) != null;
   }
 
   /** Removes the entry only if it is still exactly {@code expected}, so a newer one is never dropped. */
   boolean removeIfUnchanged(ArchiveEntry expected) {
-    boolean changed = entries.remove(expected.id(), expected);
-    modified |= changed;
-    return changed;
+    return entries.remove(expected.id(), expected);
   }
 
   /** Removes every listed id; returns the ids that were present. */
@@ -101,10 +95,5 @@ final class ArchiveIndex implements VersionedObject.State {
       }
     }
     return removed;
-  }
-
-  @Override
-  public boolean modified() {
-    return modified;
   }
 }

@@ -12,9 +12,11 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,6 +79,15 @@ final class ArchiveJson {
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads a stored object; what cannot be decoded is a {@link DamagedArchiveException} naming the key. */
+  static <T> T decode(String key, byte[] bytes, Class<T> type) {
+    try (InputStream in = plain(new ByteArrayInputStream(bytes))) {
+      return MAPPER.readValue(in, type);
+    } catch (IOException | RuntimeException e) {
+      throw new DamagedArchiveException(key, e);
     }
   }
 

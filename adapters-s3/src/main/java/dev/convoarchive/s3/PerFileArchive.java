@@ -1,6 +1,7 @@
 package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
@@ -8,10 +9,9 @@ import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.convoarchive.s3.cas.ObjectStore;
+import dev.convoarchive.s3.cas.VersionedObject;
+import dev.convoarchive.s3.cas.VersionedObject.Change;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,15 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * One object per conversation, {@code {prefix}/{userId}/{conversationId}.json}, written once with
- * {@code If-None-Match: *}, plus a per-user index {@code {prefix}/{userId}/_metadata.json} (the
- * leading {@code _} means no conversation id can name it).
+ * One object per conversation, written once with {@code If-None-Match: *}, plus a per-user index
+ * object (see {@link ObjectKeys} for both keys).
  *
  * <p>The conversation object is the truth and the index a cache: the object is written before its
  * entry and deleted before it, so a crash in between leaves an object without an entry (found again
@@ -36,34 +39,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class PerFileArchive implements S3Archive {
 
-  static final String INDEX_NAME = "_metadata.json";
-  private static final String SUFFIX = ".json";
+  private static final int BULK_WRITERS = 8;
 
   private final ObjectStore store;
-  private final String prefix;
+  private final ObjectKeys keys;
   private final VersionedObject<ArchiveIndex> index;
 
-  PerFileArchive(ObjectStore store, String prefix, VersionedObject<ArchiveIndex> index) {
+  PerFileArchive(ObjectStore store, ObjectKeys keys, VersionedObject<ArchiveIndex> index) {
     this.store = store;
-    this.prefix = prefix;
+    this.keys = keys;
     this.index = index;
   }
 
-  String userPrefix(UserId owner) {
-    return prefix + "/" + owner + "/";
+  private String objectKey(UserId owner, ConversationId id) {
+    return keys.conversation(owner, id);
   }
 
-  String objectKey(UserId owner, ConversationId id) {
-    return userPrefix(owner) + id.value() + SUFFIX;
-  }
-
-  String indexKey(UserId owner) {
-    return userPrefix(owner) + INDEX_NAME;
-  }
-
-  @Override
-  public ArchiveLayout layout() {
-    return ArchiveLayout.PER_FILE;
+  private String indexKey(UserId owner) {
+    return keys.index(owner);
   }
 
   @Override
@@ -86,7 +79,7 @@ final class PerFileArchive implements S3Archive {
       throw ConflictException.contended(key, 2);
     }
     ArchiveEntry entry = result.entry();
-    updateIndexRepairing(owner, idx -> idx.put(entry));
+    updateIndexRepairing(owner, idx -> Change.dirtyIf(idx.put(entry), null));
     return result;
   }
 
@@ -122,7 +115,10 @@ final class PerFileArchive implements S3Archive {
       store.delete(key);
     }
     // Also drops an entry whose object was already gone.
-    boolean hadEntry = updateIndexRepairing(owner, idx -> idx.remove(id));
+    boolean hadEntry = updateIndexRepairing(owner, idx -> {
+      boolean removed = idx.remove(id);
+      return Change.dirtyIf(removed, removed);
+    });
     return existed || hadEntry;
   }
 
@@ -130,14 +126,16 @@ final class PerFileArchive implements S3Archive {
   public int deleteAll(UserId owner) {
     List<String> keys = conversationKeys(owner);
     store.deleteAll(keys);
-    Set<ConversationId> deleted = keys.stream().map(this::idOf).collect(Collectors.toCollection(HashSet::new));
+    Set<ConversationId> deleted = keys.stream().map(key -> this.keys.conversationIn(owner, key).orElseThrow())
+        .collect(Collectors.toCollection(HashSet::new));
     // Entries of objects stored after our listing stay; entries whose objects were already gone go.
-    List<ArchiveEntry> remaining = updateIndexRepairing(owner, idx -> {
-      idx.removeAll(deleted);
-      return List.copyOf(idx.entries());
-    });
+    List<ArchiveEntry> remaining = updateIndexRepairing(owner, idx ->
+        Change.dirtyIf(!idx.removeAll(deleted).isEmpty(), List.copyOf(idx.entries())));
     for (ArchiveEntry stale : withoutObjects(owner, remaining)) {
-      if (index.update(indexKey(owner), idx -> idx.removeIfUnchanged(stale))) {
+      if (index.update(indexKey(owner), idx -> {
+        boolean removed = idx.removeIfUnchanged(stale);
+        return Change.dirtyIf(removed, removed);
+      })) {
         deleted.add(stale.id());
       }
     }
@@ -179,20 +177,49 @@ final class PerFileArchive implements S3Archive {
     });
   }
 
+  /**
+   * Writes a whole user's archive without coordination: every object in parallel, then the index
+   * in one write. Only for a user nobody else writes to meanwhile (see {@code BulkLoad}).
+   */
+  @Override
+  public void load(UserId owner, List<ArchivedConversation> conversations) {
+    List<ArchiveEntry> entries = new ArrayList<>();
+    ExecutorService writers = Executors.newFixedThreadPool(BULK_WRITERS);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (ArchivedConversation conversation : conversations) {
+        byte[] bytes = ArchiveJson.encode(conversation, store.compression());
+        entries.add(ArchiveEntry.of(conversation, bytes.length));
+        writes.add(writers.submit(() -> store.overwrite(objectKey(owner, conversation.id()), bytes)));
+      }
+      for (Future<?> write : writes) {
+        write.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading an archive", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+    } finally {
+      writers.shutdownNow();
+    }
+    store.overwrite(indexKey(owner), ArchiveIndex.CODEC.encode(new ArchiveIndex(entries, false), store.compression()));
+  }
+
   /** Runs a change on the owner's index, rebuilding the index from the objects first if it is damaged. */
-  private <R> R updateIndexRepairing(UserId owner, Function<ArchiveIndex, R> change) {
+  private <R> R updateIndexRepairing(UserId owner, Function<ArchiveIndex, Change<R>> change) {
     try {
       return updateIndex(owner, change);
-    } catch (DamagedObjectException damaged) {
+    } catch (DamagedArchiveException damaged) {
       reindex(owner);
       return updateIndex(owner, change);
     }
   }
 
-  private <R> R updateIndex(UserId owner, Function<ArchiveIndex, R> change) {
+  private <R> R updateIndex(UserId owner, Function<ArchiveIndex, Change<R>> change) {
     return index.update(indexKey(owner), idx -> {
       if (idx.damaged()) {
-        throw new DamagedObjectException(indexKey(owner), new IllegalStateException("undecodable index"));
+        throw new DamagedArchiveException(indexKey(owner), new IllegalStateException("undecodable index"));
       }
       return change.apply(idx);
     });
@@ -203,24 +230,13 @@ final class PerFileArchive implements S3Archive {
   }
 
   private List<String> conversationKeys(UserId owner) {
-    String userPrefix = userPrefix(owner);
-    return store.list(userPrefix).stream()
+    return store.list(keys.userFolder(owner)).stream()
         .map(S3Object::key)
-        .filter(key -> key.endsWith(SUFFIX) && !key.equals(userPrefix + INDEX_NAME)
-            && key.indexOf('/', userPrefix.length()) < 0)
+        .filter(key -> keys.conversationIn(owner, key).isPresent())
         .toList();
   }
 
-  private ConversationId idOf(String key) {
-    String name = key.substring(key.lastIndexOf('/') + 1);
-    return ConversationId.of(name.substring(0, name.length() - SUFFIX.length()));
-  }
-
-  static ArchivedConversation decode(String key, byte[] bytes) {
-    try (InputStream in = ArchiveJson.plain(new ByteArrayInputStream(bytes))) {
-      return ArchiveJson.MAPPER.readValue(in, ArchivedConversation.class);
-    } catch (IOException | RuntimeException e) {
-      throw new DamagedObjectException(key, e instanceof IOException io ? new UncheckedIOException(io) : e);
-    }
+  private static ArchivedConversation decode(String key, byte[] bytes) {
+    return ArchiveJson.decode(key, bytes, ArchivedConversation.class);
   }
 }

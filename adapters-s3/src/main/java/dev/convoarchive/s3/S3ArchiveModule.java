@@ -1,52 +1,121 @@
 package dev.convoarchive.s3;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
+import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import dev.convoarchive.domain.port.ArchiveMaintenance;
+import dev.convoarchive.domain.port.BulkLoad;
 import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.domain.port.ReadinessCheck;
+import dev.convoarchive.s3.cas.ObjectStore;
+import dev.convoarchive.s3.cas.VersionedObject;
+import jakarta.inject.Qualifier;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Binds {@link ConversationArchive} to the S3 archive of the configured layout. The S3 client is
- * the one given, or one built from the configuration with the AWS default credentials chain.
- * Bind a {@link ConflictListener} elsewhere to count conditional-write retries.
+ * The S3 adapter's public face. Binds {@link ConversationArchive} (with its
+ * {@link ArchiveMaintenance} and {@link BulkLoad} abilities) to the configured layout, contributes
+ * a {@code bucket} {@link ReadinessCheck}, and adds its S3 client to the set of
+ * {@link AutoCloseable}s the service closes on shutdown.
+ *
+ * <p>It builds its own client on the Apache HTTP client. Optional bindings change it: the AWS
+ * credentials (default: the AWS default provider chain, see {@link #withCredentials}), execution
+ * interceptors that see every request (metrics, fault injection: {@link #withInterceptors}), and a
+ * {@link ConflictListener} told of every conditional-write retry. The storage probe runs when the
+ * archive is first provided: a store that lacks a guarantee the layout relies on stops start-up
+ * with an {@link UnsafeStorageException}.
  */
 public final class S3ArchiveModule extends AbstractModule {
 
+  /** Marks the adapter's own client, which nothing outside this package can name. */
+  @Qualifier
+  @Retention(RetentionPolicy.RUNTIME)
+  @interface ArchiveClient {}
+
   private final S3ArchiveConfig config;
-  private final S3Client client;
 
   public S3ArchiveModule(S3ArchiveConfig config) {
-    this(config, null);
+    this.config = config;
   }
 
-  public S3ArchiveModule(S3ArchiveConfig config, S3Client client) {
-    this.config = config;
-    this.client = client;
+  /** A module that makes the adapter sign with {@code credentials}. */
+  public static Module withCredentials(AwsCredentialsProvider credentials) {
+    return binder -> OptionalBinder.newOptionalBinder(binder, AwsCredentialsProvider.class).setBinding().toInstance(credentials);
+  }
+
+  /** A module that puts {@code interceptors} on the adapter's client. */
+  public static Module withInterceptors(List<? extends ExecutionInterceptor> interceptors) {
+    return binder -> {
+      Multibinder<ExecutionInterceptor> set = Multibinder.newSetBinder(binder, ExecutionInterceptor.class);
+      interceptors.forEach(interceptor -> set.addBinding().toInstance(interceptor));
+    };
   }
 
   @Override
   protected void configure() {
-    bind(S3ArchiveConfig.class).toInstance(config);
+    OptionalBinder.newOptionalBinder(binder(), AwsCredentialsProvider.class).setDefault()
+        .toProvider(() -> DefaultCredentialsProvider.builder().build());
+    Multibinder.newSetBinder(binder(), ExecutionInterceptor.class);
     OptionalBinder.newOptionalBinder(binder(), ConflictListener.class).setDefault().toInstance(ConflictListener.NONE);
     bind(ConversationArchive.class).to(S3Archive.class);
+    bind(ArchiveMaintenance.class).to(S3Archive.class);
+    bind(BulkLoad.class).to(S3Archive.class);
+    Multibinder.newSetBinder(binder(), ReadinessCheck.class).addBinding().to(BucketReadiness.class);
+    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(Key.get(S3Client.class, ArchiveClient.class));
   }
 
   @Provides
   @Singleton
-  S3Client s3Client() {
-    return client != null ? client : S3Clients.create(config);
+  @ArchiveClient
+  S3Client client(AwsCredentialsProvider credentials, Set<ExecutionInterceptor> interceptors) {
+    return S3Clients.create(config, credentials, List.copyOf(interceptors));
   }
 
   @Provides
   @Singleton
-  S3Archive archive(S3Client s3, ConflictListener conflicts) {
-    return S3Archives.create(s3, config, conflicts);
+  S3Archive archive(@ArchiveClient S3Client s3, ConflictListener conflicts) {
+    new StorageProbe(s3, config).verify();
+    return create(s3, config, conflicts);
   }
 
   @Provides
-  StorageProbe probe(S3Client s3) {
-    return new StorageProbe(s3, config);
+  BucketReadiness bucketReadiness(@ArchiveClient S3Client s3) {
+    return new BucketReadiness(s3, config.bucket());
+  }
+
+  /** The archive of the configured layout on {@code s3}; also for tests in this package. */
+  static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts) {
+    ObjectStore store = new ObjectStore(s3, config.bucket(), config.compression());
+    ObjectKeys keys = new ObjectKeys(config.prefix());
+    return switch (config.layout()) {
+      case PER_FILE -> new PerFileArchive(store, keys,
+          new VersionedObject<>(store, ArchiveIndex.CODEC, config.maxAttempts(), conflicts::retrying));
+      case SINGLE_FILE -> new SingleFileArchive(store, keys,
+          new VersionedObject<>(store, UserFile.CODEC, config.maxAttempts(), conflicts::retrying));
+    };
+  }
+
+  /** Ready when the bucket answers a HEAD. */
+  record BucketReadiness(S3Client s3, String bucket) implements ReadinessCheck {
+    @Override
+    public String name() {
+      return "bucket";
+    }
+
+    @Override
+    public void check() {
+      s3.headBucket(b -> b.bucket(bucket));
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.convoarchive.s3;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
@@ -10,6 +11,8 @@ import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.s3.cas.ObjectStore;
+import dev.convoarchive.s3.cas.VersionedObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * One object per user, {@code {prefix}/{userId}.json}, holding every archived conversation (see
+ * One object per user (see {@link ObjectKeys}), holding every archived conversation (see
  * {@link UserFile} for its shape). Every change rewrites the whole file through
  * {@link VersionedObject}, whose per-key lock makes this process's writers queue and whose
  * conditional write keeps other machines from overwriting each other. Reads parse the file as a
@@ -33,22 +36,17 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 final class SingleFileArchive implements S3Archive {
 
   private final ObjectStore store;
-  private final String prefix;
+  private final ObjectKeys keys;
   private final VersionedObject<UserFile> files;
 
-  SingleFileArchive(ObjectStore store, String prefix, VersionedObject<UserFile> files) {
+  SingleFileArchive(ObjectStore store, ObjectKeys keys, VersionedObject<UserFile> files) {
     this.store = store;
-    this.prefix = prefix;
+    this.keys = keys;
     this.files = files;
   }
 
-  String fileKey(UserId owner) {
-    return prefix + "/" + owner + ".json";
-  }
-
-  @Override
-  public ArchiveLayout layout() {
-    return ArchiveLayout.SINGLE_FILE;
+  private String fileKey(UserId owner) {
+    return keys.userFile(owner);
   }
 
   @Override
@@ -134,13 +132,21 @@ final class SingleFileArchive implements S3Archive {
       });
     } catch (IOException e) {
       raw.abort();
-      throw new DamagedObjectException(fileKey(owner), e);
+      throw new DamagedArchiveException(fileKey(owner), e);
     }
   }
 
   @Override
   public int reindex(UserId owner) {
     return files.update(fileKey(owner), UserFile::rebuildEntries);
+  }
+
+  /** Writes the whole file at once, unconditionally (see {@code BulkLoad}). */
+  @Override
+  public void load(UserId owner, List<ArchivedConversation> conversations) {
+    UserFile file = new UserFile();
+    conversations.forEach(file::add);
+    store.overwrite(fileKey(owner), UserFile.CODEC.encode(file, store.compression()));
   }
 
   private interface ParserReader<T> {
@@ -158,7 +164,7 @@ final class SingleFileArchive implements S3Archive {
     try (JsonParser parser = ArchiveJson.MAPPER.createParser(ArchiveJson.plain(raw))) {
       return Optional.of(reader.read(parser));
     } catch (IOException e) {
-      throw new DamagedObjectException(key, e);
+      throw new DamagedArchiveException(key, e);
     } finally {
       // Drop the connection rather than download the rest of a file we no longer need.
       raw.abort();

@@ -1,6 +1,7 @@
 package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.s3.cas.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

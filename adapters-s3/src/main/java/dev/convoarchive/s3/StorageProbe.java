@@ -1,6 +1,7 @@
 package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.s3.cas.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,42 +17,28 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * on such a store concurrent writers overwrite each other and updates get lost, so the service
  * must not start.
  */
-public final class StorageProbe {
-
-  /** The store lacks a guarantee; the message names which and what it would cost. */
-  public static final class Failure extends IllegalStateException {
-    private final List<String> problems;
-
-    Failure(String bucket, List<String> problems) {
-      super("storage probe of bucket " + bucket + " failed: " + String.join("; ", problems));
-      this.problems = List.copyOf(problems);
-    }
-
-    public List<String> problems() {
-      return problems;
-    }
-  }
+final class StorageProbe {
 
   private final S3Client s3;
   private final S3ArchiveConfig config;
   private final ObjectStore store;
 
-  public StorageProbe(S3Client s3, S3ArchiveConfig config) {
+  StorageProbe(S3Client s3, S3ArchiveConfig config) {
     this.s3 = s3;
     this.config = config;
     this.store = new ObjectStore(s3, config.bucket(), Compression.NONE);
   }
 
-  /** Runs every check; throws {@link Failure} listing each guarantee that is missing. */
-  public void verify() {
+  /** Runs every check; throws {@link UnsafeStorageException} listing each guarantee that is missing. */
+  void verify() {
     List<String> problems = problems();
     if (!problems.isEmpty()) {
-      throw new Failure(config.bucket(), problems);
+      throw new UnsafeStorageException(config.bucket(), problems);
     }
   }
 
   /** The missing guarantees, empty when the store keeps them all. */
-  public List<String> problems() {
+  List<String> problems() {
     List<String> problems = new ArrayList<>();
     Optional<String> bucketProblem = bucketProblem();
     if (bucketProblem.isPresent()) {

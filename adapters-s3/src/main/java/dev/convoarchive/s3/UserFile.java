@@ -8,6 +8,8 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.s3.cas.VersionedObject;
+import dev.convoarchive.s3.cas.VersionedObject.Change;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +29,7 @@ import java.util.zip.GZIPOutputStream;
  * Entries come first so that a listing can stop reading there; each conversation starts with its
  * id so that a reader looking for one can skip the others without building them.
  */
-final class UserFile implements VersionedObject.State {
+final class UserFile {
 
   static final int FORMAT_VERSION = 1;
 
@@ -50,55 +52,45 @@ final class UserFile implements VersionedObject.State {
 
   private final Map<ConversationId, ArchiveEntry> entries = new LinkedHashMap<>();
   private final Map<ConversationId, JsonNode> conversations = new LinkedHashMap<>();
-  private boolean modified;
 
-  @Override
-  public boolean modified() {
-    return modified;
-  }
-
-  /** Adds the conversation unless its id is there already (then returns the existing entry). */
-  StoreResult add(ArchivedConversation archived) {
+  /** Adds the conversation unless its id is there already (then the result is the existing entry). */
+  Change<StoreResult> add(ArchivedConversation archived) {
     ArchiveEntry existing = entries.get(archived.id());
     if (existing != null && conversations.containsKey(archived.id())) {
-      return new StoreResult(existing, false);
+      return Change.unchanged(new StoreResult(existing, false));
     }
     JsonNode node = ArchiveJson.MAPPER.valueToTree(archived);
     ArchiveEntry entry = ArchiveEntry.of(archived, sizeOf(node));
     entries.put(entry.id(), entry);
     conversations.put(entry.id(), node);
-    modified = true;
-    return new StoreResult(entry, true);
+    return Change.changed(new StoreResult(entry, true));
   }
 
-  boolean remove(ConversationId id) {
+  Change<Boolean> remove(ConversationId id) {
     boolean removed = conversations.remove(id) != null;
     removed |= entries.remove(id) != null;
-    modified |= removed;
-    return removed;
+    return Change.dirtyIf(removed, removed);
   }
 
-  int removeAll() {
+  Change<Integer> removeAll() {
     int count = conversations.size();
-    modified |= count > 0 || !entries.isEmpty();
+    boolean dirty = count > 0 || !entries.isEmpty();
     conversations.clear();
     entries.clear();
-    return count;
+    return Change.dirtyIf(dirty, count);
   }
 
-  /** Recomputes the entries from the conversations, which are the truth; returns the count. */
-  int rebuildEntries() {
+  /** Recomputes the entries from the conversations, which are the truth; the result is the count. */
+  Change<Integer> rebuildEntries() {
     Map<ConversationId, ArchiveEntry> rebuilt = new LinkedHashMap<>();
     for (Map.Entry<ConversationId, JsonNode> c : conversations.entrySet()) {
       ArchivedConversation archived = ArchiveJson.MAPPER.convertValue(c.getValue(), ArchivedConversation.class);
       rebuilt.put(c.getKey(), ArchiveEntry.of(archived, sizeOf(c.getValue())));
     }
-    if (!rebuilt.equals(entries)) {
-      entries.clear();
-      entries.putAll(rebuilt);
-      modified = true;
-    }
-    return entries.size();
+    boolean dirty = !rebuilt.equals(entries);
+    entries.clear();
+    entries.putAll(rebuilt);
+    return Change.dirtyIf(dirty, entries.size());
   }
 
   private static long sizeOf(JsonNode node) {

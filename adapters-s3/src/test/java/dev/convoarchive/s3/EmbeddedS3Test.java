@@ -1,5 +1,6 @@
 package dev.convoarchive.s3;
 
+import dev.convoarchive.s3.cas.ObjectStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.domain.testing.Concurrently;

@@ -1,5 +1,6 @@
 package dev.convoarchive.s3;
 
+import dev.convoarchive.s3.testing.Faults;
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,22 +29,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  */
 class IndexRepairTest {
 
-  /** Fails the next index write before it is sent, as a crash or a dropped connection would. */
-  static final class FailNextIndexWrite implements ExecutionInterceptor {
-    final AtomicBoolean armed = new AtomicBoolean();
-
-    @Override
-    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-      if (context.request() instanceof PutObjectRequest put && put.key().endsWith(PerFileArchive.INDEX_NAME)
-          && armed.compareAndSet(true, false)) {
-        throw SdkClientException.create("injected: connection dropped before the index write");
-      }
-    }
-  }
-
-  private final FailNextIndexWrite faults = new FailNextIndexWrite();
+  private final Faults faults = new Faults();
+  private final ObjectKeys keys = new ObjectKeys(S3TestServer.config().prefix());
   private final S3Client client = S3TestServer.newClient(faults);
-  private final PerFileArchive archive = (PerFileArchive) S3Archives.create(
+  private final PerFileArchive archive = (PerFileArchive) S3ArchiveModule.create(
       client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), ConflictListener.NONE);
   private final UserId owner = UserId.random();
 
@@ -66,7 +55,7 @@ class IndexRepairTest {
   void aFailedIndexWriteKeepsTheObjectAndARerunCompletesTheIndex() {
     Conversation first = archived(1, 1);
     Conversation second = Conversations.sample(owner, 2);
-    faults.armed.set(true);
+    faults.failNextPut(ObjectKeys::isIndex);
 
     assertThatThrownBy(() -> archive.store(new ArchivedConversation(second, T0.plusSeconds(2))))
         .isInstanceOf(StorageUnavailableException.class);
@@ -84,7 +73,7 @@ class IndexRepairTest {
   void reindexAddsObjectsTheIndexMissed() {
     Conversation first = archived(1, 1);
     Conversation lost = Conversations.sample(owner, 4);
-    faults.armed.set(true);
+    faults.failNextPut(ObjectKeys::isIndex);
     assertThatThrownBy(() -> archive.store(new ArchivedConversation(lost, T0.plusSeconds(2))))
         .isInstanceOf(StorageUnavailableException.class);
 
@@ -99,7 +88,7 @@ class IndexRepairTest {
   @Test
   void aFirstArchiveWhoseIndexWasNeverWrittenIsStillListed() {
     Conversation only = Conversations.sample(owner, 1);
-    faults.armed.set(true);
+    faults.failNextPut(ObjectKeys::isIndex);
     assertThatThrownBy(() -> archive.store(new ArchivedConversation(only, T0)))
         .isInstanceOf(StorageUnavailableException.class);
 
@@ -111,8 +100,8 @@ class IndexRepairTest {
     Conversation keep = archived(1, 1);
     Conversation goneA = archived(1, 2);
     Conversation goneB = archived(1, 3);
-    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(archive.objectKey(owner, goneA.id())));
-    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(archive.objectKey(owner, goneB.id())));
+    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(keys.conversation(owner, goneA.id())));
+    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(keys.conversation(owner, goneB.id())));
     assertThat(listedIds()).hasSize(3);
 
     assertThat(archive.delete(owner, goneA.id())).as("the stale entry counted as deleted").isTrue();
@@ -125,13 +114,13 @@ class IndexRepairTest {
   void aDamagedIndexIsRebuiltFromTheObjects() {
     Conversation a = archived(1, 1);
     Conversation b = archived(1, 2);
-    client.putObject(PutObjectRequest.builder().bucket(S3TestServer.BUCKET).key(archive.indexKey(owner)).build(),
+    client.putObject(PutObjectRequest.builder().bucket(S3TestServer.BUCKET).key(keys.index(owner)).build(),
         RequestBody.fromString("{not json"));
 
     assertThat(listedIds()).containsExactly(b.id(), a.id());
 
     Conversation c = Conversations.sample(owner, 1);
-    client.putObject(PutObjectRequest.builder().bucket(S3TestServer.BUCKET).key(archive.indexKey(owner)).build(),
+    client.putObject(PutObjectRequest.builder().bucket(S3TestServer.BUCKET).key(keys.index(owner)).build(),
         RequestBody.fromString("\u001f\u008bgarbage"));
     archive.store(new ArchivedConversation(c, T0.plusSeconds(3)));
     assertThat(listedIds()).as("a store onto a damaged index repairs it first").containsExactly(c.id(), b.id(), a.id());
@@ -143,8 +132,8 @@ class IndexRepairTest {
     for (int i = 0; i < 1_050; i++) {
       many.add(new ArchivedConversation(Conversations.sample(owner, 1), T0.plusSeconds(i)));
     }
-    S3Archives.seed(client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), owner, many);
-    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(archive.indexKey(owner)));
+    S3ArchiveModule.create(client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), ConflictListener.NONE).load(owner, many);
+    client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(keys.index(owner)));
 
     assertThat(archive.reindex(owner)).isEqualTo(1_050);
 

@@ -17,7 +17,7 @@ class S3ArchiveContractTest {
   }
 
   static ConversationArchive archive(S3ArchiveConfig config) {
-    return S3Archives.create(CLIENT, config, ConflictListener.NONE);
+    return S3ArchiveModule.create(CLIENT, config, ConflictListener.NONE);
   }
 
   @Nested

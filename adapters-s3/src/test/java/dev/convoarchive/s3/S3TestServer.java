@@ -5,16 +5,19 @@ import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** One S3-protocol server for the whole test JVM: starting it takes seconds, so it is shared. */
-final class S3TestServer {
+/**
+ * The one embedded S3-protocol server of a test JVM (starting it takes seconds, so it is shared),
+ * also for the modules that test on top of this one (this module's test-jar).
+ */
+public final class S3TestServer {
 
-  static final String BUCKET = "convo-archive-test";
+  public static final String BUCKET = "convo-archive-test";
 
   private static EmbeddedS3 server;
 
   private S3TestServer() {}
 
-  static synchronized EmbeddedS3 server() {
+  public static synchronized EmbeddedS3 server() {
     if (server == null) {
       server = EmbeddedS3.start(0, null, List.of(BUCKET));
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -22,12 +25,12 @@ final class S3TestServer {
     return server;
   }
 
-  static S3ArchiveConfig config() {
+  public static S3ArchiveConfig config() {
     return server().config(BUCKET);
   }
 
   /** A client of its own, as another machine would have. */
-  static S3Client newClient(ExecutionInterceptor... interceptors) {
+  public static S3Client newClient(ExecutionInterceptor... interceptors) {
     return S3Clients.create(config(), EmbeddedS3.credentials(), List.of(interceptors));
   }
 }

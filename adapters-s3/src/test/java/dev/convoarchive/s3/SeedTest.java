@@ -28,8 +28,8 @@ class SeedTest {
         seeded.add(new ArchivedConversation(Conversations.sample(owner, 2), T0.plusSeconds(i)));
       }
 
-      S3Archives.seed(client, config, owner, seeded);
-      S3Archive archive = S3Archives.create(client, config, ConflictListener.NONE);
+      S3ArchiveModule.create(client, config, ConflictListener.NONE).load(owner, seeded);
+      S3Archive archive = S3ArchiveModule.create(client, config, ConflictListener.NONE);
       ArchivedConversation added = new ArchivedConversation(Conversations.sample(owner, 1), T0.plusSeconds(99));
       assertThat(archive.store(added).created()).isTrue();
 

@@ -1,5 +1,6 @@
 package dev.convoarchive.s3;
 
+import dev.convoarchive.s3.testing.Faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -22,7 +23,7 @@ class StorageCheckTest {
 
   @Test
   void aStoreThatIgnoresConditionalHeadersFailsWithWhatIsMissing() {
-    try (S3Client client = S3TestServer.newClient(new StorageProbeTest.StripConditionalHeaders())) {
+    try (S3Client client = S3TestServer.newClient(new Faults().ignoreConditions(true))) {
       List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-bad")).run();
 
       assertThat(results.get(0).passed()).isTrue();

@@ -3,22 +3,11 @@ package dev.convoarchive.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.convoarchive.s3.testing.Faults;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 class StorageProbeTest {
-
-  /** Plays a store that ignores conditional headers, as some S3-compatible stores silently do. */
-  static final class StripConditionalHeaders implements ExecutionInterceptor {
-    @Override
-    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-      return context.httpRequest().toBuilder().removeHeader("If-None-Match").removeHeader("If-Match").build();
-    }
-  }
 
   @Test
   void passesOnAStoreThatKeepsConditionalWrites() {
@@ -31,14 +20,14 @@ class StorageProbeTest {
 
   @Test
   void failsNamingEachMissingGuaranteeWhenConditionalHeadersAreIgnored() {
-    try (S3Client client = S3TestServer.newClient(new StripConditionalHeaders())) {
+    try (S3Client client = S3TestServer.newClient(new Faults().ignoreConditions(true))) {
       StorageProbe probe = new StorageProbe(client, S3TestServer.config());
 
       assertThatThrownBy(probe::verify)
-          .isInstanceOf(StorageProbe.Failure.class)
+          .isInstanceOf(UnsafeStorageException.class)
           .hasMessageContaining("create-only writes (If-None-Match: *) are ignored")
           .hasMessageContaining("compare-and-swap writes (If-Match) are ignored")
-          .satisfies(e -> assertThat(((StorageProbe.Failure) e).problems()).hasSize(2));
+          .satisfies(e -> assertThat(((UnsafeStorageException) e).problems()).hasSize(2));
     }
   }
 

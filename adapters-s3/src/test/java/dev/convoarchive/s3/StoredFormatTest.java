@@ -30,7 +30,7 @@ class StoredFormatTest {
   }
 
   private S3Archive archive(ArchiveLayout layout, Compression compression) {
-    return S3Archives.create(client, S3TestServer.config().withLayout(layout).withCompression(compression),
+    return S3ArchiveModule.create(client, S3TestServer.config().withLayout(layout).withCompression(compression),
         ConflictListener.NONE);
   }
 

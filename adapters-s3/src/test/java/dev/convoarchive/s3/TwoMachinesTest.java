@@ -38,7 +38,7 @@ class TwoMachinesTest {
   }
 
   private S3Archive machine(S3Client client, ArchiveLayout layout) {
-    return S3Archives.create(client, S3TestServer.config().withLayout(layout), key -> retries.incrementAndGet());
+    return S3ArchiveModule.create(client, S3TestServer.config().withLayout(layout), key -> retries.incrementAndGet());
   }
 
   @ParameterizedTest

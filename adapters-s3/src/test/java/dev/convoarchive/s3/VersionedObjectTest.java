@@ -1,5 +1,8 @@
 package dev.convoarchive.s3;
 
+import dev.convoarchive.s3.cas.ObjectStore;
+import dev.convoarchive.s3.cas.VersionedObject;
+import dev.convoarchive.s3.testing.Faults;
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,23 +24,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 class VersionedObjectTest {
 
-  /** Every index write carries a stale ETag, so every conditional write loses. */
-  static final class AlwaysStale implements ExecutionInterceptor {
-    @Override
-    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-      SdkHttpRequest request = context.httpRequest();
-      if (request.method().name().equals("PUT") && request.encodedPath().endsWith("_metadata.json")) {
-        return request.toBuilder().removeHeader("If-None-Match").putHeader("If-Match", "\"stale\"").build();
-      }
-      return request;
-    }
-  }
-
   @Test
   void givesUpWithAConflictNamingTheKeyAndAttemptsWhenEveryWriteLoses() {
     AtomicInteger retries = new AtomicInteger();
-    try (S3Client client = S3TestServer.newClient(new AlwaysStale())) {
-      S3Archive archive = S3Archives.create(client,
+    try (S3Client client = S3TestServer.newClient(new Faults().staleIfMatch(ObjectKeys::isIndex))) {
+      S3Archive archive = S3ArchiveModule.create(client,
           S3TestServer.config().withLayout(ArchiveLayout.PER_FILE).withMaxAttempts(4), key -> retries.incrementAndGet());
       UserId owner = UserId.random();
 
@@ -53,9 +44,8 @@ class VersionedObjectTest {
   void perKeyLocksAreDroppedOnceNoWriterWaits() throws Exception {
     try (S3Client client = S3TestServer.newClient()) {
       ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE);
-      VersionedObject<ArchiveIndex> index = new VersionedObject<>(store, ArchiveIndex.CODEC, 10, Backoff.standard(),
-          ConflictListener.NONE);
-      PerFileArchive archive = new PerFileArchive(store, "lock-test", index);
+      VersionedObject<ArchiveIndex> index = new VersionedObject<>(store, ArchiveIndex.CODEC, 10, key -> {});
+      PerFileArchive archive = new PerFileArchive(store, new ObjectKeys("lock-test"), index);
       List<UserId> users = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         users.add(UserId.random());
@@ -85,7 +75,7 @@ class VersionedObjectTest {
       }
     };
     try (S3Client client = S3TestServer.newClient(countIndexWrites)) {
-      S3Archive archive = S3Archives.create(client, S3TestServer.config(), ConflictListener.NONE);
+      S3Archive archive = S3ArchiveModule.create(client, S3TestServer.config(), ConflictListener.NONE);
       UserId owner = UserId.random();
 
       List<Boolean> created = Concurrently.run(16, t -> () -> {

@@ -51,6 +51,11 @@ final class PostgresLiveConversations implements LiveConversations {
     this.ids = ids;
   }
 
+  /** The live store on {@code schema}, whose id column types are read now. */
+  static PostgresLiveConversations on(DataSource dataSource, String schema) {
+    return new PostgresLiveConversations(dataSource, IdColumns.detect(dataSource, schema));
+  }
+
   @Override
   public Optional<Conversation> find(UserId owner, ConversationId id) {
     if (!canExist(owner, id)) {

@@ -11,13 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 
-/** Connection pools and the schema. */
+/** Connection pools and the chat schema. */
 public final class SupabaseDatabase {
 
   private SupabaseDatabase() {}
 
   /** A pool on the configured database, with prepared statements off behind the transaction pooler. */
-  public static HikariDataSource pool(SupabaseDbConfig config) {
+  static HikariDataSource pool(SupabaseDbConfig config) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("supabase");
     hikari.setJdbcUrl(config.jdbcUrl());
@@ -39,7 +39,7 @@ public final class SupabaseDatabase {
   }
 
   /** The schema this project ships, in the common Supabase shape, with uuid ids. */
-  public static String schemaSql() {
+  static String schemaSql() {
     try (InputStream in = SupabaseDatabase.class.getResourceAsStream("schema.sql")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -48,7 +48,7 @@ public final class SupabaseDatabase {
   }
 
   /** The schema with its id columns of {@code idType}. */
-  public static String schemaSql(IdType idType) {
+  static String schemaSql(IdType idType) {
     String sql = schemaSql();
     if (idType == IdType.TEXT) {
       sql = sql.replace("id uuid primary key default gen_random_uuid()", "id text primary key default gen_random_uuid()::text")
@@ -58,8 +58,18 @@ public final class SupabaseDatabase {
     return sql;
   }
 
+  /**
+   * Creates the chat tables of schema.sql, with {@code idType} ids, in the configured schema if they
+   * are missing: what local mode and tests do; a real chat app has its own tables.
+   */
+  public static void applySchema(SupabaseDbConfig config, IdType idType) {
+    try (HikariDataSource pool = pool(config.withPoolSize(1))) {
+      applySchema(pool, config.schema(), idType);
+    }
+  }
+
   /** Creates the tables in {@code schema} if they are missing. */
-  public static void applySchema(DataSource dataSource, String schema, IdType idType) {
+  static void applySchema(DataSource dataSource, String schema, IdType idType) {
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       statement.execute("create schema if not exists \"" + schema + "\"");
       statement.execute("set search_path to \"" + schema + "\"");

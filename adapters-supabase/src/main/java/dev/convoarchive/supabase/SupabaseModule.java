@@ -1,14 +1,32 @@
 package dev.convoarchive.supabase;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.port.ReadinessCheck;
+import jakarta.inject.Qualifier;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.sql.Connection;
 import javax.sql.DataSource;
 
-/** Binds {@link LiveConversations} to the Supabase (PostgreSQL) database of the configuration. */
+/**
+ * The Supabase adapter's public face. Binds {@link LiveConversations} to the configured database,
+ * contributes a {@code database} {@link ReadinessCheck}, and adds its connection pool to the set
+ * of {@link AutoCloseable}s the service closes on shutdown. The pool itself is not exposed.
+ */
 public final class SupabaseModule extends AbstractModule {
+
+  /** Marks the adapter's own pool, which nothing outside this package can name. */
+  @Qualifier
+  @Retention(RetentionPolicy.RUNTIME)
+  @interface LiveDatabase {}
+
+  private static final int READINESS_TIMEOUT_SECONDS = 2;
 
   private final SupabaseDbConfig config;
 
@@ -18,19 +36,43 @@ public final class SupabaseModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    bind(SupabaseDbConfig.class).toInstance(config);
-    bind(DataSource.class).to(HikariDataSource.class);
+    Multibinder.newSetBinder(binder(), ReadinessCheck.class).addBinding().to(DatabaseReadiness.class);
+    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(Key.get(HikariDataSource.class, LiveDatabase.class));
   }
 
   @Provides
   @Singleton
-  HikariDataSource dataSource() {
+  @LiveDatabase
+  HikariDataSource pool() {
     return SupabaseDatabase.pool(config);
   }
 
+  /** Reads the id column types once; fails with what to do when the tables are missing. */
   @Provides
   @Singleton
-  LiveConversations liveConversations(DataSource dataSource) {
-    return SupabaseLive.create(dataSource, config.schema());
+  LiveConversations liveConversations(@LiveDatabase HikariDataSource pool) {
+    return PostgresLiveConversations.on(pool, config.schema());
+  }
+
+  @Provides
+  DatabaseReadiness databaseReadiness(@LiveDatabase HikariDataSource pool) {
+    return new DatabaseReadiness(pool);
+  }
+
+  /** Ready when a pooled connection is valid. */
+  record DatabaseReadiness(DataSource pool) implements ReadinessCheck {
+    @Override
+    public String name() {
+      return "database";
+    }
+
+    @Override
+    public void check() throws Exception {
+      try (Connection connection = pool.getConnection()) {
+        if (!connection.isValid(READINESS_TIMEOUT_SECONDS)) {
+          throw new IllegalStateException("connection is not valid");
+        }
+      }
+    }
   }
 }

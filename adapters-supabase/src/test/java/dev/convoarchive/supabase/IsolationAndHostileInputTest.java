@@ -16,16 +16,17 @@ import dev.convoarchive.domain.testing.Conversations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IsolationAndHostileInputTest {
 
-  private final HikariDataSource textPool = TestDatabase.pool(IdType.TEXT);
-  private final LiveConversations textLive = SupabaseLive.create(textPool, TestDatabase.schema(IdType.TEXT));
-  private final HikariDataSource uuidPool = TestDatabase.pool(IdType.UUID);
-  private final LiveConversations uuidLive = SupabaseLive.create(uuidPool, TestDatabase.schema(IdType.UUID));
+  private final DataSource textPool = TestDatabase.pool(IdType.TEXT);
+  private final LiveConversations textLive = PostgresLiveConversations.on(textPool, TestDatabase.schema(IdType.TEXT));
+  private final DataSource uuidPool = TestDatabase.pool(IdType.UUID);
+  private final LiveConversations uuidLive = PostgresLiveConversations.on(uuidPool, TestDatabase.schema(IdType.UUID));
 
   @Test
   void hostileTextIsStoredAsDataNotRunAsSql() throws SQLException {
@@ -86,7 +87,7 @@ class IsolationAndHostileInputTest {
     assertThat(uuidLive.find(c.owner(), c.id())).contains(c);
   }
 
-  private static long count(HikariDataSource pool, String schema, String table) throws SQLException {
+  private static long count(DataSource pool, String schema, String table) throws SQLException {
     try (Connection connection = pool.getConnection();
         ResultSet rows = connection.createStatement().executeQuery("select count(*) from " + schema + "." + table)) {
       rows.next();

@@ -12,6 +12,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -46,8 +47,8 @@ class MoveOutRaceTest {
   @ParameterizedTest
   @EnumSource(IdType.class)
   void noAcknowledgedMessageIsLostWhileConversationsAreMovedOut(IdType idType) throws Exception {
-    HikariDataSource pool = TestDatabase.pool(idType);
-    LiveConversations live = SupabaseLive.create(pool, TestDatabase.schema(idType));
+    DataSource pool = TestDatabase.pool(idType);
+    LiveConversations live = PostgresLiveConversations.on(pool, TestDatabase.schema(idType));
     UserId owner = UserId.random();
     List<Conversation> conversations = new ArrayList<>();
     for (int i = 0; i < CONVERSATIONS; i++) {
@@ -118,7 +119,7 @@ class MoveOutRaceTest {
   }
 
   /** What the chat app does: one autocommitted insert. */
-  private static Insert insertMessage(HikariDataSource pool, String conversationId) {
+  private static Insert insertMessage(DataSource pool, String conversationId) {
     String messageId = UUID.randomUUID().toString();
     try (Connection connection = pool.getConnection();
         PreparedStatement insert = connection.prepareStatement(

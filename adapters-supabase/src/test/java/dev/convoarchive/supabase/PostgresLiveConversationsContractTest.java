@@ -8,6 +8,7 @@ import dev.convoarchive.domain.port.LiveConversations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class PostgresLiveConversationsContractTest {
   class UuidIds extends LiveConversationsContract {
     @Override
     protected LiveConversations createLive() {
-      return SupabaseLive.create(TestDatabase.pool(IdType.UUID), TestDatabase.schema(IdType.UUID));
+      return PostgresLiveConversations.on(TestDatabase.pool(IdType.UUID), TestDatabase.schema(IdType.UUID));
     }
 
     @Test
@@ -31,7 +32,7 @@ class PostgresLiveConversationsContractTest {
   class TextIds extends LiveConversationsContract {
     @Override
     protected LiveConversations createLive() {
-      return SupabaseLive.create(TestDatabase.pool(IdType.TEXT), TestDatabase.schema(IdType.TEXT));
+      return PostgresLiveConversations.on(TestDatabase.pool(IdType.TEXT), TestDatabase.schema(IdType.TEXT));
     }
 
     @Test
@@ -49,7 +50,7 @@ class PostgresLiveConversationsContractTest {
     protected LiveConversations createLive() {
       pool = SupabaseDatabase.pool(TestDatabase.config(IdType.UUID).withPreparedStatements(false).withPoolSize(4));
       TestDatabase.pool(IdType.UUID); // the tables
-      return SupabaseLive.create(pool, TestDatabase.schema(IdType.UUID));
+      return PostgresLiveConversations.on(pool, TestDatabase.schema(IdType.UUID));
     }
 
     @Override
@@ -58,7 +59,7 @@ class PostgresLiveConversationsContractTest {
     }
   }
 
-  static String columnType(HikariDataSource pool, String schema) throws SQLException {
+  static String columnType(DataSource pool, String schema) throws SQLException {
     try (Connection c = pool.getConnection();
         ResultSet rows = c.createStatement().executeQuery(
             "select data_type from information_schema.columns where table_schema = '" + schema

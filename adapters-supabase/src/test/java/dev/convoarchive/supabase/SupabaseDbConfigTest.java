@@ -55,7 +55,7 @@ class SupabaseDbConfigTest {
 
   @Test
   void startUpFailsClearlyWhenTheTablesAreMissing() {
-    assertThatThrownBy(() -> SupabaseLive.create(TestDatabase.pool(IdType.UUID), "no_such_schema"))
+    assertThatThrownBy(() -> PostgresLiveConversations.on(TestDatabase.pool(IdType.UUID), "no_such_schema"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no_such_schema.conversations.id not found")
         .hasMessageContaining("schema.sql");

@@ -4,19 +4,21 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
 import java.util.EnumMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
- * One real PostgreSQL for the whole test JVM, with one schema per id type. Tests use fresh random
- * users and ids, so they share the tables safely.
+ * The one real PostgreSQL of a test JVM, with one schema per id type, also for the modules that
+ * test on top of this one (this module's test-jar). Tests use fresh random users and ids, so they
+ * share the tables safely.
  */
-final class TestDatabase {
+public final class TestDatabase {
 
   private static EmbeddedPostgres server;
   private static final Map<IdType, HikariDataSource> POOLS = new EnumMap<>(IdType.class);
 
   private TestDatabase() {}
 
-  static synchronized EmbeddedPostgres server() {
+  public static synchronized EmbeddedPostgres server() {
     if (server == null) {
       server = EmbeddedPostgres.start(null);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -27,16 +29,16 @@ final class TestDatabase {
     return server;
   }
 
-  static String schema(IdType idType) {
+  public static String schema(IdType idType) {
     return "live_" + idType.name().toLowerCase();
   }
 
-  static SupabaseDbConfig config(IdType idType) {
+  public static SupabaseDbConfig config(IdType idType) {
     return server().config().withSchema(schema(idType)).withPoolSize(20);
   }
 
   /** A pool on the schema with {@code idType} ids, created with schema.sql on first use. */
-  static synchronized HikariDataSource pool(IdType idType) {
+  public static synchronized DataSource pool(IdType idType) {
     return POOLS.computeIfAbsent(idType, type -> {
       SupabaseDbConfig config = config(type);
       HikariDataSource pool = SupabaseDatabase.pool(config);

@@ -23,13 +23,13 @@ public final class CheckStorageCommand {
 
   /** Returns the process exit code: 0 when every check passed. */
   public static int run(AppConfig config, PrintStream out, List<ExecutionInterceptor> interceptors) {
-    if (config.s3().isEmpty()) {
-      try (EmbeddedS3 embedded = EmbeddedS3.start(0, null, List.of("check-storage"))) {
+    if (config.localMode()) {
+      try (EmbeddedS3 embedded = EmbeddedS3.start(0, null, List.of(config.s3().bucket()))) {
         out.println("S3_BUCKET is not set: checking the embedded S3 server local mode uses");
-        return check(embedded.config("check-storage"), EmbeddedS3.credentials(), out, interceptors);
+        return check(config.s3().withEndpoint(embedded.endpoint(), true), EmbeddedS3.credentials(), out, interceptors);
       }
     }
-    return check(config.s3().get(), DefaultCredentialsProvider.builder().build(), out, interceptors);
+    return check(config.s3(), DefaultCredentialsProvider.builder().build(), out, interceptors);
   }
 
   private static int check(S3ArchiveConfig config, AwsCredentialsProvider credentials, PrintStream out,

@@ -4,7 +4,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.ConfigException;
 import dev.convoarchive.http.local.LocalMode;
 import dev.convoarchive.http.wiring.Application;
-import dev.convoarchive.s3.StorageProbe;
+import dev.convoarchive.s3.UnsafeStorageException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -33,18 +33,17 @@ public final class Main {
       System.exit(2);
       return;
     }
-    AppConfig config;
-    Application app;
+    AutoCloseable service;
     try {
-      config = AppConfig.fromEnvironment();
+      AppConfig config = AppConfig.fromEnvironment();
       if (config.localMode()) {
         LocalMode.Running running = LocalMode.start(config);
-        app = running.app();
+        service = running;
         System.out.println(running.banner());
       } else {
-        app = Application.start(config);
+        service = Application.start(config);
       }
-    } catch (ConfigException | StorageProbe.Failure e) {
+    } catch (ConfigException | UnsafeStorageException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
@@ -55,7 +54,13 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Application started = app;
-    Runtime.getRuntime().addShutdownHook(new Thread(started::close, "shutdown"));
+    AutoCloseable started = service;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        started.close();
+      } catch (Exception e) {
+        System.err.println("convo-archive did not stop cleanly: " + e);
+      }
+    }, "shutdown"));
   }
 }

@@ -48,4 +48,17 @@ class ArchitectureTest {
       .that().resideInAnyPackage("dev.convoarchive.domain..", "dev.convoarchive.s3..", "dev.convoarchive.supabase..")
       .should().dependOnClassesThat().resideInAnyPackage("dev.convoarchive.http..", "dev.convoarchive.bench..")
       .because("arrows point inward only");
+
+  @ArchTest
+  static final ArchRule httpEdgeTalksOnlyToUseCasesAndPorts = noClasses()
+      .that().resideInAnyPackage("dev.convoarchive.http.api..", "dev.convoarchive.http.auth..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.convoarchive.s3..", "dev.convoarchive.supabase..",
+          "software.amazon..", "javax.sql..", "com.zaxxer..")
+      .because("routes and auth see use cases and small ports; adapters are wired in, not reached into");
+
+  @ArchTest
+  static final ArchRule compareAndSwapStaysInsideTheS3Adapter = classes()
+      .that().resideInAPackage("dev.convoarchive.s3.cas..")
+      .should().onlyBeAccessed().byAnyPackage("dev.convoarchive.s3..")
+      .because("the conditional-write helper is the S3 adapter's own machinery");
 }

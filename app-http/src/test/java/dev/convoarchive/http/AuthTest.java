@@ -5,36 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.ServiceExtension;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may do what: every kind of token against the archive listing, which is otherwise harmless. */
 class AuthTest {
 
   private static final Tokens tokens = Tokens.shared();
-  private static TestService service;
+  @RegisterExtension
+  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
   private final UserId alice = UserId.random();
 
-  @BeforeAll
-  static void start() {
-    service = TestService.start(ArchiveLayout.PER_FILE, tokens);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
-
   private HttpResponse<String> listAs(String user, String token) {
-    return service.send("GET", "/v1/users/" + user + "/archive", token);
+    return running.service().send("GET", "/v1/users/" + user + "/archive", token);
   }
 
   private static void assertProblem(HttpResponse<String> response, int status, String code) {
@@ -61,7 +51,7 @@ class AuthTest {
   void malformedTokensAre401() {
     assertProblem(listAs("me", "not-a-jwt"), 401, "unauthenticated");
     assertProblem(listAs("me", "a.b.c"), 401, "unauthenticated");
-    HttpResponse<String> basic = service.send(java.net.http.HttpRequest.newBuilder(service.base().resolve("/v1/users/me/archive"))
+    HttpResponse<String> basic = running.service().send(java.net.http.HttpRequest.newBuilder(running.service().base().resolve("/v1/users/me/archive"))
         .header("Authorization", "Basic YWxpY2U6c2VjcmV0").build());
     assertProblem(basic, 401, "unauthenticated");
   }
@@ -111,7 +101,7 @@ class AuthTest {
   void anotherUsersArchiveIs403() {
     String token = tokens.hs256(tokens.userClaims(alice));
     assertProblem(listAs(UserId.random().toString(), token), 403, "forbidden");
-    assertProblem(service.send("DELETE", "/v1/users/" + UserId.random() + "/archive", token), 403, "forbidden");
+    assertProblem(running.service().send("DELETE", "/v1/users/" + UserId.random() + "/archive", token), 403, "forbidden");
   }
 
   @Test

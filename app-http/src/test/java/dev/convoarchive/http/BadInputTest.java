@@ -81,7 +81,7 @@ class BadInputTest {
   @EnumSource(ArchiveLayout.class)
   void everyBadRequestGetsA4xxProblemAndWritesNothing(ArchiveLayout layout) {
     try (TestService service = TestService.start(layout, tokens);
-        S3Client s3 = S3Clients.create(TestStores.s3().config(TestStores.BUCKET), EmbeddedS3.credentials(), List.of())) {
+        S3Client s3 = TestStores.s3Client()) {
       UserId user = UserId.random();
       String token = tokens.hs256(tokens.userClaims(user));
       Conversation live = Conversations.sample(user, 2);

@@ -1,5 +1,7 @@
 package dev.convoarchive.http;
 
+import dev.convoarchive.s3.testing.Faults;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.http.config.AppConfig;
@@ -29,7 +31,7 @@ class CheckStorageCommandTest {
   void aStoreThatIgnoresConditionalWritesFailsWithANonZeroExit() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit = CheckStorageCommand.run(AppConfig.load(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
-        List.of(new StartupTest.IgnoreConditions()));
+        List.of(new Faults().ignoreConditions(true)));
 
     String report = out.toString(StandardCharsets.UTF_8);
     assertThat(exit).isEqualTo(1);

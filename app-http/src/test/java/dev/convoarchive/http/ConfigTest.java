@@ -30,8 +30,8 @@ class ConfigTest {
     AppConfig config = AppConfig.load(Map.of(), new Properties());
     assertThat(config.localMode()).isTrue();
     assertThat(config.port()).isEqualTo(7070);
-    assertThat(config.layout()).isEqualTo(ArchiveLayout.PER_FILE);
-    assertThat(config.compression()).isEqualTo(Compression.GZIP);
+    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.PER_FILE);
+    assertThat(config.s3().compression()).isEqualTo(Compression.GZIP);
   }
 
   @Test
@@ -41,11 +41,11 @@ class ConfigTest {
     AppConfig config = AppConfig.load(env, new Properties());
 
     assertThat(config.localMode()).isFalse();
-    assertThat(config.layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
-    assertThat(config.s3().orElseThrow().bucket()).isEqualTo("chat-archive");
-    assertThat(config.s3().orElseThrow().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
-    assertThat(config.s3().orElseThrow().endpoint()).contains(URI.create("http://minio:9000"));
-    assertThat(config.s3().orElseThrow().pathStyle()).isTrue();
+    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().bucket()).isEqualTo("chat-archive");
+    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().endpoint()).contains(URI.create("http://minio:9000"));
+    assertThat(config.s3().pathStyle()).isTrue();
     assertThat(config.database().orElseThrow().user()).isEqualTo("postgres");
     assertThat(config.auth().supabaseUrl()).contains(URI.create("https://abcdefgh.supabase.co"));
   }
@@ -57,7 +57,7 @@ class ConfigTest {
     properties.setProperty("ARCHIVE_STRATEGY", "single-file");
     AppConfig config = AppConfig.load(Map.of("PORT", "9000"), properties);
     assertThat(config.port()).isEqualTo(8081);
-    assertThat(config.layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
   }
 
   @Test

@@ -13,11 +13,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.s3.ConflictListener;
-import dev.convoarchive.s3.S3Archive;
-import dev.convoarchive.s3.S3Archives;
-import dev.convoarchive.s3.S3Clients;
-import dev.convoarchive.s3.embedded.EmbeddedS3;
+import dev.convoarchive.domain.port.ConversationArchive;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -68,9 +64,8 @@ class CrashSafetyTest {
     Set<ConversationId> deleteSent = ConcurrentHashMap.newKeySet();
     Random random = new Random(layout.ordinal());
     int acknowledged = 0;
-    try (Tokens tokens = new Tokens();
-        S3Client s3 = S3Clients.create(TestStores.s3().config(TestStores.BUCKET), EmbeddedS3.credentials(), List.of())) {
-      S3Archive archive = S3Archives.create(s3, TestStores.s3().config(TestStores.BUCKET).withLayout(layout), ConflictListener.NONE);
+    try (Tokens tokens = new Tokens(); TestStores.StandaloneArchive standalone = TestStores.archive(layout)) {
+      ConversationArchive archive = standalone.archive();
       for (int kill = 1; kill <= kills; kill++) {
         int port = freePort();
         Process child = startChild(layout, port, kill);
@@ -103,7 +98,7 @@ class CrashSafetyTest {
           assertThat(isLive || isArchived).as("after kill %d, conversation %s is somewhere", kill, c.id()).isTrue();
         }
         for (UserId user : users) {
-          archive.reindex(user);
+          standalone.maintenance().reindex(user);
           Set<ConversationId> listed = archive.list(user, PageRequest.first(1000)).items().stream()
               .map(ArchiveEntry::id).collect(Collectors.toSet());
           Set<ConversationId> stored;

@@ -9,12 +9,12 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.testing.Conversations;
-import dev.convoarchive.http.support.Chaos;
+import dev.convoarchive.s3.testing.Faults;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.s3.S3Archive;
+import dev.convoarchive.domain.port.ConversationArchive;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +44,8 @@ class FaultInjectionTest {
   @EnumSource(ArchiveLayout.class)
   void everyAcknowledgedOperationHoldsAndEveryFailureCanBeFinished(ArchiveLayout layout) throws Exception {
     int operations = Integer.getInteger("reliability.operations", DEFAULT_OPERATIONS);
-    Chaos chaosA = new Chaos();
-    Chaos chaosB = new Chaos();
+    Faults chaosA = new Faults();
+    Faults chaosB = new Faults();
     try (TestService a = TestService.start(TestService.config(layout, tokens), List.of(chaosA));
         TestService b = TestService.start(TestService.config(layout, tokens), List.of(chaosB))) {
       LiveConversations live = TestStores.live();
@@ -134,7 +134,7 @@ class FaultInjectionTest {
       assertThat(wrong).as("answers other than success or 503 with Retry-After").isEmpty();
       assertThat(done.get()).as("operations run").isGreaterThanOrEqualTo(operations);
       assertThat(chaosA.injected() + chaosB.injected()).as("faults injected").isPositive();
-      S3Archive archive = a.app().injector().getInstance(S3Archive.class);
+      ConversationArchive archive = a.app().injector().getInstance(ConversationArchive.class);
       for (Conversation c : conversations) {
         Where where = expected.get(c);
         boolean isLive = live.find(c.owner(), c.id()).isPresent();

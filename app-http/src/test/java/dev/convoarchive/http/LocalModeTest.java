@@ -37,7 +37,7 @@ class LocalModeTest {
       HttpResponse<String> asService = get(running, "/v1/users/" + LocalMode.DEMO_USER + "/archive", running.serviceToken());
       assertThat(asService.body()).contains(first);
     } finally {
-      running.app().close();
+      running.close();
     }
 
     LocalMode.Running again = LocalMode.start(config);
@@ -50,7 +50,7 @@ class LocalModeTest {
       assertThat(post(again, "/v1/users/me/conversations/" + first + "/archive", again.userToken()).statusCode())
           .as("the demo data is not loaded again over what was archived").isEqualTo(200);
     } finally {
-      again.app().close();
+      again.close();
     }
   }
 

@@ -4,36 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
-import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.ServiceExtension;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OpsTest {
 
   private static final Tokens tokens = Tokens.shared();
-  private static TestService service;
-
-  @BeforeAll
-  static void start() {
-    service = TestService.start(ArchiveLayout.PER_FILE, tokens);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
 
   @Test
   void livenessAndReadinessAnswerWithoutAToken() {
-    assertThat(service.send("GET", "/health/live", null).statusCode()).isEqualTo(200);
-    HttpResponse<String> ready = service.send("GET", "/health/ready", null);
+    assertThat(running.service().send("GET", "/health/live", null).statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = running.service().send("GET", "/health/ready", null);
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("\"bucket\":\"up\"").contains("\"database\":\"up\"");
   }
@@ -44,10 +34,10 @@ class OpsTest {
     var conversation = Conversations.sample(user, 1);
     TestStores.live().restore(conversation);
     String token = tokens.hs256(tokens.userClaims(user));
-    assertThat(service.send("POST", "/v1/users/me/conversations/" + conversation.id() + "/archive", token).statusCode())
+    assertThat(running.service().send("POST", "/v1/users/me/conversations/" + conversation.id() + "/archive", token).statusCode())
         .isEqualTo(201);
 
-    String metrics = service.send("GET", "/metrics", null).body();
+    String metrics = running.service().send("GET", "/metrics", null).body();
 
     assertThat(metrics).contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/users/{user}/conversations/{id}/archive\",status=\"201\"}");
     assertThat(metrics).contains("s3_requests_seconds_count{operation=\"PutObject\",status=\"200\"}");
@@ -56,13 +46,13 @@ class OpsTest {
 
   @Test
   void everyResponseAndProblemCarriesTheRequestId() {
-    HttpResponse<String> response = service.send(HttpRequest.newBuilder(URI.create(service.base() + "/v1/users/me/archive"))
+    HttpResponse<String> response = running.service().send(HttpRequest.newBuilder(URI.create(running.service().base() + "/v1/users/me/archive"))
         .header("X-Request-Id", "trace-42").build());
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("X-Request-Id")).contains("trace-42");
     assertThat(response.body()).contains("\"requestId\":\"trace-42\"");
 
-    HttpResponse<String> hostile = service.send(HttpRequest.newBuilder(URI.create(service.base() + "/health/live"))
+    HttpResponse<String> hostile = running.service().send(HttpRequest.newBuilder(URI.create(running.service().base() + "/health/live"))
         .header("X-Request-Id", "x".repeat(300)).build());
     assertThat(hostile.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
   }

@@ -11,7 +11,7 @@ import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.s3.S3Archive;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.s3.S3Clients;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import java.lang.management.ManagementFactory;
@@ -108,7 +108,7 @@ class SoakTest {
 
       assertThat(serverErrors).as("5xx answers").hasValue(0);
       assertThat(unexpected).as("answers that contradict the acknowledged state").hasValue(0);
-      S3Archive archive = a.app().injector().getInstance(S3Archive.class);
+      ConversationArchive archive = a.app().injector().getInstance(ConversationArchive.class);
       for (Map.Entry<Conversation, Boolean> entry : archived.entrySet()) {
         Conversation c = entry.getKey();
         assertThat(archive.find(c.owner(), c.id()).isPresent()).as("archived %s", c.id()).isEqualTo(entry.getValue());
@@ -144,7 +144,7 @@ class SoakTest {
 
   /** The same clients' worth of plain SDK GETs of a small object: what the server alone sustains. */
   private static double directGets(int seconds) throws Exception {
-    try (S3Client s3 = S3Clients.create(TestStores.s3().config(TestStores.BUCKET), EmbeddedS3.credentials(), List.of())) {
+    try (S3Client s3 = TestStores.s3Client()) {
       String key = "soak/direct-get.json";
       s3.putObject(p -> p.bucket(TestStores.BUCKET).key(key), RequestBody.fromString("{\"entries\":[]}"));
       AtomicLong gets = new AtomicLong();

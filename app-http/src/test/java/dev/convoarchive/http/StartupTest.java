@@ -7,7 +7,8 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.s3.StorageProbe;
+import dev.convoarchive.s3.UnsafeStorageException;
+import dev.convoarchive.s3.testing.Faults;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,14 +21,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 class StartupTest {
 
-  /** Plays an S3-compatible store that silently ignores conditional headers. */
-  static final class IgnoreConditions implements ExecutionInterceptor {
-    @Override
-    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-      return context.httpRequest().toBuilder().removeHeader("If-None-Match").removeHeader("If-Match").build();
-    }
-  }
-
   @Test
   void aStoreThatIgnoresConditionalWritesStopsStartUpBeforeThePortOpens() throws IOException {
     int port;
@@ -37,8 +30,8 @@ class StartupTest {
     try (Tokens tokens = new Tokens()) {
       AppConfig config = TestService.config(ArchiveLayout.PER_FILE, tokens).withPort(port);
 
-      assertThatThrownBy(() -> TestService.start(config, List.of(new IgnoreConditions())))
-          .isInstanceOf(StorageProbe.Failure.class)
+      assertThatThrownBy(() -> TestService.start(config, List.of(new Faults().ignoreConditions(true))))
+          .isInstanceOf(UnsafeStorageException.class)
           .hasMessageContaining("If-None-Match")
           .hasMessageContaining("If-Match");
 

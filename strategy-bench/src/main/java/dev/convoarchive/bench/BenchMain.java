@@ -111,18 +111,18 @@ public final class BenchMain implements Callable<Integer> {
     }
     Meter meter = new Meter(rttMillis, bandwidthMbps);
     Scenarios.FailNextUpload failures = new Scenarios.FailNextUpload();
-    S3ArchiveConfig clientConfig = config;
-    java.util.function.Supplier<S3Client> clients = () -> S3Clients.create(clientConfig, credentials, List.of(meter, failures));
+    Machine.Factory machines = new Machine.Factory(credentials, List.of(meter, failures));
     long steps = 2L * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
     List<OpSample> samples = new ArrayList<>();
     List<Concurrency> concurrency = new ArrayList<>();
     List<Growth> growth = new ArrayList<>();
     List<FailedUpload> failed = new ArrayList<>();
-    Scenarios scenarios;
+    Scenarios scenarios = null;
     long conversationJsonBytes;
-    try (ProgressBar progress = new ProgressBarBuilder().setTaskName("strategy-bench").setInitialMax(steps)
+    try (S3Client client = S3Clients.create(config, credentials, List.of(meter, failures));
+        ProgressBar progress = new ProgressBarBuilder().setTaskName("strategy-bench").setInitialMax(steps)
         .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
-      scenarios = new Scenarios(clients, config, meter, failures, progress);
+      scenarios = new Scenarios(machines, client, config, meter, failures, progress);
       conversationJsonBytes = scenarios.conversationJsonBytes();
       for (ArchiveLayout layout : ArchiveLayout.values()) {
         progress.setExtraMessage(layout.configName() + ": growing archive");
@@ -140,6 +140,9 @@ public final class BenchMain implements Callable<Integer> {
         failed.add(scenarios.failedUpload(layout, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
       }
     } finally {
+      if (scenarios != null) {
+        scenarios.closeMachines();
+      }
       if (embedded != null) {
         embedded.close();
       }
@@ -148,7 +151,8 @@ public final class BenchMain implements Callable<Integer> {
         embedded != null, rttMillis, bandwidthMbps, sizeList, repeatCount, writers, perWriter, months, perMonth, putPrice,
         getPrice, storagePrice, costUsers, costArchivesPerMonth, conversationJsonBytes, Report.machine(),
         "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()));
-    List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> scenarios.storedAt.getOrDefault(layout + "|" + size, 0L));
+    Scenarios finished = scenarios;
+    List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout + "|" + size, 0L));
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
     List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
         .map(s -> Scenarios.cost(s, params)).toList();

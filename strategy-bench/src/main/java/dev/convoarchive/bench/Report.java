@@ -1,6 +1,11 @@
 package dev.convoarchive.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.convoarchive.s3.ArchiveLayout;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.convoarchive.bench.Results.Concurrency;
 import dev.convoarchive.bench.Results.Cost;
@@ -26,9 +31,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class Report {
 
-  static final String PER_FILE = "per-file";
-  static final String SINGLE_FILE = "single-file";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ArchiveLayout PER_FILE = ArchiveLayout.PER_FILE;
+  static final ArchiveLayout SINGLE_FILE = ArchiveLayout.SINGLE_FILE;
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      // Layouts appear in the raw figures as they are spelled in configuration.
+      .registerModule(new SimpleModule().addSerializer(ArchiveLayout.class, new StdSerializer<>(ArchiveLayout.class) {
+        @Override
+        public void serialize(ArchiveLayout layout, JsonGenerator gen, SerializerProvider provider) throws IOException {
+          gen.writeString(layout.configName());
+        }
+      }));
 
   private final Results results;
 
@@ -55,7 +67,7 @@ final class Report {
 
   // ---- lookups ----
 
-  Optional<OpSummary> summary(String layout, int size, String operation) {
+  Optional<OpSummary> summary(ArchiveLayout layout, int size, String operation) {
     return results.summaries().stream()
         .filter(s -> s.layout().equals(layout) && s.archiveSize() == size && s.operation().equals(operation)).findFirst();
   }
@@ -72,12 +84,12 @@ final class Report {
     return results.params().sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
   }
 
-  Optional<Concurrency> concurrency(String layout, String users, int writers) {
+  Optional<Concurrency> concurrency(ArchiveLayout layout, String users, int writers) {
     return results.concurrency().stream()
         .filter(c -> c.layout().equals(layout) && c.users().equals(users) && c.writers() == writers).findFirst();
   }
 
-  Optional<Growth> growth(String layout, int month) {
+  Optional<Growth> growth(ArchiveLayout layout, int month) {
     return results.growth().stream().filter(g -> g.layout().equals(layout) && g.month() == month).findFirst();
   }
 
@@ -126,7 +138,7 @@ final class Report {
         .append(" conversations.\n\n| layout | claimed | requests | storage | measured total | verdict |\n|---|---|---|---|---|---|\n");
     for (Cost cost : results.costs()) {
       double claimed = cost.layout().equals(PER_FILE) ? 0.1304 : 0.1204;
-      md.append(row(cost.layout(), "$" + claimed, "$" + fmt4(cost.requestDollars()), "$" + fmt4(cost.storageDollars()),
+      md.append(row(cost.layout().configName(), "$" + claimed, "$" + fmt4(cost.requestDollars()), "$" + fmt4(cost.storageDollars()),
           "$" + fmt4(cost.totalDollars()), Math.abs(cost.totalDollars() - claimed) <= claimed * 0.25 ? "holds (within 25%)"
               : "does not hold: " + (cost.totalDollars() > claimed ? "higher" : "lower") + " than claimed"));
     }
@@ -134,11 +146,11 @@ final class Report {
     md.append("\n## Claim 4: memory allocated per operation (").append(n).append(" conversations)\n\n")
         .append("Bytes allocated by the calling thread (per-thread allocation counter), median.\n\n")
         .append("| layout | operation | claimed | measured | verdict |\n|---|---|---|---|---|\n");
-    summary(PER_FILE, n, "archive").ifPresent(s -> md.append(row(PER_FILE, "archive", "~10 KB held", bytes(s.medianAllocatedBytes()),
+    summary(PER_FILE, n, "archive").ifPresent(s -> md.append(row(PER_FILE.configName(), "archive", "~10 KB held", bytes(s.medianAllocatedBytes()),
         s.medianAllocatedBytes() <= 4 * p.conversationJsonBytes() ? "holds (under 4x the conversation)" : "does not hold: more than 4x the conversation")));
-    summary(SINGLE_FILE, n, "archive").ifPresent(s -> md.append(row(SINGLE_FILE, "archive", "1-2 MB held", bytes(s.medianAllocatedBytes()),
+    summary(SINGLE_FILE, n, "archive").ifPresent(s -> md.append(row(SINGLE_FILE.configName(), "archive", "1-2 MB held", bytes(s.medianAllocatedBytes()),
         s.medianAllocatedBytes() >= 10 * p.conversationJsonBytes() ? "holds (the whole file is handled)" : "does not hold")));
-    summary(SINGLE_FILE, n, "retrieve").ifPresent(s -> md.append(row(SINGLE_FILE, "retrieve", "-", bytes(s.medianAllocatedBytes())
+    summary(SINGLE_FILE, n, "retrieve").ifPresent(s -> md.append(row(SINGLE_FILE.configName(), "retrieve", "-", bytes(s.medianAllocatedBytes())
         + " vs " + bytes((double) n * p.conversationJsonBytes()) + " of JSON in the file", "streamed: " + pct(s.medianAllocatedBytes(), (double) n * p.conversationJsonBytes()) + " of the file")));
 
     md.append("\n## Claim 5: single-file growth at ").append(results.params().archivesPerMonth()).append(" archives a month\n\n")
@@ -162,7 +174,7 @@ final class Report {
     md.append("\n## Claim 6: one failed upload\n\n| layout | claimed | bytes in the failed upload | bytes sent again to retry | conversations lost | verdict |\n|---|---|---|---|---|---|\n");
     for (FailedUpload f : results.failedUploads()) {
       boolean perFile = f.layout().equals(PER_FILE);
-      md.append(row(f.layout(), perFile ? "loses one conversation" : "costs the whole file's work", bytes(f.bytesInFailedUpload()),
+      md.append(row(f.layout().configName(), perFile ? "loses one conversation" : "costs the whole file's work", bytes(f.bytesInFailedUpload()),
           bytes(f.bytesUpToRetry()), String.valueOf(f.conversationsLost()),
           perFile ? (f.conversationsLost() == 0 ? "does not hold: nothing is lost (the conversation stays live until archived); one conversation is re-sent" : "holds")
               : "cost holds: the retry re-sends " + bytes(f.bytesUpToRetry()) + "; nothing is lost"));
@@ -171,7 +183,7 @@ final class Report {
     md.append("\n## Claim 7: concurrent writers (two machines, each with its own client)\n\n")
         .append("| layout | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries |\n|---|---|---|---|---|---|---|---|\n");
     for (Concurrency c : results.concurrency()) {
-      md.append(row(c.layout(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
+      md.append(row(c.layout().configName(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
           fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries())));
     }
     md.append("\nClaim: two different users archiving at once block each other in the single-file layout. Measured: ");
@@ -187,7 +199,7 @@ final class Report {
 
     md.append("\n## All operations\n\n| layout | size | operation | latency p50 (p95) ms | requests | up | down | allocated |\n|---|---|---|---|---|---|---|---|\n");
     for (OpSummary s : results.summaries()) {
-      md.append(row(s.layout(), String.valueOf(s.archiveSize()), s.operation(), latency(s), fmt(s.medianRequests()),
+      md.append(row(s.layout().configName(), String.valueOf(s.archiveSize()), s.operation(), latency(s), fmt(s.medianRequests()),
           bytes(s.medianBytesUp()), bytes(s.medianBytesDown()), bytes(s.medianAllocatedBytes())));
     }
     md.append("\nCharts: `charts/latency-<operation>.png`, `charts/concurrency.png`, `charts/growth.png`. Raw figures: `results.json`, `samples.csv`, `summary.csv`.\n");
@@ -227,8 +239,8 @@ final class Report {
     return rows;
   }
 
-  private void requestsClaim(StringBuilder md, String layout, int n, int puts, int gets) {
-    summary(layout, n, "archive").ifPresent(s -> md.append(row(layout, puts + " PUT + " + gets + " GET",
+  private void requestsClaim(StringBuilder md, ArchiveLayout layout, int n, int puts, int gets) {
+    summary(layout, n, "archive").ifPresent(s -> md.append(row(layout.configName(), puts + " PUT + " + gets + " GET",
         fmt(s.medianPuts()) + " PUT + " + fmt(s.medianGets()) + " GET (" + fmt(s.medianRequests()) + " requests)",
         s.medianPuts() == puts && s.medianGets() == gets ? "holds" : "does not hold")));
   }
@@ -238,7 +250,7 @@ final class Report {
   private String samplesCsv() {
     StringBuilder csv = new StringBuilder("layout,archive_size,operation,millis,requests,bytes_up,bytes_down,allocated_bytes\n");
     for (OpSample s : results.samples()) {
-      csv.append(String.join(",", s.layout(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
+      csv.append(String.join(",", s.layout().configName(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
           String.valueOf(s.requests()), String.valueOf(s.bytesUp()), String.valueOf(s.bytesDown()), String.valueOf(s.allocatedBytes()))).append('\n');
     }
     return csv.toString();
@@ -247,7 +259,7 @@ final class Report {
   private String summaryCsv() {
     StringBuilder csv = new StringBuilder("layout,archive_size,operation,samples,p50_ms,p95_ms,requests,puts,gets,bytes_up,bytes_down,allocated_bytes,stored_bytes\n");
     for (OpSummary s : results.summaries()) {
-      csv.append(String.join(",", s.layout(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
+      csv.append(String.join(",", s.layout().configName(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
           fmt3(s.millis().p50()), fmt3(s.millis().p95()), fmt(s.medianRequests()), fmt(s.medianPuts()), fmt(s.medianGets()),
           fmt(s.medianBytesUp()), fmt(s.medianBytesDown()), fmt(s.medianAllocatedBytes()), String.valueOf(s.storedBytes()))).append('\n');
     }
@@ -261,7 +273,7 @@ final class Report {
       XYChart chart = new XYChartBuilder().width(720).height(420).title(op + " latency (p50) as the archive grows")
           .xAxisTitle("archived conversations").yAxisTitle("ms").build();
       chart.getStyler().setXAxisLogarithmic(true);
-      for (String layout : List.of(PER_FILE, SINGLE_FILE)) {
+      for (ArchiveLayout layout : ArchiveLayout.values()) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (int size : results.params().sizes()) {
@@ -271,14 +283,14 @@ final class Report {
           });
         }
         if (!x.isEmpty()) {
-          chart.addSeries(layout, x, y).setMarker(SeriesMarkers.CIRCLE);
+          chart.addSeries(layout.configName(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
       }
       BitmapEncoder.saveBitmap(chart, dir.resolve("latency-" + op).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
     XYChart concurrency = new XYChartBuilder().width(720).height(420).title("archives per second with concurrent writers")
         .xAxisTitle("writers").yAxisTitle("archives/s").build();
-    for (String layout : List.of(PER_FILE, SINGLE_FILE)) {
+    for (ArchiveLayout layout : ArchiveLayout.values()) {
       for (String users : List.of("one user", "distinct users")) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
@@ -287,14 +299,14 @@ final class Report {
           y.add(c.archivesPerSecond());
         });
         if (!x.isEmpty()) {
-          concurrency.addSeries(layout + ", " + users, x, y).setMarker(SeriesMarkers.CIRCLE);
+          concurrency.addSeries(layout.configName() + ", " + users, x, y).setMarker(SeriesMarkers.CIRCLE);
         }
       }
     }
     BitmapEncoder.saveBitmap(concurrency, dir.resolve("concurrency").toString(), BitmapEncoder.BitmapFormat.PNG);
     XYChart growth = new XYChartBuilder().width(720).height(420).title("archive latency (p50) over the months")
         .xAxisTitle("month").yAxisTitle("ms").build();
-    for (String layout : List.of(PER_FILE, SINGLE_FILE)) {
+    for (ArchiveLayout layout : ArchiveLayout.values()) {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
       results.growth().stream().filter(g -> g.layout().equals(layout)).forEach(g -> {
@@ -302,7 +314,7 @@ final class Report {
         y.add(g.archiveMillis().p50());
       });
       if (!x.isEmpty()) {
-        growth.addSeries(layout, x, y).setMarker(SeriesMarkers.NONE);
+        growth.addSeries(layout.configName(), x, y).setMarker(SeriesMarkers.NONE);
       }
     }
     BitmapEncoder.saveBitmap(growth, dir.resolve("growth").toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -1,5 +1,6 @@
 package dev.convoarchive.bench;
 
+import dev.convoarchive.s3.ArchiveLayout;
 import java.util.List;
 import java.util.Map;
 
@@ -13,21 +14,21 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
       long conversationJsonBytes, String machine, String command) {}
 
   /** One timed operation. */
-  record OpSample(String layout, int archiveSize, String operation, double millis, int requests,
+  record OpSample(ArchiveLayout layout, int archiveSize, String operation, double millis, int requests,
       Map<String, Integer> requestsByOperation, long bytesUp, long bytesDown, long allocatedBytes) {}
 
   /** The repeated samples of one operation at one archive size. */
-  record OpSummary(String layout, int archiveSize, String operation, Stats millis, double medianRequests,
+  record OpSummary(ArchiveLayout layout, int archiveSize, String operation, Stats millis, double medianRequests,
       double medianPuts, double medianGets, double medianBytesUp, double medianBytesDown, double medianAllocatedBytes,
       long storedBytes) {}
 
-  record Concurrency(String layout, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
+  record Concurrency(ArchiveLayout layout, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
       Stats millis, long casRetries) {}
 
-  record Growth(String layout, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
+  record Growth(ArchiveLayout layout, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
 
-  record FailedUpload(String layout, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
+  record FailedUpload(ArchiveLayout layout, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
 
-  record Cost(String layout, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
+  record Cost(ArchiveLayout layout, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
       double requestDollars, double storageDollars, double totalDollars) {}
 }

@@ -13,10 +13,10 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.s3.S3Archive;
+import dev.convoarchive.s3.ObjectKeys;
 import dev.convoarchive.s3.S3ArchiveConfig;
-import dev.convoarchive.s3.S3Archives;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +46,11 @@ final class Scenarios {
   static final List<String> OPERATIONS = List.of("archive", "retrieve", "list", "delete");
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  private final Supplier<S3Client> clients;
+  private final Machine.Factory machines;
   private final S3Client client;
+  private final ObjectKeys keys;
+  /** Machines started by this run, closed with it. */
+  private final List<Machine> started = new ArrayList<>();
   private final S3ArchiveConfig base;
   private final Meter meter;
   private final FailNextUpload failures;
@@ -63,36 +66,58 @@ final class Scenarios {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-      if (context.request() instanceof PutObjectRequest put && !put.key().endsWith("_metadata.json")
+      if (context.request() instanceof PutObjectRequest put && !ObjectKeys.isIndex(put.key())
           && armed.compareAndSet(true, false)) {
         throw SdkClientException.create("bench: upload of " + put.key() + " broke off");
       }
     }
   }
 
-  Scenarios(Supplier<S3Client> clients, S3ArchiveConfig base, Meter meter, FailNextUpload failures, ProgressBar progress) {
-    this.clients = clients;
-    this.client = clients.get();
+  Scenarios(Machine.Factory machines, S3Client client, S3ArchiveConfig base, Meter meter, FailNextUpload failures,
+      ProgressBar progress) {
+    this.machines = machines;
+    this.client = client;
+    this.keys = new ObjectKeys(base.prefix());
     this.base = base;
     this.meter = meter;
     this.failures = failures;
     this.progress = progress;
   }
 
-  private S3Archive archive(ArchiveLayout layout, S3Client s3, AtomicLong retries) {
-    return S3Archives.create(s3, base.withLayout(layout), key -> retries.incrementAndGet());
+  /** A machine of its own for {@code layout}, closed when the run ends. */
+  private Machine machine(S3ArchiveConfig config, AtomicLong retries) {
+    Machine machine = machines.start(config, key -> retries.incrementAndGet());
+    started.add(machine);
+    return machine;
+  }
+
+  private ConversationArchive archive(ArchiveLayout layout, AtomicLong retries) {
+    return machine(base.withLayout(layout), retries).archive();
+  }
+
+  /** Stores {@code conversations} for {@code owner} in one go, as a bulk import would. */
+  private void seed(ArchiveLayout layout, UserId owner, List<ArchivedConversation> conversations) {
+    machine(base.withLayout(layout), new AtomicLong()).bulk().load(owner, conversations);
+  }
+
+  /** Closes every machine the run started. */
+  void closeMachines() throws Exception {
+    for (Machine machine : started) {
+      machine.close();
+    }
+    started.clear();
   }
 
   /** Scenario 1 (and 5, allocation): each operation, repeated, as one user's archive grows. */
   List<OpSample> growingArchive(ArchiveLayout layout, int size, int repeats) {
-    S3Archive archive = archive(layout, client, new AtomicLong());
+    ConversationArchive archive = archive(layout, new AtomicLong());
     UserId owner = UserId.random();
     List<ArchivedConversation> seeded = new ArrayList<>();
     Instant at = SampleData.EPOCH;
     for (int i = 0; i < size; i++) {
       seeded.add(data.archived(owner, at = at.plusSeconds(60)));
     }
-    S3Archives.seed(client, base.withLayout(layout), owner, seeded);
+    seed(layout, owner, seeded);
     List<OpSample> samples = new ArrayList<>();
     int warmUps = 2;
     for (int round = 0; round < warmUps + repeats; round++) {
@@ -105,7 +130,7 @@ final class Scenarios {
       record(samples, measured, layout, size, "delete", () -> archive.delete(owner, fresh.id()));
       progress.step();
     }
-    storedAt.put(layout.configName() + "|" + size, storedBytes(layout, owner));
+    storedAt.put(layout + "|" + size, storedBytes(layout, owner));
     return samples;
   }
 
@@ -118,15 +143,15 @@ final class Scenarios {
     long nanos = System.nanoTime() - started;
     long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
     if (measured) {
-      samples.add(new OpSample(layout.configName(), size, operation, nanos / 1e6, tally.totalRequests(),
+      samples.add(new OpSample(layout, size, operation, nanos / 1e6, tally.totalRequests(),
           new java.util.TreeMap<>(tally.requests), tally.bytesUp, tally.bytesDown, allocated));
     }
   }
 
   /** The JSON size of one sample conversation as the archive stores it (uncompressed). */
   long conversationJsonBytes() {
-    S3Archive plain = S3Archives.create(client, base.withLayout(ArchiveLayout.PER_FILE)
-        .withCompression(dev.convoarchive.s3.Compression.NONE), key -> {});
+    ConversationArchive plain = machine(base.withLayout(ArchiveLayout.PER_FILE)
+        .withCompression(dev.convoarchive.s3.Compression.NONE), new AtomicLong()).archive();
     return plain.store(data.archived(UserId.random(), SampleData.EPOCH)).entry().sizeBytes();
   }
 
@@ -136,7 +161,7 @@ final class Scenarios {
   }
 
   private List<S3Object> userObjects(ArchiveLayout layout, UserId owner) {
-    String prefix = base.prefix() + "/" + owner + (layout == ArchiveLayout.PER_FILE ? "/" : ".json");
+    String prefix = keys.userObjects(layout, owner);
     return client.listObjectsV2Paginator(b -> b.bucket(base.bucket()).prefix(prefix)).contents().stream().toList();
   }
 
@@ -147,8 +172,7 @@ final class Scenarios {
    */
   Concurrency concurrentWriters(ArchiveLayout layout, int writers, int perWriter, boolean oneUser) throws Exception {
     AtomicLong retries = new AtomicLong();
-    S3Client second = clients.get();
-    List<S3Archive> machines = List.of(archive(layout, client, retries), archive(layout, second, retries));
+    List<ConversationArchive> machines = List.of(archive(layout, retries), archive(layout, retries));
     UserId shared = UserId.random();
     List<UserId> owners = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -170,7 +194,7 @@ final class Scenarios {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
-        S3Archive machine = machines.get(w % 2);
+        ConversationArchive machine = machines.get(w % 2);
         List<ArchivedConversation> mine = work.get(w);
         futures.add(pool.submit((Callable<Void>) () -> {
           start.await();
@@ -204,13 +228,12 @@ final class Scenarios {
         found++;
       }
     }
-    second.close();
     progress.step();
-    return new Concurrency(layout.configName(), oneUser ? "one user" : "distinct users", writers, acknowledged.size(), found,
+    return new Concurrency(layout, oneUser ? "one user" : "distinct users", writers, acknowledged.size(), found,
         acknowledged.size() - found, acknowledged.size() / seconds, Stats.of(millis), retries.get());
   }
 
-  private static List<ArchiveEntry> listAll(S3Archive archive, UserId owner) {
+  private static List<ArchiveEntry> listAll(ConversationArchive archive, UserId owner) {
     List<ArchiveEntry> all = new ArrayList<>();
     Page<ArchiveEntry> page = archive.list(owner, PageRequest.first(1000));
     all.addAll(page.items());
@@ -223,7 +246,7 @@ final class Scenarios {
 
   /** Scenario 3: {@code perMonth} archives a month for {@code months} months on one user. */
   List<Growth> growthOverTime(ArchiveLayout layout, int months, int perMonth) {
-    S3Archive archive = archive(layout, client, new AtomicLong());
+    ConversationArchive archive = archive(layout, new AtomicLong());
     UserId owner = UserId.random();
     List<Growth> points = new ArrayList<>();
     Instant at = SampleData.EPOCH;
@@ -236,7 +259,7 @@ final class Scenarios {
         millis.add((System.nanoTime() - t0) / 1e6);
       }
       List<S3Object> objects = userObjects(layout, owner);
-      points.add(new Growth(layout.configName(), month, month * perMonth,
+      points.add(new Growth(layout, month, month * perMonth,
           objects.stream().mapToLong(S3Object::size).max().orElse(0), objects.stream().mapToLong(S3Object::size).sum(),
           Stats.of(millis)));
       progress.step();
@@ -250,13 +273,13 @@ final class Scenarios {
    * conversation must still be there.
    */
   FailedUpload failedUpload(ArchiveLayout layout, int size) {
-    S3Archive archive = archive(layout, client, new AtomicLong());
+    ConversationArchive archive = archive(layout, new AtomicLong());
     UserId owner = UserId.random();
     List<ArchivedConversation> seeded = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       seeded.add(data.archived(owner, SampleData.EPOCH.plusSeconds(i)));
     }
-    S3Archives.seed(client, base.withLayout(layout), owner, seeded);
+    seed(layout, owner, seeded);
     ArchivedConversation fresh = data.archived(owner, SampleData.EPOCH.plusSeconds(size + 1));
     failures.armed.set(true);
     Meter.Tally failed = meter.reset();
@@ -274,24 +297,25 @@ final class Scenarios {
     long retried = retry.bytesUp;
     int present = listAll(archive, owner).size();
     progress.step();
-    return new FailedUpload(layout.configName(), size, wasted, retried, size + 1 - present);
+    return new FailedUpload(layout, size, wasted, retried, size + 1 - present);
   }
 
-  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<String, Integer, Long> stored) {
+  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<ArchiveLayout, Integer, Long> stored) {
     List<OpSummary> summaries = new ArrayList<>();
     samples.stream().map(s -> s.layout() + "|" + s.archiveSize() + "|" + s.operation()).distinct().forEach(key -> {
       String[] parts = key.split("\\|");
+      ArchiveLayout layout = ArchiveLayout.valueOf(parts[0]);
       List<OpSample> group = samples.stream()
-          .filter(s -> s.layout().equals(parts[0]) && s.archiveSize() == Integer.parseInt(parts[1]) && s.operation().equals(parts[2]))
+          .filter(s -> s.layout() == layout && s.archiveSize() == Integer.parseInt(parts[1]) && s.operation().equals(parts[2]))
           .toList();
-      summaries.add(new OpSummary(parts[0], Integer.parseInt(parts[1]), parts[2], Stats.of(group.stream().map(OpSample::millis).toList()),
+      summaries.add(new OpSummary(layout, Integer.parseInt(parts[1]), parts[2], Stats.of(group.stream().map(OpSample::millis).toList()),
           Stats.of(group.stream().map(s -> (double) s.requests()).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) puts(s)).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) gets(s)).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) s.bytesUp()).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) s.bytesDown()).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) s.allocatedBytes()).toList()).p50(),
-          stored.apply(parts[0], Integer.parseInt(parts[1]))));
+          stored.apply(layout, Integer.parseInt(parts[1]))));
     });
     return summaries;
   }

@@ -13,7 +13,6 @@ import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.http.auth.AuthException;
 import dev.convoarchive.http.auth.Caller;
 import dev.convoarchive.http.auth.TokenVerifier;
-import dev.convoarchive.s3.S3Archive;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import jakarta.inject.Inject;
@@ -34,14 +33,12 @@ public final class ArchiveRoutes {
   static final String NDJSON = "application/x-ndjson";
 
   private final ArchiveService service;
-  private final S3Archive archive;
   private final TokenVerifier tokens;
   private final ObjectMapper json;
 
   @Inject
-  public ArchiveRoutes(ArchiveService service, S3Archive archive, TokenVerifier tokens, ObjectMapper json) {
+  public ArchiveRoutes(ArchiveService service, TokenVerifier tokens, ObjectMapper json) {
     this.service = service;
-    this.archive = archive;
     this.tokens = tokens;
     this.json = json;
   }
@@ -93,7 +90,7 @@ public final class ArchiveRoutes {
 
   private void reindex(Context ctx) {
     UserId owner = owner(ctx);
-    respond(ctx, 200, new Views.Reindexed(archive.reindex(owner)));
+    respond(ctx, 200, new Views.Reindexed(service.reindex(owner)));
   }
 
   /**

@@ -48,7 +48,7 @@ public final class HttpServer {
       config.http.maxRequestSize = maxBodyBytes;
       config.jetty.modifyServer(server -> {
         server.setStopTimeout(10_000); // let requests in flight finish on shutdown
-        server.setErrorHandler(new JettyProblemHandler());
+        server.setErrorHandler(new JettyProblemHandler(problems));
       });
       config.routes.before(this::beforeRequest);
       archive.register(config.routes);

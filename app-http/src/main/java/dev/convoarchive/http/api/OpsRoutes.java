@@ -7,28 +7,24 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
+import dev.convoarchive.domain.port.ReadinessCheck;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
-import software.amazon.awssdk.services.s3.S3Client;
-import dev.convoarchive.s3.S3ArchiveConfig;
+import java.util.Set;
 
 /** Health, metrics and the API document: the routes operators and tools use. */
 public final class OpsRoutes {
 
-  private final S3Client s3;
-  private final S3ArchiveConfig s3Config;
-  private final DataSource database;
+  private final List<ReadinessCheck> readiness;
   private final Metrics metrics;
   private final ObjectMapper json;
   private final byte[] openApi;
 
   @Inject
-  public OpsRoutes(S3Client s3, S3ArchiveConfig s3Config, DataSource database, Metrics metrics, ObjectMapper json) {
-    this.s3 = s3;
-    this.s3Config = s3Config;
-    this.database = database;
+  public OpsRoutes(Set<ReadinessCheck> readiness, Metrics metrics, ObjectMapper json) {
+    this.readiness = readiness.stream().sorted(Comparator.comparing(ReadinessCheck::name)).toList();
     this.metrics = metrics;
     this.json = json;
     this.openApi = resource("/openapi.json");
@@ -41,17 +37,12 @@ public final class OpsRoutes {
     routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
   }
 
-  /** Ready when both stores answer; otherwise 503, naming which did not. */
+  /** Ready when every adapter's dependency answers; otherwise 503, naming which did not. */
   private void ready(Context ctx) throws IOException {
     Map<String, String> checks = new LinkedHashMap<>();
-    checks.put("bucket", check(() -> s3.headBucket(b -> b.bucket(s3Config.bucket()))));
-    checks.put("database", check(() -> {
-      try (Connection connection = database.getConnection()) {
-        if (!connection.isValid(2)) {
-          throw new IllegalStateException("connection is not valid");
-        }
-      }
-    }));
+    for (ReadinessCheck check : readiness) {
+      checks.put(check.name(), check(check));
+    }
     boolean up = checks.values().stream().allMatch("up"::equals);
     if (!up) {
       ctx.header("Retry-After", Problems.RETRY_AFTER_SECONDS);
@@ -59,13 +50,9 @@ public final class OpsRoutes {
     respond(ctx, up ? 200 : 503, new Views.Health(up ? "up" : "down", checks));
   }
 
-  private interface Check {
-    void run() throws Exception;
-  }
-
-  private static String check(Check check) {
+  private static String check(ReadinessCheck check) {
     try {
-      check.run();
+      check.check();
       return "up";
     } catch (Exception e) {
       return "down: " + e.getClass().getSimpleName();

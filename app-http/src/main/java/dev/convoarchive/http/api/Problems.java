@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convoarchive.domain.error.ArchiveException;
 import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.error.StorageUnavailableException;
@@ -65,15 +66,25 @@ public final class Problems {
       LOG.warn("storage unavailable: {}", e.getMessage());
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       write(ctx, 503, "storage-unavailable", e.getMessage());
+    } else if (e instanceof DamagedArchiveException damaged) {
+      // The key goes to the operator's log, once and without a stack trace; the caller gets the code.
+      LOG.error("stored object {} could not be decoded: {}", damaged.location(),
+          damaged.getCause() == null ? "" : damaged.getCause().getMessage());
+      write(ctx, 500, "damaged-archive", e.getMessage());
     }
   }
 
   /** Writes a problem response; also used for 404/405 from the router. */
   public void write(Context ctx, int status, String code, String detail) {
+    ctx.status(status).contentType(CONTENT_TYPE).result(body(status, code, detail));
+  }
+
+  /** The problem document every refusal carries, from the routes and from Jetty alike. */
+  byte[] body(int status, String code, String detail) {
     Views.Problem problem = new Views.Problem("urn:convo-archive:problem:" + code,
         TITLES.getOrDefault(status, "Error"), status, detail, code, MDC.get(RequestIds.MDC_KEY));
     try {
-      ctx.status(status).contentType(CONTENT_TYPE).result(json.writeValueAsBytes(problem));
+      return json.writeValueAsBytes(problem);
     } catch (JsonProcessingException impossible) {
       throw new IllegalStateException(impossible);
     }

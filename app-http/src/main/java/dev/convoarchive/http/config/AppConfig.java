@@ -20,26 +20,27 @@ import java.util.function.Function;
  * is checked here, so a bad value stops start-up with a message instead of failing later.
  *
  * @param port the HTTP port (0 picks a free one)
- * @param layout the archive layout, {@code ARCHIVE_STRATEGY}
- * @param compression how archived objects are written
- * @param s3 where archives go; empty in local mode
- * @param database the live database; empty in local mode
+ * @param s3 where and how archives are stored (layout and compression included); in local mode
+ *     the bucket is {@value #LOCAL_BUCKET} on the embedded server, whose endpoint local mode adds
+ * @param database the live database; empty in local mode until local mode starts its own
  * @param auth how tokens are checked; in local mode a secret is generated
  * @param dataDirectory where local mode keeps its data
  * @param maxBodyBytes the largest request body accepted
+ * @param localMode true when neither S3_BUCKET nor SUPABASE_DB_URL is set: the service then starts
+ *     its own S3 server and PostgreSQL
  */
 public record AppConfig(
     int port,
-    ArchiveLayout layout,
-    Compression compression,
-    Optional<S3ArchiveConfig> s3,
+    S3ArchiveConfig s3,
     Optional<SupabaseDbConfig> database,
     AuthSettings auth,
     Path dataDirectory,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    boolean localMode) {
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  public static final String LOCAL_BUCKET = "convo-archive-local";
 
   /** How access tokens are verified: a legacy HS256 secret, a Supabase project's JWKS, or both. */
   public record AuthSettings(Optional<String> jwtSecret, Optional<URI> supabaseUrl) {
@@ -48,21 +49,16 @@ public record AppConfig(
     }
   }
 
-  /** True when neither S3 nor the database is configured: the service then starts its own. */
-  public boolean localMode() {
-    return s3.isEmpty() && database.isEmpty();
-  }
-
   public AppConfig withPort(int port) {
-    return new AppConfig(port, layout, compression, s3, database, auth, dataDirectory, maxBodyBytes);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode);
   }
 
   public AppConfig withAuth(AuthSettings auth) {
-    return new AppConfig(port, layout, compression, s3, database, auth, dataDirectory, maxBodyBytes);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode);
   }
 
   public AppConfig withStorage(S3ArchiveConfig s3, SupabaseDbConfig database) {
-    return new AppConfig(port, layout, compression, Optional.of(s3), Optional.of(database), auth, dataDirectory, maxBodyBytes);
+    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode);
   }
 
   /** Reads the process's environment and system properties. */
@@ -84,20 +80,17 @@ public record AppConfig(
     int maxBody = in.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, Integer::parseUnsignedInt, "a number of bytes");
     Path dataDirectory = in.get("DATA_DIR", Path.of("data"), Path::of, "a folder path");
 
-    Optional<S3ArchiveConfig> s3 = Optional.empty();
     Optional<String> bucket = in.text("S3_BUCKET");
     Optional<String> endpointText = in.text("S3_ENDPOINT");
     if (bucket.isEmpty() && endpointText.isPresent()) {
       in.problem("S3_BUCKET: is required when S3_ENDPOINT is set");
     }
-    if (bucket.isPresent()) {
-      String prefix = in.text("S3_PREFIX").orElse(S3ArchiveConfig.DEFAULT_PREFIX);
-      Optional<URI> endpoint = endpointText.flatMap(text -> in.parse("S3_ENDPOINT", text, AppConfig::httpUri, "an http(s) URL"));
-      boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
-      String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
-      s3 = in.attempt(() -> new S3ArchiveConfig(bucket.get(), prefix, endpoint, pathStyle, region, layout, compression,
-          S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS));
-    }
+    String prefix = in.text("S3_PREFIX").orElse(S3ArchiveConfig.DEFAULT_PREFIX);
+    Optional<URI> endpoint = endpointText.flatMap(text -> in.parse("S3_ENDPOINT", text, AppConfig::httpUri, "an http(s) URL"));
+    boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
+    String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
+    Optional<S3ArchiveConfig> s3 = in.attempt(() -> new S3ArchiveConfig(bucket.orElse(LOCAL_BUCKET), prefix, endpoint,
+        pathStyle, region, layout, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS));
 
     Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL").flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url)));
     Optional<URI> supabaseUrl = in.text("SUPABASE_URL").flatMap(text -> in.parse("SUPABASE_URL", text, AppConfig::httpUri,
@@ -118,7 +111,7 @@ public record AppConfig(
       in.problem("SUPABASE_URL or SUPABASE_JWT_SECRET: one is required to check access tokens");
     }
     in.throwIfAny();
-    return new AppConfig(port, layout, compression, s3, database, auth, dataDirectory, maxBody);
+    return new AppConfig(port, s3.orElseThrow(), database, auth, dataDirectory, maxBody, !s3Set && !dbSet);
   }
 
   private static URI httpUri(String text) {

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Message;
@@ -16,9 +15,11 @@ import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.wiring.Application;
+import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.supabase.IdType;
 import dev.convoarchive.supabase.SupabaseDatabase;
+import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,47 +53,51 @@ public final class LocalMode {
       ConversationId.of("c0000000-0000-4000-8000-000000000001"),
       ConversationId.of("c0000000-0000-4000-8000-000000000002"),
       ConversationId.of("c0000000-0000-4000-8000-000000000003"));
-  static final String BUCKET = "convo-archive-local";
   static final String ISSUER = "convo-archive-local";
 
   private LocalMode() {}
 
-  /** Starts the embedded stores and the service on them; the returned service closes them too. */
+  /** Starts the embedded stores and the service on them; closing the result stops all three. */
   public static Running start(AppConfig config) {
     Path data = config.dataDirectory().toAbsolutePath();
-    List<AutoCloseable> resources = new ArrayList<>();
-    AppConfig resolved;
-    String secret;
+    List<AutoCloseable> servers = new ArrayList<>();
     try {
       Files.createDirectories(data);
-      EmbeddedS3 s3 = EmbeddedS3.start(0, data.resolve("s3"), List.of(BUCKET));
-      resources.add(s3);
+      EmbeddedS3 s3 = EmbeddedS3.start(0, data.resolve("s3"), List.of(config.s3().bucket()));
+      servers.add(s3);
       EmbeddedPostgres postgres = EmbeddedPostgres.start(data.resolve("postgres"));
-      resources.add(postgres);
-      try (HikariDataSource pool = SupabaseDatabase.pool(postgres.config().withPoolSize(1))) {
-        SupabaseDatabase.applySchema(pool, postgres.config().schema(), IdType.UUID);
-      }
-      secret = secret(data.resolve("jwt-secret"));
-      resolved = config
-          .withStorage(s3.config(BUCKET).withLayout(config.layout()).withCompression(config.compression()), postgres.config())
+      servers.add(postgres);
+      SupabaseDbConfig database = postgres.config();
+      SupabaseDatabase.applySchema(database, IdType.UUID);
+      String secret = secret(data.resolve("jwt-secret"));
+      AppConfig resolved = config
+          .withStorage(config.s3().withEndpoint(s3.endpoint(), true), database)
           .withAuth(new AuthSettings(Optional.of(secret), Optional.empty()));
+      Application app = Application.start(resolved, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()));
+      Running running = new Running(app, secret, data, List.copyOf(servers));
+      try {
+        seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class));
+      } catch (IOException | RuntimeException e) {
+        running.close();
+        throw e;
+      }
+      return running;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(resources);
+      closeQuietly(servers);
       throw e instanceof IOException io ? new UncheckedIOException("could not prepare " + data, io) : (RuntimeException) e;
     }
-    // From here the application owns the embedded servers and closes them, also when it fails to start.
-    Application app = Application.start(resolved, EmbeddedS3.credentials(), resources);
-    try {
-      seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class));
-    } catch (IOException | RuntimeException e) {
-      app.close();
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-    }
-    return new Running(app, secret, data);
   }
 
-  /** A started local service and what a person needs to try it. */
-  public record Running(Application app, String secret, Path dataDirectory) {
+  /** A started local service, the embedded servers under it, and what a person needs to try it. */
+  public record Running(Application app, String secret, Path dataDirectory, List<AutoCloseable> servers)
+      implements AutoCloseable {
+
+    /** Stops the service, then the servers it used. */
+    @Override
+    public void close() {
+      app.close();
+      closeQuietly(servers);
+    }
 
     public String userToken() {
       return sign(secret, new JWTClaimsSet.Builder().subject(DEMO_USER.toString()).audience("authenticated")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
@@ -17,24 +18,25 @@ import dev.convoarchive.http.auth.TokenVerifier;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.s3.ConflictListener;
 import java.time.Clock;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
-/** The service's own bindings; the adapters bring theirs through their modules. */
+/** The service's own bindings, and its metrics hooked onto the adapters; the adapters bring theirs. */
 final class AppModule extends AbstractModule {
 
   private final AppConfig config;
-  private final Metrics metrics;
 
-  AppModule(AppConfig config, Metrics metrics) {
+  AppModule(AppConfig config) {
     this.config = config;
-    this.metrics = metrics;
   }
 
   @Override
   protected void configure() {
     bind(AppConfig.class).toInstance(config);
-    bind(Metrics.class).toInstance(metrics);
+    bind(Metrics.class).asEagerSingleton();
     bind(Clock.class).toInstance(Clock.systemUTC());
-    OptionalBinder.newOptionalBinder(binder(), ConflictListener.class).setBinding().toInstance(metrics.conflictListener());
+    bind(S3Metrics.class).in(Singleton.class);
+    Multibinder.newSetBinder(binder(), ExecutionInterceptor.class).addBinding().to(S3Metrics.class);
+    OptionalBinder.newOptionalBinder(binder(), ConflictListener.class).setBinding().to(S3Metrics.class);
   }
 
   @Provides

@@ -4,6 +4,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Map;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /** The real service on a random port, on the shared test bucket and database, reached over real HTTP. */
@@ -34,20 +32,18 @@ public final class TestService implements AutoCloseable {
   }
 
   public static AppConfig config(ArchiveLayout layout, Tokens tokens) {
-    AppConfig defaults = AppConfig.load(Map.of(), new Properties());
-    return new AppConfig(0, layout, defaults.compression(),
-        Optional.of(TestStores.s3().config(TestStores.BUCKET).withLayout(layout)),
-        Optional.of(TestStores.database()),
+    return new AppConfig(0, TestStores.s3Config(layout), Optional.of(TestStores.database()),
         new AuthSettings(Optional.of(Tokens.SECRET), Optional.of(tokens.supabaseUrl())),
-        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES);
+        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false);
   }
 
   public static TestService start(ArchiveLayout layout, Tokens tokens) {
     return start(config(layout, tokens), List.of());
   }
 
-  public static TestService start(AppConfig config, List<ExecutionInterceptor> interceptors) {
-    return new TestService(Application.start(config, EmbeddedS3.credentials(), new ArrayList<>(), interceptors));
+  public static TestService start(AppConfig config, List<? extends ExecutionInterceptor> interceptors) {
+    return new TestService(Application.start(config, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()),
+        S3ArchiveModule.withInterceptors(interceptors)));
   }
 
   public Application app() {

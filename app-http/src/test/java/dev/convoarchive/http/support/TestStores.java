@@ -1,55 +1,104 @@
 package dev.convoarchive.http.support;
 
-import com.zaxxer.hikari.HikariDataSource;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import dev.convoarchive.domain.port.ArchiveMaintenance;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.S3ArchiveModule;
+import dev.convoarchive.s3.S3TestServer;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.supabase.IdType;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
-import dev.convoarchive.supabase.SupabaseLive;
-import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
+import dev.convoarchive.supabase.SupabaseModule;
+import dev.convoarchive.supabase.TestDatabase;
 import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
 
-/** One real S3-protocol server and one real PostgreSQL for the whole test JVM (each takes seconds to start). */
+/**
+ * The service's stores for tests: the adapters' shared embedded S3 server and PostgreSQL (from
+ * their test-jars, started once per test JVM), with the chat schema in PostgreSQL's public schema,
+ * where a service started with only SUPABASE_DB_URL looks for it.
+ */
 public final class TestStores {
 
-  public static final String BUCKET = "convo-archive-http-test";
+  public static final String BUCKET = S3TestServer.BUCKET;
 
-  private static EmbeddedS3 s3;
-  private static EmbeddedPostgres postgres;
-  private static HikariDataSource pool;
+  private static SupabaseDbConfig database;
+  private static LiveConversations live;
 
   private TestStores() {}
 
-  public static synchronized EmbeddedS3 s3() {
-    if (s3 == null) {
-      s3 = EmbeddedS3.start(0, null, List.of(BUCKET));
-      Runtime.getRuntime().addShutdownHook(new Thread(s3::close));
-    }
-    return s3;
+  public static EmbeddedS3 s3() {
+    return S3TestServer.server();
+  }
+
+  /** The shared bucket's configuration in {@code layout}. */
+  public static S3ArchiveConfig s3Config(ArchiveLayout layout) {
+    return S3TestServer.config().withLayout(layout);
+  }
+
+  /** A raw client of its own on the shared bucket, for looking at what is stored. The caller closes it. */
+  public static S3Client s3Client(ExecutionInterceptor... interceptors) {
+    return S3TestServer.newClient(interceptors);
   }
 
   public static synchronized SupabaseDbConfig database() {
-    if (postgres == null) {
-      postgres = EmbeddedPostgres.start(null);
-      pool = SupabaseDatabase.pool(postgres.config().withPoolSize(4));
-      SupabaseDatabase.applySchema(pool, postgres.config().schema(), IdType.UUID);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        pool.close();
-        postgres.close();
-      }));
+    if (database == null) {
+      database = TestDatabase.server().config();
+      SupabaseDatabase.applySchema(database, IdType.UUID);
     }
-    return postgres.config();
+    return database;
   }
 
   /** The live database as the chat app sees it: for seeding and checking. */
   public static synchronized LiveConversations live() {
-    database();
-    return SupabaseLive.create(pool, "public");
+    if (live == null) {
+      live = Guice.createInjector(new SupabaseModule(database())).getInstance(LiveConversations.class);
+    }
+    return live;
   }
 
-  public static synchronized HikariDataSource pool() {
-    database();
-    return pool;
+  /** Plain connections to the live database, for counting rows. */
+  public static DataSource pool() {
+    SupabaseDbConfig config = database();
+    PGSimpleDataSource plain = new PGSimpleDataSource();
+    plain.setUrl(config.jdbcUrl());
+    plain.setUser(config.user());
+    plain.setPassword(config.password());
+    return plain;
+  }
+
+  /** The archive of {@code layout} on the shared bucket, outside any service, as another machine would have it. */
+  public static StandaloneArchive archive(ArchiveLayout layout) {
+    return new StandaloneArchive(Guice.createInjector(new S3ArchiveModule(s3Config(layout)),
+        S3ArchiveModule.withCredentials(EmbeddedS3.credentials())));
+  }
+
+  /** An archive built by the S3 adapter's own module, and the client it owns. */
+  public record StandaloneArchive(Injector injector) implements AutoCloseable {
+    public ConversationArchive archive() {
+      return injector.getInstance(ConversationArchive.class);
+    }
+
+    public ArchiveMaintenance maintenance() {
+      return injector.getInstance(ArchiveMaintenance.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (AutoCloseable resource : List.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<AutoCloseable>>() {})))) {
+        resource.close();
+      }
+    }
   }
 }

@@ -5,7 +5,8 @@ package dev.convoarchive.domain.error;
  * an edge can translate them without inspecting messages.
  */
 public abstract sealed class ArchiveException extends RuntimeException
-    permits NotFoundException, ConflictException, InvalidInputException, StorageUnavailableException {
+    permits NotFoundException, ConflictException, InvalidInputException, StorageUnavailableException,
+        DamagedArchiveException {
 
   protected ArchiveException(String message, Throwable cause) {
     super(message, cause);

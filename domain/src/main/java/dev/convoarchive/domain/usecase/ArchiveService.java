@@ -7,10 +7,12 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Cursor;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import java.time.Clock;
@@ -125,5 +127,23 @@ public final class ArchiveService {
   /** Every archived conversation of the owner, lazily; the caller must close the stream. */
   public Stream<ArchivedConversation> export(UserId owner) {
     return archive.export(owner);
+  }
+
+  /**
+   * Rebuilds the owner's listing from the stored conversations; returns the entry count. An
+   * archive without a separate listing has nothing to rebuild and answers its current count.
+   */
+  public int reindex(UserId owner) {
+    if (archive instanceof ArchiveMaintenance maintenance) {
+      return maintenance.reindex(owner);
+    }
+    int count = 0;
+    for (Page<ArchiveEntry> page = archive.list(owner, PageRequest.first(PageRequest.MAX_LIMIT)); ;
+        page = archive.list(owner, new PageRequest(PageRequest.MAX_LIMIT, Cursor.decode(page.nextCursor())))) {
+      count += page.items().size();
+      if (!page.hasMore()) {
+        return count;
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.convoarchive.s3;
+package dev.convoarchive.s3.cas;
 
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -1,7 +1,9 @@
-package dev.convoarchive.s3;
+package dev.convoarchive.s3.cas;
 
 import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.s3.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -26,43 +29,61 @@ import java.util.function.Function;
  * The per-key lock is dropped as soon as no change for that key is waiting, so locks do not
  * accumulate one per user.
  *
- * @param <S> the decoded state; changes mutate it and report through {@link State#modified()}
+ * @param <S> the decoded state, which changes mutate in place
  */
-final class VersionedObject<S extends VersionedObject.State> {
-
-  /** Decoded contents that remember whether a change touched them. */
-  interface State {
-    boolean modified();
-  }
+public final class VersionedObject<S> {
 
   /** How the state is read from and written to bytes. */
-  interface Codec<S> {
+  public interface Codec<S> {
     S empty();
 
-    /** Decodes the stored bytes, which may be gzipped (see {@link ArchiveJson#plain}). */
+    /** Decodes the stored bytes, which may be gzipped. */
     S decode(InputStream stored) throws IOException;
 
     /** The stored bytes, compressed as {@code compression} says (the store labels them so). */
     byte[] encode(S state, Compression compression);
   }
 
+  /**
+   * What a change returns: its result for the caller, and whether it modified the state (only then
+   * is anything written). "No change" is a value the change hands back, not a flag the state
+   * must remember to set.
+   */
+  public record Change<R>(R result, boolean dirty) {
+    public static <R> Change<R> changed(R result) {
+      return new Change<>(result, true);
+    }
+
+    public static <R> Change<R> unchanged(R result) {
+      return new Change<>(result, false);
+    }
+
+    public static <R> Change<R> dirtyIf(boolean dirty, R result) {
+      return new Change<>(result, dirty);
+    }
+  }
+
   private static final class Pending<S, R> {
-    final Function<S, R> change;
+    final Function<S, Change<R>> change;
     final CompletableFuture<R> outcome = new CompletableFuture<>();
     R result;
     RuntimeException failure;
 
-    Pending(Function<S, R> change) {
+    Pending(Function<S, Change<R>> change) {
       this.change = change;
     }
 
-    void apply(S state) {
+    /** Applies the change; returns whether it modified the state. */
+    boolean apply(S state) {
       result = null;
       failure = null;
       try {
-        result = change.apply(state);
+        Change<R> applied = change.apply(state);
+        result = applied.result();
+        return applied.dirty();
       } catch (RuntimeException e) {
         failure = e;
+        return false;
       }
     }
 
@@ -85,29 +106,34 @@ final class VersionedObject<S extends VersionedObject.State> {
   private final Codec<S> codec;
   private final int maxAttempts;
   private final Backoff backoff;
-  private final ConflictListener conflicts;
+  private final Consumer<String> onRetry;
   private final ConcurrentHashMap<String, KeyQueue> queues = new ConcurrentHashMap<>();
 
-  VersionedObject(ObjectStore store, Codec<S> codec, int maxAttempts, Backoff backoff, ConflictListener conflicts) {
+  /** {@code onRetry} hears the key of every conditional write that lost a race and is retried. */
+  public VersionedObject(ObjectStore store, Codec<S> codec, int maxAttempts, Consumer<String> onRetry) {
+    this(store, codec, maxAttempts, Backoff.standard(), onRetry);
+  }
+
+  VersionedObject(ObjectStore store, Codec<S> codec, int maxAttempts, Backoff backoff, Consumer<String> onRetry) {
     this.store = store;
     this.codec = codec;
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
-    this.conflicts = conflicts;
+    this.onRetry = onRetry;
   }
 
   /** The current state, or empty when the object does not exist. */
-  Optional<S> read(String key) {
+  public Optional<S> read(String key) {
     return store.read(key).map(v -> decode(key, v.bytes()));
   }
 
   /**
-   * Applies {@code change} to the current state and writes the result if it modified anything.
-   * The change may run more than once (once per attempt, on freshly read state), so it must be a
-   * pure function of that state, and must check before it mutates: when it throws, the exception
-   * goes to its caller alone and its partial effect must be nil.
+   * Applies {@code change} to the current state and writes the result if the change says it
+   * modified anything. The change may run more than once (once per attempt, on freshly read
+   * state), so it must be a pure function of that state, and must check before it mutates: when it
+   * throws, the exception goes to its caller alone and its partial effect must be nil.
    */
-  <R> R update(String key, Function<S, R> change) {
+  public <R> R update(String key, Function<S, Change<R>> change) {
     Pending<S, R> mine = new Pending<>(change);
     KeyQueue queue = queues.compute(key, (k, q) -> {
       KeyQueue joined = q == null ? new KeyQueue() : q;
@@ -137,7 +163,7 @@ final class VersionedObject<S extends VersionedObject.State> {
   }
 
   /** How many keys have a lock right now; for tests that check locks do not pile up. */
-  int activeKeys() {
+  public int activeKeys() {
     return queues.size();
   }
 
@@ -146,10 +172,11 @@ final class VersionedObject<S extends VersionedObject.State> {
       for (int attempt = 1; attempt <= maxAttempts; attempt++) {
         Optional<ObjectStore.Versioned> current = store.read(key);
         S state = current.map(v -> decode(key, v.bytes())).orElseGet(codec::empty);
+        boolean dirty = false;
         for (Pending<S, ?> pending : batch) {
-          pending.apply(state);
+          dirty |= pending.apply(state);
         }
-        if (!state.modified()) {
+        if (!dirty) {
           batch.forEach(Pending::settle);
           return;
         }
@@ -161,7 +188,7 @@ final class VersionedObject<S extends VersionedObject.State> {
           batch.forEach(Pending::settle);
           return;
         }
-        conflicts.retrying(key);
+        onRetry.accept(key);
         if (attempt < maxAttempts) {
           backoff.pause(attempt);
         }
@@ -179,7 +206,7 @@ final class VersionedObject<S extends VersionedObject.State> {
     try (InputStream in = new ByteArrayInputStream(bytes)) {
       return codec.decode(in);
     } catch (IOException | RuntimeException e) {
-      throw new DamagedObjectException(key, e);
+      throw new DamagedArchiveException(key, e);
     }
   }
 

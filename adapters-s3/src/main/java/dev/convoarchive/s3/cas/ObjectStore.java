@@ -1,6 +1,7 @@
-package dev.convoarchive.s3;
+package dev.convoarchive.s3.cas;
 
 import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.s3.Compression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +24,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * condition is an empty result, a missing key is empty, and an outage is a
  * {@link StorageUnavailableException}.
  */
-final class ObjectStore {
+public final class ObjectStore {
 
   /** An object's bytes and the ETag they were read at. */
-  record Versioned(byte[] bytes, String etag) {}
+  public record Versioned(byte[] bytes, String etag) {}
 
   private static final int DELETE_BATCH = 1000;
 
@@ -34,18 +35,18 @@ final class ObjectStore {
   private final String bucket;
   private final Compression compression;
 
-  ObjectStore(S3Client s3, String bucket, Compression compression) {
+  public ObjectStore(S3Client s3, String bucket, Compression compression) {
     this.s3 = s3;
     this.bucket = bucket;
     this.compression = compression;
   }
 
-  Compression compression() {
+  public Compression compression() {
     return compression;
   }
 
   /** The whole object with its ETag, or empty when the key does not exist. */
-  Optional<Versioned> read(String key) {
+  public Optional<Versioned> read(String key) {
     return call("GetObject", key, () -> {
       try {
         var response = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
@@ -57,7 +58,7 @@ final class ObjectStore {
   }
 
   /** The object as a stream to parse incrementally, or empty when missing. The caller closes it. */
-  Optional<ResponseInputStream<GetObjectResponse>> open(String key) {
+  public Optional<ResponseInputStream<GetObjectResponse>> open(String key) {
     return call("GetObject", key, () -> {
       try {
         return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
@@ -67,7 +68,7 @@ final class ObjectStore {
     });
   }
 
-  boolean exists(String key) {
+  public boolean exists(String key) {
     return call("HeadObject", key, () -> {
       try {
         s3.headObject(b -> b.bucket(bucket).key(key));
@@ -84,12 +85,12 @@ final class ObjectStore {
   }
 
   /** Writes whatever is there; only for bulk loads that no one else writes to at the same time. */
-  void overwrite(String key, byte[] bytes) {
+  public void overwrite(String key, byte[] bytes) {
     conditionalPut(key, bytes, b -> {}).orElseThrow();
   }
 
   /** Writes only if the key does not exist yet; returns the new ETag, or empty when it existed. */
-  Optional<String> create(String key, byte[] bytes) {
+  public Optional<String> create(String key, byte[] bytes) {
     return conditionalPut(key, bytes, b -> b.ifNoneMatch("*"));
   }
 
@@ -97,7 +98,7 @@ final class ObjectStore {
    * Writes only if the object is still at {@code etag}; returns the new ETag, or empty when it
    * changed or vanished meanwhile.
    */
-  Optional<String> replace(String key, byte[] bytes, String etag) {
+  public Optional<String> replace(String key, byte[] bytes, String etag) {
     return conditionalPut(key, bytes, b -> b.ifMatch(etag));
   }
 
@@ -124,12 +125,12 @@ final class ObjectStore {
     });
   }
 
-  void delete(String key) {
+  public void delete(String key) {
     call("DeleteObject", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
   }
 
   /** Deletes the keys in batches of a thousand. */
-  void deleteAll(List<String> keys) {
+  public void deleteAll(List<String> keys) {
     for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
       List<ObjectIdentifier> batch = new ArrayList<>();
       for (String key : keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH))) {
@@ -146,13 +147,13 @@ final class ObjectStore {
   }
 
   /** Every object under {@code prefix}, all pages. */
-  List<S3Object> list(String prefix) {
+  public List<S3Object> list(String prefix) {
     return call("ListObjectsV2", prefix,
         () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().toList());
   }
 
   /** Runs one S3 call, turning outages into the domain's exception with the operation and key. */
-  <T> T call(String operation, String key, Supplier<T> body) {
+  private <T> T call(String operation, String key, Supplier<T> body) {
     try {
       return body.get();
     } catch (S3Exception e) {

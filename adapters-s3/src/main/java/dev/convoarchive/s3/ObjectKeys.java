@@ -1,0 +1,72 @@
+package dev.convoarchive.s3;
+
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.UserId;
+import java.util.Optional;
+
+/**
+ * Every object key the layouts use, computed here and nowhere else:
+ *
+ * <ul>
+ *   <li>per-file conversation: {@code {prefix}/{userId}/{conversationId}.json}
+ *   <li>per-file index: {@code {prefix}/{userId}/_metadata.json} (the leading {@code _} means no
+ *       conversation id can name it)
+ *   <li>single-file: {@code {prefix}/{userId}.json}
+ * </ul>
+ *
+ * Public so that strategy-bench can measure a user's objects without rebuilding these shapes.
+ */
+public final class ObjectKeys {
+
+  static final String INDEX_NAME = "_metadata.json";
+  private static final String SUFFIX = ".json";
+
+  private final String prefix;
+
+  public ObjectKeys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** Where all of a user's objects start, in the given layout. */
+  public String userObjects(ArchiveLayout layout, UserId owner) {
+    return layout == ArchiveLayout.PER_FILE ? userFolder(owner) : userFile(owner);
+  }
+
+  /** True for a per-file index object (not a conversation). */
+  public static boolean isIndex(String key) {
+    return key.endsWith("/" + INDEX_NAME);
+  }
+
+  String userFolder(UserId owner) {
+    return prefix + "/" + owner + "/";
+  }
+
+  String conversation(UserId owner, ConversationId id) {
+    return userFolder(owner) + id.value() + SUFFIX;
+  }
+
+  String index(UserId owner) {
+    return userFolder(owner) + INDEX_NAME;
+  }
+
+  String userFile(UserId owner) {
+    return prefix + "/" + owner + SUFFIX;
+  }
+
+  /**
+   * The conversation a key in the owner's folder names, or empty for anything else there (the
+   * index, objects in sub-folders such as the probe's, other files).
+   */
+  Optional<ConversationId> conversationIn(UserId owner, String key) {
+    String folder = userFolder(owner);
+    if (!key.startsWith(folder) || !key.endsWith(SUFFIX) || key.indexOf('/', folder.length()) >= 0 || isIndex(key)) {
+      return Optional.empty();
+    }
+    String name = key.substring(folder.length(), key.length() - SUFFIX.length());
+    try {
+      return Optional.of(ConversationId.of(name));
+    } catch (RuntimeException notAnId) {
+      return Optional.empty();
+    }
+  }
+}

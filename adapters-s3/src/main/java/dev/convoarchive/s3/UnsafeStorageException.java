@@ -1,0 +1,21 @@
+package dev.convoarchive.s3;
+
+import java.util.List;
+
+/**
+ * The configured store lacks a guarantee the configured layout relies on (found by the start-up
+ * probe); the message names which and what it would cost. The service does not start on it.
+ */
+public final class UnsafeStorageException extends IllegalStateException {
+
+  private final List<String> problems;
+
+  UnsafeStorageException(String bucket, List<String> problems) {
+    super("storage probe of bucket " + bucket + " failed: " + String.join("; ", problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  public List<String> problems() {
+    return problems;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.convoarchive.s3.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * The one fault-injecting interceptor of the tests: an unreliable or unsafe S3, played inside the
+ * SDK. Each kind of fault is off until asked for:
+ *
+ * <ul>
+ *   <li>{@link #ignoreConditions}: the store silently ignores {@code If-None-Match}/{@code If-Match},
+ *       as some S3-compatible stores do;
+ *   <li>{@link #staleIfMatch}: matching PUTs carry a stale ETag, so every conditional write loses;
+ *   <li>{@link #failNextPut}: the next matching PUT fails before it is sent, as a crash would: the
+ *       SDK does not retry it;
+ *   <li>{@link #rate}: a share of all requests has its connection dropped, or is carried out by the
+ *       server but answered with 503 SlowDown or 500 InternalError (the work was done and the client
+ *       does not know).
+ * </ul>
+ */
+public final class Faults implements ExecutionInterceptor {
+
+  private static final ExecutionAttribute<String> REPLACED = new ExecutionAttribute<>("faults.replaced");
+
+  private volatile boolean ignoreConditions;
+  private volatile Predicate<String> staleIfMatch = key -> false;
+  private final AtomicReference<Predicate<String>> failNextPut = new AtomicReference<>();
+  private volatile double rate;
+  public final AtomicLong requests = new AtomicLong();
+  public final AtomicLong dropped = new AtomicLong();
+  public final AtomicLong slowDown = new AtomicLong();
+  public final AtomicLong internalError = new AtomicLong();
+
+  /** Strips conditional headers from every request from now on (or stops, with false). */
+  public Faults ignoreConditions(boolean ignore) {
+    this.ignoreConditions = ignore;
+    return this;
+  }
+
+  /** PUTs of keys matching {@code keys} carry {@code If-Match: "stale"} from now on. */
+  public Faults staleIfMatch(Predicate<String> keys) {
+    this.staleIfMatch = keys;
+    return this;
+  }
+
+  /** Fails the next PUT whose key matches before anything is sent, beyond the SDK's retries. */
+  public Faults failNextPut(Predicate<String> keys) {
+    failNextPut.set(keys);
+    return this;
+  }
+
+  /** True while a {@link #failNextPut} has not yet fired. */
+  public boolean armed() {
+    return failNextPut.get() != null;
+  }
+
+  /** Sets the share of requests that fail, 0 to 1; half are dropped, half answered with an error. */
+  public Faults rate(double rate) {
+    this.rate = rate;
+    return this;
+  }
+
+  public long injected() {
+    return dropped.get() + slowDown.get() + internalError.get();
+  }
+
+  @Override
+  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    requests.incrementAndGet();
+    Predicate<String> next = failNextPut.get();
+    if (next != null && context.request() instanceof PutObjectRequest put && next.test(put.key())
+        && failNextPut.compareAndSet(next, null)) {
+      dropped.incrementAndGet();
+      throw SdkClientException.create("injected: the upload of " + put.key() + " broke off");
+    }
+    boolean streamed = isGet(attributes);
+    if (rate > 0 && ThreadLocalRandom.current().nextDouble() < (streamed ? rate : rate / 2)) {
+      dropped.incrementAndGet();
+      throw dropped();
+    }
+  }
+
+  @Override
+  public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    SdkHttpRequest request = context.httpRequest();
+    if (ignoreConditions) {
+      return request.toBuilder().removeHeader("If-None-Match").removeHeader("If-Match").build();
+    }
+    if (context.request() instanceof PutObjectRequest put && staleIfMatch.test(put.key())) {
+      return request.toBuilder().removeHeader("If-None-Match").putHeader("If-Match", "\"stale\"").build();
+    }
+    return request;
+  }
+
+  @Override
+  public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+    // A streamed GetObject body is handed on before a replaced status is looked at, so an error
+    // there would reach the caller as a corrupt object, which S3 never sends. GETs get dropped
+    // connections instead.
+    if (rate == 0 || isGet(attributes) || ThreadLocalRandom.current().nextDouble() >= rate / 2) {
+      return context.httpResponse();
+    }
+    boolean slow = ThreadLocalRandom.current().nextBoolean();
+    (slow ? slowDown : internalError).incrementAndGet();
+    String code = slow ? "SlowDown" : "InternalError";
+    attributes.putAttribute(REPLACED, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code
+        + "</Code><Message>injected</Message><RequestId>injected</RequestId></Error>");
+    return context.httpResponse().toBuilder().statusCode(slow ? 503 : 500).statusText(slow ? "Slow Down" : "Internal Error")
+        .removeHeader("Content-Length").removeHeader("Content-Encoding").removeHeader("ETag").build();
+  }
+
+  @Override
+  public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+    String replaced = attributes.getAttribute(REPLACED);
+    if (replaced != null) {
+      return Optional.of(new ByteArrayInputStream(replaced.getBytes(StandardCharsets.UTF_8)));
+    }
+    return context.responseBody();
+  }
+
+  private static boolean isGet(ExecutionAttributes attributes) {
+    return "GetObject".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+  }
+
+  private static SdkClientException dropped() {
+    return SdkClientException.builder().message("injected: connection dropped")
+        .cause(new IOException("Connection reset by peer")).build();
+  }
+}
