@@ -37,6 +37,34 @@ public final class ObjectKeys {
     return key.endsWith("/" + INDEX_NAME);
   }
 
+  /** Where every user's objects start: the folders (per-file) and files (single-file) of all users. */
+  String root() {
+    return prefix + "/";
+  }
+
+  /**
+   * The owner a per-file user folder ({@code {prefix}/{userId}/}) or single-file key
+   * ({@code {prefix}/{userId}.json}) belongs to, or empty for anything else under the prefix.
+   */
+  Optional<UserId> ownerOf(String folderOrFile) {
+    if (!folderOrFile.startsWith(root())) {
+      return Optional.empty();
+    }
+    String name = folderOrFile.substring(root().length());
+    if (name.endsWith("/")) {
+      name = name.substring(0, name.length() - 1);
+    } else if (name.endsWith(SUFFIX)) {
+      name = name.substring(0, name.length() - SUFFIX.length());
+    } else {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UserId.parse(name));
+    } catch (RuntimeException notAUser) {
+      return Optional.empty(); // _probe/, _check/ and other service folders
+    }
+  }
+
   String userFolder(UserId owner) {
     return prefix + "/" + owner + "/";
   }

@@ -1,242 +1,175 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.domain.error.ConflictException;
-import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Cursor;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ArchiveCatalog;
+import dev.convoarchive.domain.port.CatalogOfRecord;
 import dev.convoarchive.s3.cas.ObjectStore;
-import dev.convoarchive.s3.cas.VersionedObject;
-import dev.convoarchive.s3.cas.VersionedObject.Change;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * One object per conversation, written once with {@code If-None-Match: *}, plus a per-user index
- * object (see {@link ObjectKeys} for both keys).
- *
- * <p>The conversation object is the truth and the index a cache: the object is written before its
- * entry and deleted before it, so a crash in between leaves an object without an entry (found again
- * by the next store of that id or by {@link #reindex}) or an entry without an object (dropped when
- * that id is deleted or reindexed). A missing or damaged index is rebuilt from a listing.
+ * One object per conversation (see {@link ConversationObjects}) plus a catalog of them: the
+ * PostgreSQL table (a {@link CatalogOfRecord}, whose committed rows decide what is archived) or
+ * the per-user S3 index (a cache of the objects, which stay the truth). The object is written
+ * before its entry and deleted before it, so nothing is ever listed that was never stored.
  */
 final class PerFileArchive implements S3Archive {
 
-  private static final int BULK_WRITERS = 8;
-
+  private final ConversationObjects objects;
+  private final ArchiveCatalog catalog;
   private final ObjectStore store;
-  private final ObjectKeys keys;
-  private final VersionedObject<ArchiveIndex> index;
+  private final Clock clock;
 
-  PerFileArchive(ObjectStore store, ObjectKeys keys, VersionedObject<ArchiveIndex> index) {
+  PerFileArchive(ConversationObjects objects, ArchiveCatalog catalog, ObjectStore store, Clock clock) {
+    this.objects = objects;
+    this.catalog = catalog;
     this.store = store;
-    this.keys = keys;
-    this.index = index;
+    this.clock = clock;
   }
 
-  private String objectKey(UserId owner, ConversationId id) {
-    return keys.conversation(owner, id);
+  private boolean catalogDecides() {
+    return catalog instanceof CatalogOfRecord;
   }
 
-  private String indexKey(UserId owner) {
-    return keys.index(owner);
-  }
-
+  /**
+   * A catalog of record holds the id while the object is written, and writes only when no entry
+   * exists, so the object is simply put (an orphan at the key is replaced); the S3 index relies on
+   * the store's create-only write instead.
+   */
   @Override
   public StoreResult store(ArchivedConversation conversation) {
-    UserId owner = conversation.owner();
-    String key = objectKey(owner, conversation.id());
-    byte[] bytes = ArchiveJson.encode(conversation, store.compression());
-    StoreResult result = null;
-    // Two rounds cover an object deleted between our failed create and our read of it.
-    for (int round = 0; result == null && round < 2; round++) {
-      if (store.create(key, bytes).isPresent()) {
-        result = new StoreResult(ArchiveEntry.of(conversation, bytes.length), true);
-      } else {
-        result = store.read(key)
-            .map(existing -> new StoreResult(ArchiveEntry.of(decode(key, existing.bytes()), existing.bytes().length), false))
-            .orElse(null);
-      }
-    }
-    if (result == null) {
-      throw ConflictException.contended(key, 2);
-    }
-    ArchiveEntry entry = result.entry();
-    updateIndexRepairing(owner, idx -> Change.dirtyIf(idx.put(entry), null));
-    return result;
+    return catalog.record(conversation.owner(), conversation.id(),
+        () -> catalogDecides() ? objects.put(conversation) : objects.create(conversation));
   }
 
+  /**
+   * One GET with the S3 index (the object is the truth); with a catalog of record, first the
+   * indexed lookup that says whether the conversation is archived at all.
+   */
   @Override
   public Optional<ArchivedConversation> find(UserId owner, ConversationId id) {
-    String key = objectKey(owner, id);
-    return store.read(key).map(v -> decode(key, v.bytes()));
+    if (catalogDecides() && catalog.find(owner, id).isEmpty()) {
+      return Optional.empty();
+    }
+    return objects.read(owner, id);
   }
 
   @Override
   public Page<ArchiveEntry> list(UserId owner, PageRequest request) {
-    return Page.of(currentIndex(owner), request);
-  }
-
-  /** The index, rebuilt first when it is damaged, or missing while conversations exist. */
-  private List<ArchiveEntry> currentIndex(UserId owner) {
-    Optional<ArchiveIndex> current = index.read(indexKey(owner));
-    if (current.isPresent() && !current.get().damaged()) {
-      return List.copyOf(current.get().entries());
-    }
-    if (current.isEmpty() && conversationKeys(owner).isEmpty()) {
-      return List.of();
-    }
-    reindex(owner);
-    return index.read(indexKey(owner)).map(i -> List.copyOf(i.entries())).orElse(List.of());
+    return catalog.page(owner, request);
   }
 
   @Override
   public boolean delete(UserId owner, ConversationId id) {
-    String key = objectKey(owner, id);
-    boolean existed = store.exists(key);
-    if (existed) {
-      store.delete(key);
-    }
-    // Also drops an entry whose object was already gone.
-    boolean hadEntry = updateIndexRepairing(owner, idx -> {
-      boolean removed = idx.remove(id);
-      return Change.dirtyIf(removed, removed);
-    });
-    return existed || hadEntry;
+    return catalog.remove(owner, id, () -> objects.delete(owner, id));
   }
 
+  /**
+   * Erases every entry and its object. With a catalog of record, objects no entry names (orphans
+   * of interrupted writes) are erased too, whatever their age: an erased archive leaves no copy.
+   */
   @Override
   public int deleteAll(UserId owner) {
-    List<String> keys = conversationKeys(owner);
-    store.deleteAll(keys);
-    Set<ConversationId> deleted = keys.stream().map(key -> this.keys.conversationIn(owner, key).orElseThrow())
-        .collect(Collectors.toCollection(HashSet::new));
-    // Entries of objects stored after our listing stay; entries whose objects were already gone go.
-    List<ArchiveEntry> remaining = updateIndexRepairing(owner, idx ->
-        Change.dirtyIf(!idx.removeAll(deleted).isEmpty(), List.copyOf(idx.entries())));
-    for (ArchiveEntry stale : withoutObjects(owner, remaining)) {
-      if (index.update(indexKey(owner), idx -> {
-        boolean removed = idx.removeIfUnchanged(stale);
-        return Change.dirtyIf(removed, removed);
-      })) {
-        deleted.add(stale.id());
-      }
+    int deleted = catalog.removeAll(owner, ids -> objects.deleteAll(owner, ids));
+    if (catalogDecides()) {
+      removeOrphansOf(owner, Instant.MAX);
     }
-    return deleted.size();
+    return deleted;
   }
 
+  /** Conversations are fetched as the stream reaches them, so an archive of any size streams. */
   @Override
   public Stream<ArchivedConversation> export(UserId owner) {
-    // Objects, not index entries: the objects are the truth. Each is fetched as the stream reaches it.
-    return conversationKeys(owner).stream()
-        .map(key -> store.read(key).map(v -> decode(key, v.bytes())))
-        .flatMap(Optional::stream);
+    Stream<ConversationId> ids = catalogDecides() ? catalogIds(owner) : objects.ids(owner).stream();
+    return ids.map(id -> objects.read(owner, id)).flatMap(Optional::stream);
+  }
+
+  /** Every id the catalog lists, a page at a time. */
+  private Stream<ConversationId> catalogIds(UserId owner) {
+    Spliterator<ConversationId> pages = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
+      Page<ArchiveEntry> page = catalog.page(owner, PageRequest.first(PageRequest.MAX_LIMIT));
+      int next;
+
+      @Override
+      public boolean tryAdvance(Consumer<? super ConversationId> action) {
+        if (next == page.items().size()) {
+          if (!page.hasMore()) {
+            return false;
+          }
+          page = catalog.page(owner, new PageRequest(PageRequest.MAX_LIMIT, Cursor.decode(page.nextCursor())));
+          next = 0;
+          if (page.items().isEmpty()) {
+            return false;
+          }
+        }
+        action.accept(page.items().get(next++).id());
+        return true;
+      }
+    };
+    return StreamSupport.stream(pages, false);
   }
 
   @Override
   public int reindex(UserId owner) {
-    Map<ConversationId, ArchiveEntry> rebuilt = new LinkedHashMap<>();
-    for (String key : conversationKeys(owner)) {
-      store.read(key).ifPresent(v -> {
-        ArchivedConversation archived = decode(key, v.bytes());
-        rebuilt.put(archived.id(), ArchiveEntry.of(archived, v.bytes().length));
-      });
-    }
-    // Entries the listing did not back may be conversations stored while we listed: keep those
-    // whose object exists now, drop the rest.
-    List<ArchiveEntry> others = index.read(indexKey(owner)).stream()
-        .flatMap(idx -> idx.entries().stream())
-        .filter(e -> !rebuilt.containsKey(e.id()))
-        .toList();
-    Set<ArchiveEntry> stale = new HashSet<>(withoutObjects(owner, others));
-    return index.update(indexKey(owner), idx -> {
-      List<ArchiveEntry> keep = new ArrayList<>(rebuilt.values());
-      for (ArchiveEntry entry : idx.entries()) {
-        if (!rebuilt.containsKey(entry.id()) && !stale.contains(entry)) {
-          keep.add(entry);
-        }
-      }
-      return idx.replaceAll(keep);
-    });
+    return catalog.rebuild(owner, objects.entries(owner), id -> objects.exists(owner, id));
   }
 
-  /**
-   * Writes a whole user's archive without coordination: every object in parallel, then the index
-   * in one write. Only for a user nobody else writes to meanwhile (see {@code BulkLoad}).
-   */
+  @Override
+  public Stream<UserId> owners() {
+    return store.listChildren(objects.keys().root()).stream()
+        .filter(child -> child.endsWith("/"))
+        .map(folder -> objects.keys().ownerOf(folder))
+        .flatMap(Optional::stream);
+  }
+
+  @Override
+  public int removeOrphans(Duration olderThan) {
+    if (!catalogDecides()) {
+      return 0; // with the S3 index the objects are the truth: there are no orphans
+    }
+    Instant before = clock.instant().minus(olderThan);
+    try (Stream<UserId> owners = owners()) {
+      return owners.mapToInt(owner -> removeOrphansOf(owner, before)).sum();
+    }
+  }
+
+  /** Removes the owner's objects last written before {@code before} that no entry names. */
+  private int removeOrphansOf(UserId owner, Instant before) {
+    CatalogOfRecord ofRecord = (CatalogOfRecord) catalog;
+    int removed = 0;
+    for (S3Object object : objects.list(owner)) {
+      ConversationId id = objects.keys().conversationIn(owner, object.key()).orElseThrow();
+      if (object.lastModified() != null && !object.lastModified().isBefore(before)) {
+        continue;
+      }
+      // Held while absent, so a record of the same id cannot be writing this very object.
+      if (ofRecord.whileAbsent(owner, id, () -> objects.delete(owner, id))) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Writes a new owner's objects in one go, then all their entries (see {@code BulkLoad}). */
   @Override
   public void load(UserId owner, List<ArchivedConversation> conversations) {
-    List<ArchiveEntry> entries = new ArrayList<>();
-    ExecutorService writers = Executors.newFixedThreadPool(BULK_WRITERS);
-    try {
-      List<Future<?>> writes = new ArrayList<>();
-      for (ArchivedConversation conversation : conversations) {
-        byte[] bytes = ArchiveJson.encode(conversation, store.compression());
-        entries.add(ArchiveEntry.of(conversation, bytes.length));
-        writes.add(writers.submit(() -> store.overwrite(objectKey(owner, conversation.id()), bytes)));
-      }
-      for (Future<?> write : writes) {
-        write.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading an archive", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-    } finally {
-      writers.shutdownNow();
-    }
-    store.overwrite(indexKey(owner), ArchiveIndex.CODEC.encode(new ArchiveIndex(entries, false), store.compression()));
-  }
-
-  /** Runs a change on the owner's index, rebuilding the index from the objects first if it is damaged. */
-  private <R> R updateIndexRepairing(UserId owner, Function<ArchiveIndex, Change<R>> change) {
-    try {
-      return updateIndex(owner, change);
-    } catch (DamagedArchiveException damaged) {
-      reindex(owner);
-      return updateIndex(owner, change);
-    }
-  }
-
-  private <R> R updateIndex(UserId owner, Function<ArchiveIndex, Change<R>> change) {
-    return index.update(indexKey(owner), idx -> {
-      if (idx.damaged()) {
-        throw new DamagedArchiveException(indexKey(owner), new IllegalStateException("undecodable index"));
-      }
-      return change.apply(idx);
-    });
-  }
-
-  private List<ArchiveEntry> withoutObjects(UserId owner, List<ArchiveEntry> entries) {
-    return entries.stream().filter(e -> !store.exists(objectKey(owner, e.id()))).toList();
-  }
-
-  private List<String> conversationKeys(UserId owner) {
-    return store.list(keys.userFolder(owner)).stream()
-        .map(S3Object::key)
-        .filter(key -> keys.conversationIn(owner, key).isPresent())
-        .toList();
-  }
-
-  private static ArchivedConversation decode(String key, byte[] bytes) {
-    return ArchiveJson.decode(key, bytes, ArchivedConversation.class);
+    List<ArchiveEntry> entries = objects.writeAll(owner, conversations);
+    catalog.rebuild(owner, entries, id -> true);
   }
 }

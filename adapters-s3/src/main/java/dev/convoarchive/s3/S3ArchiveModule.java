@@ -7,6 +7,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.Provider;
+import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.BulkLoad;
 import dev.convoarchive.domain.port.ConversationArchive;
@@ -16,7 +18,10 @@ import dev.convoarchive.s3.cas.VersionedObject;
 import jakarta.inject.Qualifier;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
+import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -32,9 +37,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>It builds its own client on the Apache HTTP client. Optional bindings change it: the AWS
  * credentials (default: the AWS default provider chain, see {@link #withCredentials}), execution
  * interceptors that see every request (metrics, fault injection: {@link #withInterceptors}), and a
- * {@link ConflictListener} told of every conditional-write retry. The storage probe runs when the
- * archive is first provided: a store that lacks a guarantee the layout relies on stops start-up
- * with an {@link UnsafeStorageException}.
+ * {@link ConflictListener} told of every conditional-write retry, and the {@link ArchiveCatalog}
+ * that keeps the per-file index in the database ({@link IndexLocation#POSTGRES}). The storage
+ * probe runs when the archive is first provided: a store that lacks a guarantee the configured
+ * layout and index rely on stops start-up with an {@link UnsafeStorageException}.
  */
 public final class S3ArchiveModule extends AbstractModule {
 
@@ -68,6 +74,8 @@ public final class S3ArchiveModule extends AbstractModule {
         .toProvider(() -> DefaultCredentialsProvider.builder().build());
     Multibinder.newSetBinder(binder(), ExecutionInterceptor.class);
     OptionalBinder.newOptionalBinder(binder(), ConflictListener.class).setDefault().toInstance(ConflictListener.NONE);
+    // The database's catalog, for ARCHIVE_INDEX=postgres; the Supabase module binds it.
+    OptionalBinder.newOptionalBinder(binder(), ArchiveCatalog.class);
     bind(ConversationArchive.class).to(S3Archive.class);
     bind(ArchiveMaintenance.class).to(S3Archive.class);
     bind(BulkLoad.class).to(S3Archive.class);
@@ -84,9 +92,14 @@ public final class S3ArchiveModule extends AbstractModule {
 
   @Provides
   @Singleton
-  S3Archive archive(@ArchiveClient S3Client s3, ConflictListener conflicts) {
+  S3Archive archive(@ArchiveClient S3Client s3, ConflictListener conflicts, Optional<Provider<ArchiveCatalog>> catalog) {
     new StorageProbe(s3, config).verify();
-    return create(s3, config, conflicts);
+    ArchiveCatalog database = null;
+    if (config.indexInDatabase()) {
+      database = catalog.orElseThrow(() -> new IllegalStateException(
+          "ARCHIVE_INDEX=postgres needs the database's catalog; install the Supabase module, or set ARCHIVE_INDEX=s3")).get();
+    }
+    return create(s3, config, conflicts, database);
   }
 
   @Provides
@@ -94,13 +107,27 @@ public final class S3ArchiveModule extends AbstractModule {
     return new BucketReadiness(s3, config.bucket());
   }
 
-  /** The archive of the configured layout on {@code s3}; also for tests in this package. */
+  /** The archive of the configured layout and index on {@code s3}, with the S3 index built here. */
   static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts) {
+    return create(s3, config, conflicts, null);
+  }
+
+  /**
+   * The archive of the configured layout on {@code s3}; per-file keeps its index in
+   * {@code databaseCatalog} when the configuration says so. Also for tests in this package.
+   */
+  static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts, ArchiveCatalog databaseCatalog) {
     ObjectStore store = new ObjectStore(s3, config.bucket(), config.compression());
     ObjectKeys keys = new ObjectKeys(config.prefix());
     return switch (config.layout()) {
-      case PER_FILE -> new PerFileArchive(store, keys,
-          new VersionedObject<>(store, ArchiveIndex.CODEC, config.maxAttempts(), conflicts::retrying));
+      case PER_FILE -> {
+        ConversationObjects objects = new ConversationObjects(store, keys);
+        ArchiveCatalog catalog = config.indexInDatabase()
+            ? Objects.requireNonNull(databaseCatalog, "the PostgreSQL index needs a catalog")
+            : new S3IndexCatalog(objects, keys,
+                new VersionedObject<>(store, ArchiveIndex.CODEC, config.maxAttempts(), conflicts::retrying));
+        yield new PerFileArchive(objects, catalog, store, Clock.systemUTC());
+      }
       case SINGLE_FILE -> new SingleFileArchive(store, keys,
           new VersionedObject<>(store, UserFile.CODEC, config.maxAttempts(), conflicts::retrying));
     };

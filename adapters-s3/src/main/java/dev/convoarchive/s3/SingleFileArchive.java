@@ -15,6 +15,7 @@ import dev.convoarchive.s3.cas.ObjectStore;
 import dev.convoarchive.s3.cas.VersionedObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -139,6 +140,20 @@ final class SingleFileArchive implements S3Archive {
   @Override
   public int reindex(UserId owner) {
     return files.update(fileKey(owner), UserFile::rebuildEntries);
+  }
+
+  @Override
+  public Stream<UserId> owners() {
+    return store.listChildren(keys.root()).stream()
+        .filter(child -> !child.endsWith("/"))
+        .map(keys::ownerOf)
+        .flatMap(Optional::stream);
+  }
+
+  /** Every change rewrites the one file whole, so nothing can be left behind. */
+  @Override
+  public int removeOrphans(Duration olderThan) {
+    return 0;
   }
 
   /** Writes the whole file at once, unconditionally (see {@code BulkLoad}). */

@@ -29,8 +29,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class StorageCheck {
 
-  /** One check's outcome. */
-  public record Result(String name, boolean passed, String detail, long millis) {}
+  /**
+   * One check's outcome. {@code conditional} checks test what only the S3 index and single-file
+   * rely on (conditional writes); per-file with the PostgreSQL index needs the others alone.
+   */
+  public record Result(String name, boolean passed, String detail, long millis, boolean conditional) {}
 
   static final int CONTENDING_THREADS = 8;
   static final int INCREMENTS_PER_THREAD = 25;
@@ -55,32 +58,54 @@ public final class StorageCheck {
   public List<Result> run() {
     List<Result> results = new ArrayList<>();
     try {
-      results.add(timed("bucket " + config.bucket() + " is reachable", this::bucket));
+      results.add(timed("bucket " + config.bucket() + " is reachable", false, this::bucket));
       if (!results.get(0).passed()) {
         return results;
       }
-      results.add(timed("create-only write (If-None-Match: *) refuses an existing key", this::createOnly));
-      results.add(timed("compare-and-swap (If-Match) refuses a stale ETag", this::compareAndSwap));
-      results.add(timed("read-after-write returns the bytes just written", this::readAfterWrite));
-      results.add(timed("listing across pages (" + LISTED_KEYS + " keys, " + PAGE_SIZE + " a page) sees each key once", this::listing));
+      results.add(timed("create-only write (If-None-Match: *) refuses an existing key", true, this::createOnly));
+      results.add(timed("compare-and-swap (If-Match) refuses a stale ETag", true, this::compareAndSwap));
+      results.add(timed("read-after-write returns the bytes just written", false, this::readAfterWrite));
+      results.add(timed("listing across pages (" + LISTED_KEYS + " keys, " + PAGE_SIZE + " a page) sees each key once",
+          false, this::listing));
       results.add(timed("contended compare-and-swap (" + CONTENDING_THREADS + " threads x " + INCREMENTS_PER_THREAD
-          + " increments of one object) keeps every increment", this::contended));
+          + " increments of one object) keeps every increment", true, this::contended));
     } finally {
       cleanUp();
     }
     return results;
   }
 
-  /** A printable report, one line per check, and a last line saying whether the store may be used. */
-  public static String report(String bucket, List<Result> results) {
-    StringBuilder text = new StringBuilder("check-storage of bucket " + bucket + "\n");
+  /** True when the results show the store can serve {@code config}'s layout and index. */
+  public static boolean serves(S3ArchiveConfig config, List<Result> results) {
+    return !results.isEmpty() && results.stream().allMatch(r -> r.passed() || (r.conditional() && !config.needsConditionalWrites()));
+  }
+
+  /**
+   * A printable report: one line per check, which layouts the store can serve, and a last line
+   * saying whether it may be used as {@code config} is set up.
+   */
+  public static String report(S3ArchiveConfig config, List<Result> results) {
+    StringBuilder text = new StringBuilder("check-storage of bucket " + config.bucket() + "\n");
     for (Result r : results) {
       text.append(String.format(Locale.ROOT, "  [%s] %s (%d ms)%n         %s%n", r.passed() ? "PASS" : "FAIL", r.name(), r.millis(), r.detail()));
     }
-    boolean ok = !results.isEmpty() && results.stream().allMatch(Result::passed);
-    text.append(ok ? "OK: this store keeps every guarantee convo-archive relies on.\n"
-        : "FAILED: do not use this store for convo-archive; concurrent writers could lose conversations.\n");
+    text.append("Layouts this store can serve:\n");
+    for (S3ArchiveConfig option : List.of(config.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.POSTGRES),
+        config.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.S3), config.withLayout(ArchiveLayout.SINGLE_FILE))) {
+      text.append("  ").append(describe(option)).append(": ").append(serves(option, results) ? "yes"
+          : option.needsConditionalWrites() && serves(option.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.POSTGRES), results)
+              ? "no (it relies on conditional writes this store does not keep)" : "no").append('\n');
+    }
+    text.append(serves(config, results)
+        ? "OK: this store keeps every guarantee " + describe(config) + " relies on.\n"
+        : "FAILED: do not use this store for convo-archive with " + describe(config)
+            + "; concurrent writers could lose conversations.\n");
     return text.toString();
+  }
+
+  private static String describe(S3ArchiveConfig config) {
+    return config.layout() == ArchiveLayout.PER_FILE
+        ? "per-file with ARCHIVE_INDEX=" + config.index().configName() : config.layout().configName();
   }
 
   private interface Check {
@@ -93,7 +118,7 @@ public final class StorageCheck {
     }
   }
 
-  private Result timed(String name, Check check) {
+  private Result timed(String name, boolean conditional, Check check) {
     long started = System.nanoTime();
     String detail;
     boolean passed;
@@ -110,7 +135,7 @@ public final class StorageCheck {
       detail = "the check failed unexpectedly: " + e;
       passed = false;
     }
-    return new Result(name, passed, detail, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return new Result(name, passed, detail, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), conditional);
   }
 
   private String bucket() throws CheckFailed {

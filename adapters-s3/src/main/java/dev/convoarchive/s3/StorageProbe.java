@@ -33,11 +33,18 @@ final class StorageProbe {
   void verify() {
     List<String> problems = problems();
     if (!problems.isEmpty()) {
-      throw new UnsafeStorageException(config.bucket(), problems);
+      throw new UnsafeStorageException(config.bucket(), problems, config.needsConditionalWrites()
+          ? "the " + config.layout().configName() + " layout" + (config.layout() == ArchiveLayout.PER_FILE ? " with ARCHIVE_INDEX=s3" : "")
+              + " relies on conditional writes; per-file with ARCHIVE_INDEX=postgres does not"
+          : "");
     }
   }
 
-  /** The missing guarantees, empty when the store keeps them all. */
+  /**
+   * The missing guarantees, empty when the store keeps them all. Conditional writes are checked
+   * only where the configuration relies on them (the S3 index, single-file); per-file with the
+   * PostgreSQL index needs only that objects can be written and read back.
+   */
   List<String> problems() {
     List<String> problems = new ArrayList<>();
     Optional<String> bucketProblem = bucketProblem();
@@ -48,8 +55,12 @@ final class StorageProbe {
     // Under the prefix, named so that no user id (a UUID) or conversation key can collide with it.
     String key = config.prefix() + "/_probe/" + UUID.randomUUID() + ".json";
     try {
-      createOnlyProblem(key).ifPresent(problems::add);
-      compareAndSwapProblem(key).ifPresent(problems::add);
+      if (config.needsConditionalWrites()) {
+        createOnlyProblem(key).ifPresent(problems::add);
+        compareAndSwapProblem(key).ifPresent(problems::add);
+      } else {
+        readBackProblem(key).ifPresent(problems::add);
+      }
     } catch (StorageUnavailableException e) {
       problems.add("the probe could not write or read " + key + ": " + e.getMessage());
     } finally {
@@ -97,6 +108,17 @@ final class StorageProbe {
     if (store.replace(key, body("stale"), current).isPresent()) {
       return Optional.of("compare-and-swap writes (If-Match) are ignored: a write with a stale ETag succeeded,"
           + " so concurrent updates of an index or user file would be lost");
+    }
+    return Optional.empty();
+  }
+
+  /** Writes {@code key} and reads it back. Empty when the bytes come back as written. */
+  Optional<String> readBackProblem(String key) {
+    byte[] written = body("read-back");
+    store.overwrite(key, written);
+    Optional<ObjectStore.Versioned> read = store.read(key);
+    if (read.isEmpty() || !java.util.Arrays.equals(read.get().bytes(), written)) {
+      return Optional.of("an object written to " + key + " did not read back as written");
     }
     return Optional.empty();
   }

@@ -10,8 +10,8 @@ public final class UnsafeStorageException extends IllegalStateException {
 
   private final List<String> problems;
 
-  UnsafeStorageException(String bucket, List<String> problems) {
-    super("storage probe of bucket " + bucket + " failed: " + String.join("; ", problems));
+  UnsafeStorageException(String bucket, List<String> problems, String hint) {
+    super("storage probe of bucket " + bucket + " failed: " + String.join("; ", problems) + (hint.isEmpty() ? "" : ". " + hint));
     this.problems = List.copyOf(problems);
   }
 

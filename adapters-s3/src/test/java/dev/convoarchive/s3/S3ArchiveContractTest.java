@@ -2,6 +2,8 @@ package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.contract.ConversationArchiveContract;
 import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.domain.testing.InMemoryArchiveCatalog;
+import dev.convoarchive.s3.testing.Faults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -65,6 +67,28 @@ class S3ArchiveContractTest {
     @Override
     protected ConversationArchive createArchive() {
       return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE).withCompression(Compression.NONE));
+    }
+  }
+
+  /**
+   * Per-file with a catalog of record (the in-memory reference standing in for the PostgreSQL
+   * table, which app-http tests for real), on a store that ignores conditional writes: the
+   * catalog's ordering alone must keep every rule.
+   */
+  @Nested
+  class PerFileWithACatalogOfRecordOnAStoreIgnoringConditionalWrites extends ConversationArchiveContract {
+    private S3Client unsafe;
+
+    @Override
+    protected ConversationArchive createArchive() {
+      unsafe = S3TestServer.newClient(new Faults().ignoreConditions(true));
+      return S3ArchiveModule.create(unsafe, S3TestServer.config().withIndex(IndexLocation.POSTGRES), ConflictListener.NONE,
+          new InMemoryArchiveCatalog());
+    }
+
+    @Override
+    protected void closeArchive() {
+      unsafe.close();
     }
   }
 }

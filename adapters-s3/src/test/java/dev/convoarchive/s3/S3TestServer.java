@@ -25,8 +25,12 @@ public final class S3TestServer {
     return server;
   }
 
+  /**
+   * The shared bucket with the S3 index: what this module can test on its own (the PostgreSQL
+   * index is tested where the database is, and here through the in-memory catalog of record).
+   */
   public static S3ArchiveConfig config() {
-    return server().config(BUCKET);
+    return server().config(BUCKET).withIndex(IndexLocation.S3);
   }
 
   /** A client of its own, as another machine would have. */

@@ -16,7 +16,9 @@ class StorageCheckTest {
 
       assertThat(results).hasSize(6).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
       assertThat(results.get(5).detail()).contains("counter at 200");
-      assertThat(StorageCheck.report(S3TestServer.BUCKET, results)).contains("OK: this store keeps every guarantee");
+      assertThat(StorageCheck.report(S3TestServer.config(), results)).contains("OK: this store keeps every guarantee")
+          .contains("per-file with ARCHIVE_INDEX=postgres: yes").contains("per-file with ARCHIVE_INDEX=s3: yes")
+          .contains("single-file: yes");
       assertThat(client.listObjectsV2(b -> b.bucket(S3TestServer.BUCKET).prefix("check-ok/")).contents()).isEmpty();
     }
   }
@@ -33,7 +35,16 @@ class StorageCheckTest {
       assertThat(results.get(2).detail()).contains("compare-and-swap writes (If-Match) are ignored");
       assertThat(results.get(5).passed()).isFalse();
       assertThat(results.get(5).detail()).contains("acknowledged updates were lost");
-      assertThat(StorageCheck.report(S3TestServer.BUCKET, results)).contains("FAILED: do not use this store");
+      S3ArchiveConfig s3Index = S3TestServer.config().withIndex(IndexLocation.S3);
+      assertThat(StorageCheck.serves(s3Index, results)).isFalse();
+      assertThat(StorageCheck.report(s3Index, results)).contains("FAILED: do not use this store")
+          .contains("per-file with ARCHIVE_INDEX=s3: no (it relies on conditional writes this store does not keep)")
+          .contains("single-file: no (it relies on conditional writes");
+      // The PostgreSQL index orders writes itself: the same store serves it.
+      S3ArchiveConfig databaseIndex = S3TestServer.config().withIndex(IndexLocation.POSTGRES);
+      assertThat(StorageCheck.serves(databaseIndex, results)).isTrue();
+      assertThat(StorageCheck.report(databaseIndex, results)).contains("per-file with ARCHIVE_INDEX=postgres: yes")
+          .contains("OK: this store keeps every guarantee per-file with ARCHIVE_INDEX=postgres relies on");
     }
   }
 }

@@ -45,7 +45,9 @@ class VersionedObjectTest {
     try (S3Client client = S3TestServer.newClient()) {
       ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE);
       VersionedObject<ArchiveIndex> index = new VersionedObject<>(store, ArchiveIndex.CODEC, 10, key -> {});
-      PerFileArchive archive = new PerFileArchive(store, new ObjectKeys("lock-test"), index);
+      ObjectKeys keys = new ObjectKeys("lock-test");
+      ConversationObjects objects = new ConversationObjects(store, keys);
+      PerFileArchive archive = new PerFileArchive(objects, new S3IndexCatalog(objects, keys, index), store, java.time.Clock.systemUTC());
       List<UserId> users = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         users.add(UserId.random());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.InvalidInputException;
-import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Message;
@@ -16,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,7 +62,7 @@ final class PostgresLiveConversations implements LiveConversations {
     try (Connection connection = dataSource.getConnection()) {
       return read(connection, owner, id, false);
     } catch (SQLException e) {
-      throw failure("reading conversation " + id + " failed", e);
+      throw Transactions.failure("reading conversation " + id + " failed", e);
     }
   }
 
@@ -105,7 +103,7 @@ final class PostgresLiveConversations implements LiveConversations {
       try {
         insert(connection, conversation);
       } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(sqlState(e))) {
+        if (UNIQUE_VIOLATION.equals(Transactions.sqlState(e))) {
           throw ConflictException.alreadyLive(conversation.owner(), conversation.id());
         }
         throw e;
@@ -139,28 +137,8 @@ final class PostgresLiveConversations implements LiveConversations {
     }
   }
 
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  /**
-   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws,
-   * and its exception passed on as it was (a callback's own failure included).
-   */
-  private <T> T inTransaction(String doing, Work<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false); // the pool restores auto-commit when the connection returns
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw failure(doing + " failed", e);
-    }
+  private <T> T inTransaction(String doing, Transactions.Work<T> work) {
+    return Transactions.inTransaction(dataSource, doing, work);
   }
 
   private Optional<Conversation> read(Connection connection, UserId owner, ConversationId id, boolean lock)
@@ -236,30 +214,5 @@ final class PostgresLiveConversations implements LiveConversations {
 
   private static OffsetDateTime utc(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
-  }
-
-  private static String sqlState(SQLException e) {
-    return e.getSQLState() == null ? "" : e.getSQLState();
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-    } catch (SQLException ignored) {
-      // the connection is broken; the transaction dies with it
-    }
-  }
-
-  /**
-   * Connection trouble, resource exhaustion, shutdowns, serialization failures and deadlocks are
-   * outages a retry can get past; anything else is a bug here and is reported as such.
-   */
-  private static RuntimeException failure(String what, SQLException e) {
-    String state = sqlState(e);
-    if (e instanceof SQLTransientException || state.startsWith("08") || state.startsWith("53")
-        || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")) {
-      return new StorageUnavailableException("live database", what + ": " + e.getMessage(), e);
-    }
-    return new IllegalStateException(what + ": " + e.getMessage(), e);
   }
 }

@@ -18,8 +18,13 @@ public final class SupabaseDatabase {
 
   /** A pool on the configured database, with prepared statements off behind the transaction pooler. */
   static HikariDataSource pool(SupabaseDbConfig config) {
+    return pool(config, "supabase");
+  }
+
+  /** As above, named {@code name} in logs and metrics. */
+  static HikariDataSource pool(SupabaseDbConfig config, String name) {
     HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("supabase");
+    hikari.setPoolName(name);
     hikari.setJdbcUrl(config.jdbcUrl());
     if (config.user() != null) {
       hikari.setUsername(config.user());

@@ -17,12 +17,16 @@ import java.util.regex.Pattern;
  * @param schema the schema holding {@code conversations} and {@code messages}
  * @param preparedStatements false behind Supabase's transaction-mode pooler (port 6543), which
  *     cannot keep server-side prepared statements across transactions
+ * @param serviceSchema the schema of convo-archive's own tables (the per-file catalog), created and
+ *     migrated at start-up; never {@code public}, so Supabase's REST API does not expose it
  */
 public record SupabaseDbConfig(
-    String jdbcUrl, String user, String password, int poolSize, String schema, boolean preparedStatements) {
+    String jdbcUrl, String user, String password, int poolSize, String schema, boolean preparedStatements,
+    String serviceSchema) {
 
   public static final int DEFAULT_POOL_SIZE = 10;
   public static final String DEFAULT_SCHEMA = "public";
+  public static final String DEFAULT_SERVICE_SCHEMA = "convo_archive";
   /** The port of Supabase's transaction-mode pooler (Supavisor). */
   public static final int TRANSACTION_POOLER_PORT = 6543;
 
@@ -39,6 +43,11 @@ public record SupabaseDbConfig(
       throw new InvalidInputException("schema",
           "must be a plain SQL identifier such as public; got " + InvalidInputException.quote(schema));
     }
+    if (serviceSchema == null || !IDENTIFIER.matcher(serviceSchema).matches() || serviceSchema.equals("public")) {
+      throw new InvalidInputException("ARCHIVE_DB_SCHEMA",
+          "must be a plain SQL identifier other than public, such as " + DEFAULT_SERVICE_SCHEMA + "; got "
+              + InvalidInputException.quote(serviceSchema));
+    }
   }
 
   /**
@@ -53,7 +62,8 @@ public record SupabaseDbConfig(
     String text = url.trim();
     if (text.startsWith("jdbc:postgresql://")) {
       URI uri = parse(text.substring("jdbc:".length()));
-      return new SupabaseDbConfig(text, null, null, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, uri.getPort() != TRANSACTION_POOLER_PORT);
+      return new SupabaseDbConfig(text, null, null, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, uri.getPort() != TRANSACTION_POOLER_PORT,
+          DEFAULT_SERVICE_SCHEMA);
     }
     if (!text.startsWith("postgres://") && !text.startsWith("postgresql://")) {
       throw new InvalidInputException("SUPABASE_DB_URL",
@@ -75,26 +85,32 @@ public record SupabaseDbConfig(
     String database = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "postgres" : uri.getRawPath().substring(1);
     String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + database
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    return new SupabaseDbConfig(jdbc, user, password, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, port != TRANSACTION_POOLER_PORT);
+    return new SupabaseDbConfig(jdbc, user, password, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, port != TRANSACTION_POOLER_PORT,
+        DEFAULT_SERVICE_SCHEMA);
   }
 
   public SupabaseDbConfig withPoolSize(int poolSize) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
   }
 
   public SupabaseDbConfig withSchema(String schema) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
+  }
+
+  public SupabaseDbConfig withServiceSchema(String serviceSchema) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
   }
 
   public SupabaseDbConfig withPreparedStatements(boolean preparedStatements) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
   }
 
   /** Never prints the password. */
   @Override
   public String toString() {
     return "SupabaseDbConfig[jdbcUrl=" + jdbcUrl.replaceAll("password=[^&]*", "password=***") + ", user=" + user
-        + ", poolSize=" + poolSize + ", schema=" + schema + ", preparedStatements=" + preparedStatements + "]";
+        + ", poolSize=" + poolSize + ", schema=" + schema + ", preparedStatements=" + preparedStatements
+        + ", serviceSchema=" + serviceSchema + "]";
   }
 
   private static URI parse(String text) {

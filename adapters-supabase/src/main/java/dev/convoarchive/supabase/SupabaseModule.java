@@ -5,7 +5,9 @@ import com.google.inject.Key;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.port.ReadinessCheck;
 import jakarta.inject.Qualifier;
@@ -15,9 +17,11 @@ import java.sql.Connection;
 import javax.sql.DataSource;
 
 /**
- * The Supabase adapter's public face. Binds {@link LiveConversations} to the configured database,
- * contributes a {@code database} {@link ReadinessCheck}, and adds its connection pool to the set
- * of {@link AutoCloseable}s the service closes on shutdown. The pool itself is not exposed.
+ * The Supabase adapter's public face. Binds {@link LiveConversations} to the configured database
+ * and the per-file {@link ArchiveCatalog} to a table in the service's own schema (created and
+ * migrated when first needed), contributes a {@code database} {@link ReadinessCheck}, and adds its
+ * connection pool to the set of {@link AutoCloseable}s the service closes on shutdown. The pool
+ * itself is not exposed.
  */
 public final class SupabaseModule extends AbstractModule {
 
@@ -38,6 +42,51 @@ public final class SupabaseModule extends AbstractModule {
   protected void configure() {
     Multibinder.newSetBinder(binder(), ReadinessCheck.class).addBinding().to(DatabaseReadiness.class);
     Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(Key.get(HikariDataSource.class, LiveDatabase.class));
+    OptionalBinder.newOptionalBinder(binder(), ArchiveCatalog.class).setBinding().to(PostgresArchiveCatalog.class);
+    Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(CatalogPool.class);
+  }
+
+  /**
+   * The per-file catalog in the service's own schema, migrated first (only when a layout asks for
+   * it). It has a pool of its own: a move-out holds a live connection while the archive step
+   * records the conversation, and with one shared pool a burst of move-outs would hold every
+   * connection while each waits for another (seen: every request timing out after 10 s).
+   */
+  @Provides
+  @Singleton
+  PostgresArchiveCatalog catalog(CatalogPool pool) {
+    ServiceSchema.migrate(pool.get(), config.serviceSchema());
+    return new PostgresArchiveCatalog(pool.get(), config.serviceSchema());
+  }
+
+  @Provides
+  @Singleton
+  CatalogPool catalogPool() {
+    return new CatalogPool(config);
+  }
+
+  /** The catalog's pool, opened when the catalog is first used and closed with the service. */
+  static final class CatalogPool implements AutoCloseable {
+    private final SupabaseDbConfig config;
+    private HikariDataSource pool;
+
+    CatalogPool(SupabaseDbConfig config) {
+      this.config = config;
+    }
+
+    synchronized HikariDataSource get() {
+      if (pool == null) {
+        pool = SupabaseDatabase.pool(config, "convo-archive-catalog");
+      }
+      return pool;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (pool != null) {
+        pool.close();
+      }
+    }
   }
 
   @Provides

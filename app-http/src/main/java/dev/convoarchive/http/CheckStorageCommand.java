@@ -36,8 +36,8 @@ public final class CheckStorageCommand {
       List<ExecutionInterceptor> interceptors) {
     try (S3Client s3 = S3Clients.create(config, credentials, interceptors)) {
       List<StorageCheck.Result> results = new StorageCheck(s3, config).run();
-      out.print(StorageCheck.report(config.bucket(), results));
-      return results.stream().allMatch(StorageCheck.Result::passed) ? 0 : 1;
+      out.print(StorageCheck.report(config, results));
+      return StorageCheck.serves(config, results) ? 0 : 1;
     }
   }
 }

@@ -9,28 +9,44 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts the service: on the configured bucket and database, or in local mode when neither is
- * configured. With the argument {@code check-storage} it checks the configured bucket instead.
+ * configured. With an argument it runs a command instead: {@code check-storage} checks the
+ * configured bucket; {@code rebuild-index} and {@code remove-orphans} are maintenance (see
+ * {@link MaintenanceCommand}).
  */
 public final class Main {
 
+  private static final String USAGE = "usage: java -jar convo-archive.jar [check-storage | rebuild-index | remove-orphans [PT24H]]";
+
   private Main() {}
+
+  /** Runs a command; returns the exit code. */
+  private static int command(String[] args) {
+    try {
+      AppConfig config = AppConfig.fromEnvironment();
+      return switch (args[0]) {
+        case "check-storage" -> args.length == 1 ? CheckStorageCommand.run(config, System.out, java.util.List.of()) : usage();
+        case "rebuild-index" -> args.length == 1 ? MaintenanceCommand.rebuildIndex(config, System.out) : usage();
+        case "remove-orphans" -> args.length <= 2
+            ? MaintenanceCommand.removeOrphans(config, args.length == 2 ? args[1] : null, System.out) : usage();
+        default -> usage();
+      };
+    } catch (ConfigException | UnsafeStorageException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int usage() {
+    System.err.println(USAGE);
+    return 2;
+  }
 
   public static void main(String[] args) {
     // One log format for everything, also what the embedded servers log through java.util.logging.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    if (args.length > 0 && args[0].equals("check-storage")) {
-      try {
-        System.exit(CheckStorageCommand.run(AppConfig.fromEnvironment(), System.out, java.util.List.of()));
-      } catch (ConfigException e) {
-        System.err.println(e.getMessage());
-        System.exit(2);
-      }
-      return;
-    }
     if (args.length > 0) {
-      System.err.println("usage: java -jar convo-archive.jar [check-storage]");
-      System.exit(2);
+      System.exit(command(args));
       return;
     }
     AutoCloseable service;

@@ -10,6 +10,7 @@ import dev.convoarchive.http.support.StorageSnapshot;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.s3.S3Clients;
@@ -78,9 +79,9 @@ class BadInputTest {
   }
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void everyBadRequestGetsA4xxProblemAndWritesNothing(ArchiveLayout layout) {
-    try (TestService service = TestService.start(layout, tokens);
+  @EnumSource(Variant.class)
+  void everyBadRequestGetsA4xxProblemAndWritesNothing(Variant variant) {
+    try (TestService service = TestService.start(variant, tokens);
         S3Client s3 = TestStores.s3Client()) {
       UserId user = UserId.random();
       String token = tokens.hs256(tokens.userClaims(user));

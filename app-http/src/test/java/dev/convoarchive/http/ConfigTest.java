@@ -7,6 +7,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.ConfigException;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
+import dev.convoarchive.s3.IndexLocation;
 import java.net.URI;
 import java.util.Map;
 import java.util.Properties;
@@ -97,5 +98,22 @@ class ConfigTest {
     assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "SUPABASE_DB_URL", "mysql://x/y"), new Properties()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("SUPABASE_DB_URL: must start with postgres://");
+  }
+
+  @Test
+  void thePerFileIndexIsInPostgresByDefaultInItsOwnSchemaAndBothAreConfigurable() {
+    AppConfig defaults = AppConfig.load(PRODUCTION, new Properties());
+    assertThat(defaults.s3().index()).isEqualTo(IndexLocation.POSTGRES);
+    assertThat(defaults.database().orElseThrow().serviceSchema()).isEqualTo("convo_archive");
+
+    AppConfig chosen = AppConfig.load(with(with(PRODUCTION, "ARCHIVE_INDEX", "s3"), "ARCHIVE_DB_SCHEMA", "archive_ops"),
+        new Properties());
+    assertThat(chosen.s3().index()).isEqualTo(IndexLocation.S3);
+    assertThat(chosen.database().orElseThrow().serviceSchema()).isEqualTo("archive_ops");
+
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_INDEX", "dynamo"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_INDEX").hasMessageContaining("postgres, s3");
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_DB_SCHEMA", "public"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_DB_SCHEMA").hasMessageContaining("other than public");
   }
 }

@@ -8,6 +8,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.ObjectKeys;
 import java.net.http.HttpResponse;
@@ -24,9 +25,9 @@ class DamagedArchiveTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void anUndecodableObjectIsADamagedArchiveProblemWithoutItsKeyOrAStackTrace(ArchiveLayout layout) {
-    try (TestService service = TestService.start(layout, tokens); S3Client s3 = TestStores.s3Client()) {
+  @EnumSource(Variant.class)
+  void anUndecodableObjectIsADamagedArchiveProblemWithoutItsKeyOrAStackTrace(Variant variant) {
+    try (TestService service = TestService.start(variant, tokens); S3Client s3 = TestStores.s3Client()) {
       UserId user = UserId.random();
       String token = tokens.hs256(tokens.userClaims(user));
       Conversation conversation = Conversations.sample(user, 2);
@@ -35,7 +36,7 @@ class DamagedArchiveTest {
       assertThat(service.send("POST", "/v1/users/me/conversations/" + id + "/archive", token).statusCode()).isEqualTo(201);
 
       List<String> stored = s3.listObjectsV2Paginator(b -> b.bucket(TestStores.BUCKET)
-              .prefix(new ObjectKeys(TestStores.s3Config(layout).prefix()).userObjects(layout, user)))
+              .prefix(new ObjectKeys(TestStores.s3Config(variant).prefix()).userObjects(variant.layout(), user)))
           .contents().stream().map(S3Object::key).filter(key -> !ObjectKeys.isIndex(key)).toList();
       assertThat(stored).hasSize(1);
       s3.putObject(b -> b.bucket(TestStores.BUCKET).key(stored.get(0)), RequestBody.fromString("{\"formatVersion\": 1, \"conv"));
@@ -45,7 +46,7 @@ class DamagedArchiveTest {
       assertThat(got.statusCode()).as(got.body()).isEqualTo(500);
       assertThat(got.headers().firstValue("Content-Type")).contains("application/problem+json");
       assertThat(got.body()).contains("\"code\":\"damaged-archive\"")
-          .doesNotContain(stored.get(0)).doesNotContain(TestStores.s3Config(layout).prefix())
+          .doesNotContain(stored.get(0)).doesNotContain(TestStores.s3Config(variant).prefix())
           .doesNotContain("Exception").doesNotContain("\tat ");
     }
   }

@@ -13,6 +13,7 @@ import dev.convoarchive.s3.testing.Faults;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.domain.port.ConversationArchive;
 import java.net.http.HttpResponse;
@@ -41,13 +42,13 @@ class FaultInjectionTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void everyAcknowledgedOperationHoldsAndEveryFailureCanBeFinished(ArchiveLayout layout) throws Exception {
+  @EnumSource(Variant.class)
+  void everyAcknowledgedOperationHoldsAndEveryFailureCanBeFinished(Variant variant) throws Exception {
     int operations = Integer.getInteger("reliability.operations", DEFAULT_OPERATIONS);
     Faults chaosA = new Faults();
     Faults chaosB = new Faults();
-    try (TestService a = TestService.start(TestService.config(layout, tokens), List.of(chaosA));
-        TestService b = TestService.start(TestService.config(layout, tokens), List.of(chaosB))) {
+    try (TestService a = TestService.start(TestService.config(variant, tokens), List.of(chaosA));
+        TestService b = TestService.start(TestService.config(variant, tokens), List.of(chaosB))) {
       LiveConversations live = TestStores.live();
       int workers = 6;
       List<UserId> users = List.of(UserId.random(), UserId.random(), UserId.random());
@@ -150,7 +151,7 @@ class FaultInjectionTest {
       }
       System.out.printf("fault injection (%s): %d operations, %d S3 requests, %d faults injected "
               + "(%d dropped, %d SlowDown, %d InternalError), %d HTTP 503s retried, 0 lost%n",
-          layout.configName(), done.get(), chaosA.requests.get() + chaosB.requests.get(), chaosA.injected() + chaosB.injected(),
+          variant, done.get(), chaosA.requests.get() + chaosB.requests.get(), chaosA.injected() + chaosB.injected(),
           chaosA.dropped.get() + chaosB.dropped.get(), chaosA.slowDown.get() + chaosB.slowDown.get(),
           chaosA.internalError.get() + chaosB.internalError.get(), retries.get());
     }

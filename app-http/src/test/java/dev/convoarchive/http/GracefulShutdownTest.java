@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 class GracefulShutdownTest {
 
-  /** Holds the first archive read until released, so a request is surely in flight. */
+  /** Holds the first archive read (of the S3 index, which a listing reads) until released, so a request is surely in flight. */
   static final class HoldFirstRead implements ExecutionInterceptor {
     final CountDownLatch reading = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -42,7 +43,7 @@ class GracefulShutdownTest {
   void aRequestInFlightWhenStopIsCalledStillCompletes() throws Exception {
     HoldFirstRead hold = new HoldFirstRead();
     try (Tokens tokens = new Tokens()) {
-      TestService service = TestService.start(TestService.config(ArchiveLayout.PER_FILE, tokens), List.of(hold));
+      TestService service = TestService.start(TestService.config(Variant.PER_FILE_S3_INDEX, tokens), List.of(hold));
       String token = tokens.hs256(tokens.userClaims(UserId.random()));
       hold.armed = true;
       CompletableFuture<HttpResponse<String>> inFlight =

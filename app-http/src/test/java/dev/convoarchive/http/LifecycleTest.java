@@ -11,21 +11,22 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A conversation's whole life over real HTTP, for each layout. */
+/** A conversation's whole life over real HTTP, for each layout and index. */
 class LifecycleTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void archiveListGetRestoreArchiveExportDeleteErase(ArchiveLayout layout) throws Exception {
-    try (TestService service = TestService.start(layout, tokens)) {
+  @EnumSource(Variant.class)
+  void archiveListGetRestoreArchiveExportDeleteErase(Variant variant) throws Exception {
+    try (TestService service = TestService.start(variant, tokens)) {
       LiveConversations live = TestStores.live();
       UserId user = UserId.random();
       String token = tokens.hs256(tokens.userClaims(user));

@@ -10,7 +10,13 @@ import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
+import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.ObjectKeys;
+import dev.convoarchive.s3.testing.Faults;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +32,9 @@ class TwoInstancesTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void fortyConcurrentArchivesForOneUserAcrossTwoInstancesAreAllKept(ArchiveLayout layout) throws Exception {
-    try (TestService a = TestService.start(layout, tokens); TestService b = TestService.start(layout, tokens)) {
+  @EnumSource(Variant.class)
+  void fortyConcurrentArchivesForOneUserAcrossTwoInstancesAreAllKept(Variant variant) throws Exception {
+    try (TestService a = TestService.start(variant, tokens); TestService b = TestService.start(variant, tokens)) {
       List<TestService> instances = List.of(a, b);
       LiveConversations live = TestStores.live();
       UserId user = UserId.random();
@@ -54,6 +60,54 @@ class TwoInstancesTest {
         assertThat(b.send("GET", "/v1/users/me/archive/" + c.id(), token).statusCode()).isEqualTo(200);
         assertThat(live.find(user, c.id())).as("gone from the live database").isEmpty();
       }
+    }
+  }
+
+  /**
+   * The PostgreSQL index orders every change itself, so a store that ignores conditional writes
+   * (as Supabase Storage's S3 protocol does) loses nothing: both instances archive every one of 30
+   * conversations at once, and each is created exactly once, listed once and stored once.
+   */
+  @Test
+  void withThePostgresIndexAStoreThatIgnoresConditionalWritesLosesNothing() throws Exception {
+    AppConfig config = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    try (TestService a = TestService.start(config, List.of(new Faults().ignoreConditions(true)));
+        TestService b = TestService.start(config, List.of(new Faults().ignoreConditions(true)));
+        S3Client s3 = TestStores.s3Client()) {
+      List<TestService> instances = List.of(a, b);
+      LiveConversations live = TestStores.live();
+      UserId user = UserId.random();
+      String token = tokens.hs256(tokens.userClaims(user));
+      List<Conversation> conversations = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        Conversation c = Conversations.sample(user, 2);
+        live.restore(c);
+        conversations.add(c);
+      }
+
+      List<String> answers = Concurrently.run(60, t -> () -> {
+        String id = conversations.get(t / 2).id().value();
+        return List.of(id + ":" + instances.get(t % 2).send("POST", "/v1/users/me/conversations/" + id + "/archive", token)
+            .statusCode());
+      });
+
+      for (Conversation c : conversations) {
+        assertThat(answers).as("answers for %s", c.id()).filteredOn(x -> x.startsWith(c.id() + ":"))
+            .containsExactlyInAnyOrder(c.id() + ":201", c.id() + ":200");
+        assertThat(live.find(user, c.id())).as("gone from the live database").isEmpty();
+        JsonNode got = LifecycleTest.json(a.send("GET", "/v1/users/me/archive/" + c.id(), token));
+        assertThat(got.get("messages")).hasSize(2);
+      }
+      Set<String> listed = new java.util.HashSet<>();
+      JsonNode page = LifecycleTest.json(b.send("GET", "/v1/users/me/archive?limit=1000", token));
+      page.get("items").forEach(item -> listed.add(item.get("id").asText()));
+      Set<String> stored = s3.listObjectsV2Paginator(r -> r.bucket(TestStores.BUCKET)
+              .prefix(new ObjectKeys(config.s3().prefix()).userObjects(ArchiveLayout.PER_FILE, user)))
+          .contents().stream().map(o -> o.key().substring(o.key().lastIndexOf('/') + 1).replace(".json", ""))
+          .collect(Collectors.toSet());
+      Set<String> expected = conversations.stream().map(c -> c.id().value()).collect(Collectors.toSet());
+      assertThat(listed).as("listing").isEqualTo(expected);
+      assertThat(stored).as("stored objects").isEqualTo(expected);
     }
   }
 }

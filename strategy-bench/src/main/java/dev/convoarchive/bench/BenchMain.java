@@ -6,7 +6,8 @@ import dev.convoarchive.bench.Results.FailedUpload;
 import dev.convoarchive.bench.Results.Growth;
 import dev.convoarchive.bench.Results.OpSample;
 import dev.convoarchive.bench.Results.OpSummary;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3Clients;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
@@ -25,9 +26,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The measured comparison of the per-file and single-file layouts. */
+/** The measured comparison of per-file (PostgreSQL index), per-file (S3 index) and single-file. */
 @Command(name = "strategy-bench", mixinStandardHelpOptions = true,
-    description = "Runs the same scenarios on both archive layouts against one S3 endpoint and writes a report.")
+    description = "Runs the same scenarios on the three ways of storing archives against one S3 endpoint (and one "
+        + "PostgreSQL for the PostgreSQL index) and writes a report.")
 public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Small sizes and few repeats; finishes in under two minutes.")
@@ -51,8 +53,16 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--bandwidth-mbps", defaultValue = "0", description = "Bandwidth limit per request in Mbit/s; 0 for none.")
   double bandwidthMbps;
 
-  @Option(names = "--sizes", split = ",", description = "Archive sizes for scenario 1 (default 10,100,1000,5000; quick 10,100).")
+  @Option(names = "--sizes", split = ",", description = "Archive sizes for scenario 1 (default 10,100,1000,5000,20000; quick 10,100).")
   List<Integer> sizes;
+
+  @Option(names = "--single-file-max", defaultValue = "5000",
+      description = "The largest archive size single-file is measured at (default ${DEFAULT-VALUE}): its one file holds every "
+          + "conversation and is rewritten whole on every change, so at 20,000 each step moves tens of megabytes.")
+  int singleFileMax;
+
+  @Option(names = "--db-url", description = "A postgres:// or jdbc:postgresql:// URL for the PostgreSQL index; default: an embedded PostgreSQL.")
+  String dbUrl;
 
   @Option(names = "--repeats", description = "Timed repeats per operation and size (default 15; quick 5).")
   Integer repeats;
@@ -84,7 +94,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Integer> sizeList = sizes != null ? sizes : quick ? List.of(10, 100) : List.of(10, 100, 1000, 5000);
+    List<Integer> sizeList = sizes != null ? sizes : quick ? List.of(10, 100) : List.of(10, 100, 1000, 5000, 20000);
     int repeatCount = repeats != null ? repeats : quick ? 5 : 15;
     List<Integer> writers = quick ? List.of(2, 8) : List.of(2, 8, 32);
     int perWriter = quick ? 3 : 10;
@@ -106,13 +116,16 @@ public final class BenchMain implements Callable<Integer> {
         config = config.withEndpoint(endpoint, pathStyle);
       }
       config = new S3ArchiveConfig(config.bucket(), "strategy-bench", config.endpoint(), config.pathStyle(), region,
-          config.layout(), config.compression(), config.maxAttempts());
+          config.layout(), config.index(), config.compression(), config.maxAttempts());
       credentials = DefaultCredentialsProvider.builder().build();
     }
     Meter meter = new Meter(rttMillis, bandwidthMbps);
     Scenarios.FailNextUpload failures = new Scenarios.FailNextUpload();
-    Machine.Factory machines = new Machine.Factory(credentials, List.of(meter, failures));
-    long steps = 2L * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
+    EmbeddedPostgres embeddedDb = dbUrl == null ? EmbeddedPostgres.start(null) : null;
+    SupabaseDbConfig database = (dbUrl == null ? embeddedDb.config() : SupabaseDbConfig.fromUrl(dbUrl))
+        .withPoolSize(Math.max(8, writers.get(writers.size() - 1)));
+    Machine.Factory machines = new Machine.Factory(credentials, List.of(meter, failures), database);
+    long steps = (long) Variant.values().length * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
     List<OpSample> samples = new ArrayList<>();
     List<Concurrency> concurrency = new ArrayList<>();
     List<Growth> growth = new ArrayList<>();
@@ -124,20 +137,24 @@ public final class BenchMain implements Callable<Integer> {
         .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
       scenarios = new Scenarios(machines, client, config, meter, failures, progress);
       conversationJsonBytes = scenarios.conversationJsonBytes();
-      for (ArchiveLayout layout : ArchiveLayout.values()) {
-        progress.setExtraMessage(layout.configName() + ": growing archive");
+      for (Variant variant : Variant.values()) {
+        progress.setExtraMessage(variant + ": growing archive");
         for (int size : sizeList) {
-          samples.addAll(scenarios.growingArchive(layout, size, repeatCount));
+          if (variant == Variant.SINGLE_FILE && size > singleFileMax) {
+            progress.stepBy(repeatCount + 2L);
+            continue;
+          }
+          samples.addAll(scenarios.growingArchive(variant, size, repeatCount));
         }
-        progress.setExtraMessage(layout.configName() + ": concurrent writers");
+        progress.setExtraMessage(variant + ": concurrent writers");
         for (int w : writers) {
-          concurrency.add(scenarios.concurrentWriters(layout, w, perWriter, true));
-          concurrency.add(scenarios.concurrentWriters(layout, w, perWriter, false));
+          concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, true));
+          concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, false));
         }
-        progress.setExtraMessage(layout.configName() + ": growth over time");
-        growth.addAll(scenarios.growthOverTime(layout, months, perMonth));
-        progress.setExtraMessage(layout.configName() + ": failed upload");
-        failed.add(scenarios.failedUpload(layout, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
+        progress.setExtraMessage(variant + ": growth over time");
+        growth.addAll(scenarios.growthOverTime(variant, months, perMonth));
+        progress.setExtraMessage(variant + ": failed upload");
+        failed.add(scenarios.failedUpload(variant, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
       }
     } finally {
       if (scenarios != null) {
@@ -146,11 +163,15 @@ public final class BenchMain implements Callable<Integer> {
       if (embedded != null) {
         embedded.close();
       }
+      if (embeddedDb != null) {
+        embeddedDb.close();
+      }
     }
     Results.Params params = new Results.Params(embedded != null ? "embedded S3Mock (loopback)" : String.valueOf(endpoint),
         embedded != null, rttMillis, bandwidthMbps, sizeList, repeatCount, writers, perWriter, months, perMonth, putPrice,
         getPrice, storagePrice, costUsers, costArchivesPerMonth, conversationJsonBytes, Report.machine(),
-        "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()));
+        "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()), singleFileMax,
+        dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url");
     Scenarios finished = scenarios;
     List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout + "|" + size, 0L));
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
@@ -180,6 +201,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (repeats != null) {
       args.add("--repeats " + repeats);
+    }
+    if (singleFileMax != 5000) {
+      args.add("--single-file-max " + singleFileMax);
     }
     return args;
   }

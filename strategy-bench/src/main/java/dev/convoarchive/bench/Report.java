@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.convoarchive.s3.ArchiveLayout;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.convoarchive.bench.Results.Concurrency;
 import dev.convoarchive.bench.Results.Cost;
@@ -31,14 +30,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class Report {
 
-  static final ArchiveLayout PER_FILE = ArchiveLayout.PER_FILE;
-  static final ArchiveLayout SINGLE_FILE = ArchiveLayout.SINGLE_FILE;
+  /** The comparison's claims were made about per-file with its S3 index object. */
+  static final Variant PER_FILE = Variant.PER_FILE_S3_INDEX;
+  static final Variant DATABASE_INDEX = Variant.PER_FILE_POSTGRES_INDEX;
+  static final Variant SINGLE_FILE = Variant.SINGLE_FILE;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      // Layouts appear in the raw figures as they are spelled in configuration.
-      .registerModule(new SimpleModule().addSerializer(ArchiveLayout.class, new StdSerializer<>(ArchiveLayout.class) {
+      // Variants appear in the raw figures by their short names (per-file-postgres, per-file-s3, single-file).
+      .registerModule(new SimpleModule().addSerializer(Variant.class, new StdSerializer<>(Variant.class) {
         @Override
-        public void serialize(ArchiveLayout layout, JsonGenerator gen, SerializerProvider provider) throws IOException {
-          gen.writeString(layout.configName());
+        public void serialize(Variant variant, JsonGenerator gen, SerializerProvider provider) throws IOException {
+          gen.writeString(variant.configName());
         }
       }));
 
@@ -67,9 +68,9 @@ final class Report {
 
   // ---- lookups ----
 
-  Optional<OpSummary> summary(ArchiveLayout layout, int size, String operation) {
+  Optional<OpSummary> summary(Variant variant, int size, String operation) {
     return results.summaries().stream()
-        .filter(s -> s.layout().equals(layout) && s.archiveSize() == size && s.operation().equals(operation)).findFirst();
+        .filter(s -> s.variant() == variant && s.archiveSize() == size && s.operation().equals(operation)).findFirst();
   }
 
   int claimSize() {
@@ -84,13 +85,29 @@ final class Report {
     return results.params().sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
   }
 
-  Optional<Concurrency> concurrency(ArchiveLayout layout, String users, int writers) {
-    return results.concurrency().stream()
-        .filter(c -> c.layout().equals(layout) && c.users().equals(users) && c.writers() == writers).findFirst();
+  /** The largest archive size measured for {@code variant} (single-file may stop short of the others). */
+  int largest(Variant variant) {
+    return results.summaries().stream().filter(s -> s.variant() == variant).mapToInt(OpSummary::archiveSize).max().orElse(largest());
   }
 
-  Optional<Growth> growth(ArchiveLayout layout, int month) {
-    return results.growth().stream().filter(g -> g.layout().equals(layout) && g.month() == month).findFirst();
+  /** p50 latency of {@code op} at {@code large} within 10% of that at {@code small}. */
+  private void flatTarget(List<String[]> rows, Variant variant, String op, int small, int large, String note) {
+    Optional<OpSummary> a = summary(variant, small, op);
+    Optional<OpSummary> b = summary(variant, large, op);
+    if (a.isPresent() && b.isPresent()) {
+      double growth = b.get().millis().p50() / a.get().millis().p50() - 1;
+      rows.add(new String[] {variant.label() + " " + op + note + " latency flat (" + large + " vs " + small + " within 10%)",
+          fmt(a.get().millis().p50()) + " -> " + fmt(b.get().millis().p50()) + " ms (" + pctSigned(growth) + ")", growth <= 0.10 ? "PASS" : "MISS"});
+    }
+  }
+
+  Optional<Concurrency> concurrency(Variant variant, String users, int writers) {
+    return results.concurrency().stream()
+        .filter(c -> c.variant() == variant && c.users().equals(users) && c.writers() == writers).findFirst();
+  }
+
+  Optional<Growth> growth(Variant variant, int month) {
+    return results.growth().stream().filter(g -> g.variant() == variant && g.month() == month).findFirst();
   }
 
   // ---- Markdown ----
@@ -99,70 +116,85 @@ final class Report {
     Results.Params p = results.params();
     int n = claimSize();
     StringBuilder md = new StringBuilder();
-    md.append("# Archive layouts measured: per-file vs single-file\n\n");
+    md.append("# Archive layouts measured: per-file (PostgreSQL index), per-file (S3 index), single-file\n\n");
     md.append("- Machine: ").append(p.machine()).append('\n');
     md.append("- Endpoint: ").append(p.endpoint()).append("; network model: ")
         .append(p.rttMillis() == 0 && p.bandwidthMbps() == 0 ? "none (raw local path)"
             : "round trip " + fmt(p.rttMillis()) + " ms, " + (p.bandwidthMbps() == 0 ? "unlimited bandwidth" : fmt(p.bandwidthMbps()) + " Mbit/s"))
-        .append(" on every request of both layouts\n");
+        .append(" on every S3 request of every variant (the PostgreSQL index's queries go to the database directly)\n");
     md.append("- Conversations: ~").append(p.conversationJsonBytes()).append(" bytes of JSON each (10 messages), gzip on\n");
-    md.append("- Archive sizes ").append(p.sizes()).append(", ").append(p.repeats())
+    md.append("- PostgreSQL index in ").append(p.database()).append("\n");
+    md.append("- Archive sizes ").append(p.sizes()).append(" (single-file up to ").append(p.singleFileMaxSize())
+        .append(": it rewrites one file holding every conversation on each change), ").append(p.repeats())
         .append(" timed repeats per operation and size after 2 warm-ups; latencies are p50 (p95) in ms\n");
     md.append("- Reproduce: `").append(p.command()).append("`\n\n");
 
     md.append("## Claim 1: latency for a user with ").append(n).append(" archived conversations\n\n");
-    md.append("The claims assumed a remote S3; with another network model the absolute figures move, so the verdict compares the ratio single-file / per-file.\n\n");
-    md.append("| operation | claimed per-file | measured per-file | claimed single-file | measured single-file | claimed ratio | measured ratio | verdict |\n|---|---|---|---|---|---|---|---|\n");
+    md.append("The claims were made about per-file with its S3 index and assumed a remote S3; with another network model the absolute figures move, so the verdict compares the ratio single-file / per-file (S3 index). The PostgreSQL index, which the claims did not cover, is measured beside them.\n\n");
+    md.append("| operation | claimed per-file | measured per-file (S3 index) | measured per-file (PostgreSQL index) | claimed single-file | measured single-file | claimed ratio | measured ratio | verdict |\n|---|---|---|---|---|---|---|---|---|\n");
     String[][] claims = {{"archive", "151", "1200"}, {"retrieve", "51", "500"}, {"list", "51", "500"}, {"delete", "151", "1300"}};
     for (String[] claim : claims) {
       Optional<OpSummary> pf = summary(PER_FILE, n, claim[0]);
       Optional<OpSummary> sf = summary(SINGLE_FILE, n, claim[0]);
+      Optional<OpSummary> db = summary(DATABASE_INDEX, n, claim[0]);
       double claimedRatio = Double.parseDouble(claim[2]) / Double.parseDouble(claim[1]);
       double measuredRatio = ratio(sf.map(s -> s.millis().p50()), pf.map(s -> s.millis().p50()));
-      md.append(row(claim[0] + " one", claim[1] + " ms", pf.map(Report::latency).orElse("-"), claim[2] + " ms",
+      md.append(row(claim[0] + " one", claim[1] + " ms", pf.map(Report::latency).orElse("-"), db.map(Report::latency).orElse("-"),
+          claim[2] + " ms",
           sf.map(Report::latency).orElse("-"), fmt(claimedRatio) + "x", fmt(measuredRatio) + "x", ratioVerdict(claimedRatio, measuredRatio)));
     }
     Optional<Concurrency> twoPf = concurrency(PER_FILE, "distinct users", 2);
     Optional<Concurrency> twoSf = concurrency(SINGLE_FILE, "distinct users", 2);
     double twoRatio = ratio(twoSf.map(c -> c.millis().p50()), twoPf.map(c -> c.millis().p50()));
-    md.append(row("two users archive at the same time", "151 ms", twoPf.map(c -> latency(c.millis())).orElse("-"), "2400 ms",
+    Optional<Concurrency> twoDb = concurrency(DATABASE_INDEX, "distinct users", 2);
+    md.append(row("two users archive at the same time", "151 ms", twoPf.map(c -> latency(c.millis())).orElse("-"),
+        twoDb.map(c -> latency(c.millis())).orElse("-"), "2400 ms",
         twoSf.map(c -> latency(c.millis())).orElse("-"), fmt(2400.0 / 151) + "x", fmt(twoRatio) + "x", ratioVerdict(2400.0 / 151, twoRatio)));
 
-    md.append("\n## Claim 2: S3 requests per archive\n\n| layout | claimed | measured (median PUT-class + GET-class, all requests) | verdict |\n|---|---|---|---|\n");
+    md.append("\n## Claim 2: S3 requests per archive\n\n| variant | claimed | measured (median PUT-class + GET-class, all requests) | verdict |\n|---|---|---|---|\n");
     requestsClaim(md, PER_FILE, n, 2, 1);
     requestsClaim(md, SINGLE_FILE, n, 1, 1);
+    requestsClaim(md, DATABASE_INDEX, n, 1, 0);
 
     md.append("\n## Claim 3: monthly bill for ").append(p.costUsers()).append(" users x ").append(p.costArchivesPerUserMonth())
         .append(" archives a month\n\nAt $").append(plain(p.putPricePer1000())).append(" per 1,000 PUTs, $").append(plain(p.getPricePer1000()))
         .append(" per 1,000 GETs and $").append(plain(p.storagePricePerGbMonth())).append(" per GB-month, each user holding ").append(n)
-        .append(" conversations.\n\n| layout | claimed | requests | storage | measured total | verdict |\n|---|---|---|---|---|---|\n");
+        .append(" conversations.\n\n| variant | claimed | requests | storage | measured total | verdict |\n|---|---|---|---|---|---|\n");
     for (Cost cost : results.costs()) {
-      double claimed = cost.layout().equals(PER_FILE) ? 0.1304 : 0.1204;
-      md.append(row(cost.layout().configName(), "$" + claimed, "$" + fmt4(cost.requestDollars()), "$" + fmt4(cost.storageDollars()),
+      if (cost.variant() == DATABASE_INDEX) {
+        md.append(row(cost.variant().label(), "- (not claimed)", "$" + fmt4(cost.requestDollars()), "$" + fmt4(cost.storageDollars()),
+            "$" + fmt4(cost.totalDollars()), "measured only"));
+        continue;
+      }
+      double claimed = cost.variant() == PER_FILE ? 0.1304 : 0.1204;
+      md.append(row(cost.variant().label(), "$" + claimed, "$" + fmt4(cost.requestDollars()), "$" + fmt4(cost.storageDollars()),
           "$" + fmt4(cost.totalDollars()), Math.abs(cost.totalDollars() - claimed) <= claimed * 0.25 ? "holds (within 25%)"
               : "does not hold: " + (cost.totalDollars() > claimed ? "higher" : "lower") + " than claimed"));
     }
 
     md.append("\n## Claim 4: memory allocated per operation (").append(n).append(" conversations)\n\n")
         .append("Bytes allocated by the calling thread (per-thread allocation counter), median.\n\n")
-        .append("| layout | operation | claimed | measured | verdict |\n|---|---|---|---|---|\n");
-    summary(PER_FILE, n, "archive").ifPresent(s -> md.append(row(PER_FILE.configName(), "archive", "~10 KB held", bytes(s.medianAllocatedBytes()),
+        .append("| variant | operation | claimed | measured | verdict |\n|---|---|---|---|---|\n");
+    summary(PER_FILE, n, "archive").ifPresent(s -> md.append(row(PER_FILE.label(), "archive", "~10 KB held", bytes(s.medianAllocatedBytes()),
         s.medianAllocatedBytes() <= 4 * p.conversationJsonBytes() ? "holds (under 4x the conversation)" : "does not hold: more than 4x the conversation")));
-    summary(SINGLE_FILE, n, "archive").ifPresent(s -> md.append(row(SINGLE_FILE.configName(), "archive", "1-2 MB held", bytes(s.medianAllocatedBytes()),
+    summary(DATABASE_INDEX, n, "archive").ifPresent(s -> md.append(row(DATABASE_INDEX.label(), "archive", "-", bytes(s.medianAllocatedBytes()),
+        "measured only (the claims did not cover it)")));
+    summary(SINGLE_FILE, n, "archive").ifPresent(s -> md.append(row(SINGLE_FILE.label(), "archive", "1-2 MB held", bytes(s.medianAllocatedBytes()),
         s.medianAllocatedBytes() >= 10 * p.conversationJsonBytes() ? "holds (the whole file is handled)" : "does not hold")));
-    summary(SINGLE_FILE, n, "retrieve").ifPresent(s -> md.append(row(SINGLE_FILE.configName(), "retrieve", "-", bytes(s.medianAllocatedBytes())
+    summary(SINGLE_FILE, n, "retrieve").ifPresent(s -> md.append(row(SINGLE_FILE.label(), "retrieve", "-", bytes(s.medianAllocatedBytes())
         + " vs " + bytes((double) n * p.conversationJsonBytes()) + " of JSON in the file", "streamed: " + pct(s.medianAllocatedBytes(), (double) n * p.conversationJsonBytes()) + " of the file")));
 
     md.append("\n## Claim 5: single-file growth at ").append(results.params().archivesPerMonth()).append(" archives a month\n\n")
-        .append("| month | conversations | claimed file size | measured file (gzip) | per-file largest object | single-file archive p50 | per-file archive p50 |\n|---|---|---|---|---|---|---|\n");
+        .append("| month | conversations | claimed file size | measured file (gzip) | per-file largest object | single-file archive p50 | per-file (S3 index) archive p50 | per-file (PostgreSQL index) archive p50 |\n|---|---|---|---|---|---|---|---|\n");
     for (int month : new int[] {1, 12, 60}) {
       Optional<Growth> sf = growth(SINGLE_FILE, month);
       Optional<Growth> pf = growth(PER_FILE, month);
+      Optional<Growth> db = growth(DATABASE_INDEX, month);
       if (sf.isPresent()) {
         md.append(row(String.valueOf(month), String.valueOf(sf.get().conversations()),
             month == 12 ? "1.2 MB" : month == 60 ? "6 MB" : "-", bytes(sf.get().largestObjectBytes()),
             pf.map(g -> bytes(g.largestObjectBytes())).orElse("-"), fmt(sf.get().archiveMillis().p50()) + " ms",
-            pf.map(g -> fmt(g.archiveMillis().p50()) + " ms").orElse("-")));
+            pf.map(g -> fmt(g.archiveMillis().p50()) + " ms").orElse("-"), db.map(g -> fmt(g.archiveMillis().p50()) + " ms").orElse("-")));
       }
     }
     int lastMonth = results.params().growthMonths();
@@ -171,19 +203,19 @@ final class Report {
         .append(growth(SINGLE_FILE, 1).map(f -> fmt(f.archiveMillis().p50())).orElse("-"))
         .append(" ms in month 1; whether that is unusable depends on the network model above.\n"));
 
-    md.append("\n## Claim 6: one failed upload\n\n| layout | claimed | bytes in the failed upload | bytes sent again to retry | conversations lost | verdict |\n|---|---|---|---|---|---|\n");
+    md.append("\n## Claim 6: one failed upload\n\n| variant | claimed | bytes in the failed upload | bytes sent again to retry | conversations lost | verdict |\n|---|---|---|---|---|---|\n");
     for (FailedUpload f : results.failedUploads()) {
-      boolean perFile = f.layout().equals(PER_FILE);
-      md.append(row(f.layout().configName(), perFile ? "loses one conversation" : "costs the whole file's work", bytes(f.bytesInFailedUpload()),
+      boolean perFile = f.variant() != SINGLE_FILE;
+      md.append(row(f.variant().label(), perFile ? "loses one conversation" : "costs the whole file's work", bytes(f.bytesInFailedUpload()),
           bytes(f.bytesUpToRetry()), String.valueOf(f.conversationsLost()),
           perFile ? (f.conversationsLost() == 0 ? "does not hold: nothing is lost (the conversation stays live until archived); one conversation is re-sent" : "holds")
               : "cost holds: the retry re-sends " + bytes(f.bytesUpToRetry()) + "; nothing is lost"));
     }
 
     md.append("\n## Claim 7: concurrent writers (two machines, each with its own client)\n\n")
-        .append("| layout | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries |\n|---|---|---|---|---|---|---|---|\n");
+        .append("| variant | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries |\n|---|---|---|---|---|---|---|---|\n");
     for (Concurrency c : results.concurrency()) {
-      md.append(row(c.layout().configName(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
+      md.append(row(c.variant().label(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
           fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries())));
     }
     md.append("\nClaim: two different users archiving at once block each other in the single-file layout. Measured: ");
@@ -197,9 +229,9 @@ final class Report {
       md.append(row(target));
     }
 
-    md.append("\n## All operations\n\n| layout | size | operation | latency p50 (p95) ms | requests | up | down | allocated |\n|---|---|---|---|---|---|---|---|\n");
+    md.append("\n## All operations\n\n| variant | size | operation | latency p50 (p95) ms | requests | up | down | allocated |\n|---|---|---|---|---|---|---|---|\n");
     for (OpSummary s : results.summaries()) {
-      md.append(row(s.layout().configName(), String.valueOf(s.archiveSize()), s.operation(), latency(s), fmt(s.medianRequests()),
+      md.append(row(s.variant().label(), String.valueOf(s.archiveSize()), s.operation(), latency(s), fmt(s.medianRequests()),
           bytes(s.medianBytesUp()), bytes(s.medianBytesDown()), bytes(s.medianAllocatedBytes())));
     }
     md.append("\nCharts: `charts/latency-<operation>.png`, `charts/concurrency.png`, `charts/growth.png`. Raw figures: `results.json`, `samples.csv`, `summary.csv`.\n");
@@ -210,37 +242,51 @@ final class Report {
   List<String[]> targets() {
     List<String[]> rows = new ArrayList<>();
     int small = smallest();
-    int large = largest();
+    // The PostgreSQL index: flat at any archive size, one S3 request per archive, none per list.
+    int dbLarge = largest(DATABASE_INDEX);
+    for (String op : List.of("archive", "retrieve", "delete", "list")) {
+      flatTarget(rows, DATABASE_INDEX, op, small, dbLarge, op.equals("list") ? " (first page)" : "");
+    }
+    summary(DATABASE_INDEX, small, "archive").ifPresent(a -> summary(DATABASE_INDEX, dbLarge, "archive").ifPresent(b -> {
+      double growth = b.medianAllocatedBytes() / a.medianAllocatedBytes() - 1;
+      rows.add(new String[] {DATABASE_INDEX.label() + " archive allocation flat (" + dbLarge + " vs " + small + " within 10%)",
+          bytes(a.medianAllocatedBytes()) + " -> " + bytes(b.medianAllocatedBytes()) + " (" + pctSigned(growth) + ")",
+          growth <= 0.10 ? "PASS" : "MISS"});
+    }));
+    for (int size : results.params().sizes()) {
+      summary(DATABASE_INDEX, size, "archive").ifPresent(s -> rows.add(new String[] {DATABASE_INDEX.label() + " archive = 1 S3 request ("
+          + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
+      summary(DATABASE_INDEX, size, "list").ifPresent(s -> rows.add(new String[] {DATABASE_INDEX.label() + " list = 0 S3 requests ("
+          + size + ")", fmt(s.medianRequests()), s.medianRequests() == 0 ? "PASS" : "MISS"}));
+    }
+    // The S3 index, against the targets set for per-file before the PostgreSQL index existed.
+    int large = largest(PER_FILE);
     for (String op : List.of("archive", "retrieve", "delete")) {
-      Optional<OpSummary> a = summary(PER_FILE, small, op);
-      Optional<OpSummary> b = summary(PER_FILE, large, op);
-      if (a.isPresent() && b.isPresent()) {
-        double growth = b.get().millis().p50() / a.get().millis().p50() - 1;
-        rows.add(new String[] {"per-file " + op + " latency flat (" + large + " vs " + small + " within 10%)",
-            fmt(a.get().millis().p50()) + " -> " + fmt(b.get().millis().p50()) + " ms (" + pctSigned(growth) + ")", growth <= 0.10 ? "PASS" : "MISS"});
-      }
+      flatTarget(rows, PER_FILE, op, small, large, "");
     }
     for (int size : results.params().sizes()) {
-      summary(PER_FILE, size, "retrieve").ifPresent(s -> rows.add(new String[] {"per-file retrieve = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
-      summary(PER_FILE, size, "list").ifPresent(s -> rows.add(new String[] {"per-file list = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
-      summary(PER_FILE, size, "archive").ifPresent(s -> rows.add(new String[] {"per-file archive <= 3 requests (" + size + ")", fmt(s.medianRequests()), s.medianRequests() <= 3 ? "PASS" : "MISS"}));
-      summary(PER_FILE, size, "archive").ifPresent(s -> rows.add(new String[] {"per-file archive allocates < 4x the conversation's JSON (" + size + ")",
+      String name = PER_FILE.label();
+      summary(PER_FILE, size, "retrieve").ifPresent(s -> rows.add(new String[] {name + " retrieve = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
+      summary(PER_FILE, size, "list").ifPresent(s -> rows.add(new String[] {name + " list = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));
+      summary(PER_FILE, size, "archive").ifPresent(s -> rows.add(new String[] {name + " archive <= 3 requests (" + size + ")", fmt(s.medianRequests()), s.medianRequests() <= 3 ? "PASS" : "MISS"}));
+      summary(PER_FILE, size, "archive").ifPresent(s -> rows.add(new String[] {name + " archive allocates < 4x the conversation's JSON (" + size + ")",
           bytes(s.medianAllocatedBytes()) + " vs 4 x " + bytes(results.params().conversationJsonBytes()),
           s.medianAllocatedBytes() < 4 * results.params().conversationJsonBytes() ? "PASS" : "MISS"}));
     }
-    summary(SINGLE_FILE, large, "retrieve").ifPresent(s -> {
-      double file = (double) large * results.params().conversationJsonBytes();
-      rows.add(new String[] {"single-file retrieve allocates far less than the file (< 25%, " + large + ")",
+    int largeSingle = largest(SINGLE_FILE);
+    summary(SINGLE_FILE, largeSingle, "retrieve").ifPresent(s -> {
+      double file = (double) largeSingle * results.params().conversationJsonBytes();
+      rows.add(new String[] {"single-file retrieve allocates far less than the file (< 25%, " + largeSingle + ")",
           bytes(s.medianAllocatedBytes()) + " vs " + bytes(file), s.medianAllocatedBytes() < 0.25 * file ? "PASS" : "MISS"});
     });
     int lost = results.concurrency().stream().mapToInt(Concurrency::lost).sum();
-    rows.add(new String[] {"zero lost updates in every concurrency scenario, both layouts", lost + " lost of "
+    rows.add(new String[] {"zero lost updates in every concurrency scenario, every variant", lost + " lost of "
         + results.concurrency().stream().mapToInt(Concurrency::acknowledged).sum(), lost == 0 ? "PASS" : "MISS"});
     return rows;
   }
 
-  private void requestsClaim(StringBuilder md, ArchiveLayout layout, int n, int puts, int gets) {
-    summary(layout, n, "archive").ifPresent(s -> md.append(row(layout.configName(), puts + " PUT + " + gets + " GET",
+  private void requestsClaim(StringBuilder md, Variant variant, int n, int puts, int gets) {
+    summary(variant, n, "archive").ifPresent(s -> md.append(row(variant.label(), puts + " PUT + " + gets + " GET",
         fmt(s.medianPuts()) + " PUT + " + fmt(s.medianGets()) + " GET (" + fmt(s.medianRequests()) + " requests)",
         s.medianPuts() == puts && s.medianGets() == gets ? "holds" : "does not hold")));
   }
@@ -248,18 +294,18 @@ final class Report {
   // ---- CSV ----
 
   private String samplesCsv() {
-    StringBuilder csv = new StringBuilder("layout,archive_size,operation,millis,requests,bytes_up,bytes_down,allocated_bytes\n");
+    StringBuilder csv = new StringBuilder("variant,archive_size,operation,millis,requests,bytes_up,bytes_down,allocated_bytes\n");
     for (OpSample s : results.samples()) {
-      csv.append(String.join(",", s.layout().configName(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
+      csv.append(String.join(",", s.variant().configName(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
           String.valueOf(s.requests()), String.valueOf(s.bytesUp()), String.valueOf(s.bytesDown()), String.valueOf(s.allocatedBytes()))).append('\n');
     }
     return csv.toString();
   }
 
   private String summaryCsv() {
-    StringBuilder csv = new StringBuilder("layout,archive_size,operation,samples,p50_ms,p95_ms,requests,puts,gets,bytes_up,bytes_down,allocated_bytes,stored_bytes\n");
+    StringBuilder csv = new StringBuilder("variant,archive_size,operation,samples,p50_ms,p95_ms,requests,puts,gets,bytes_up,bytes_down,allocated_bytes,stored_bytes\n");
     for (OpSummary s : results.summaries()) {
-      csv.append(String.join(",", s.layout().configName(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
+      csv.append(String.join(",", s.variant().configName(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
           fmt3(s.millis().p50()), fmt3(s.millis().p95()), fmt(s.medianRequests()), fmt(s.medianPuts()), fmt(s.medianGets()),
           fmt(s.medianBytesUp()), fmt(s.medianBytesDown()), fmt(s.medianAllocatedBytes()), String.valueOf(s.storedBytes()))).append('\n');
     }
@@ -273,48 +319,48 @@ final class Report {
       XYChart chart = new XYChartBuilder().width(720).height(420).title(op + " latency (p50) as the archive grows")
           .xAxisTitle("archived conversations").yAxisTitle("ms").build();
       chart.getStyler().setXAxisLogarithmic(true);
-      for (ArchiveLayout layout : ArchiveLayout.values()) {
+      for (Variant variant : Variant.values()) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (int size : results.params().sizes()) {
-          summary(layout, size, op).ifPresent(s -> {
+          summary(variant, size, op).ifPresent(s -> {
             x.add((double) size);
             y.add(Math.max(s.millis().p50(), 0.001));
           });
         }
         if (!x.isEmpty()) {
-          chart.addSeries(layout.configName(), x, y).setMarker(SeriesMarkers.CIRCLE);
+          chart.addSeries(variant.label(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
       }
       BitmapEncoder.saveBitmap(chart, dir.resolve("latency-" + op).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
     XYChart concurrency = new XYChartBuilder().width(720).height(420).title("archives per second with concurrent writers")
         .xAxisTitle("writers").yAxisTitle("archives/s").build();
-    for (ArchiveLayout layout : ArchiveLayout.values()) {
+    for (Variant variant : Variant.values()) {
       for (String users : List.of("one user", "distinct users")) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
-        results.concurrency().stream().filter(c -> c.layout().equals(layout) && c.users().equals(users)).forEach(c -> {
+        results.concurrency().stream().filter(c -> c.variant() == variant && c.users().equals(users)).forEach(c -> {
           x.add((double) c.writers());
           y.add(c.archivesPerSecond());
         });
         if (!x.isEmpty()) {
-          concurrency.addSeries(layout.configName() + ", " + users, x, y).setMarker(SeriesMarkers.CIRCLE);
+          concurrency.addSeries(variant.label() + ", " + users, x, y).setMarker(SeriesMarkers.CIRCLE);
         }
       }
     }
     BitmapEncoder.saveBitmap(concurrency, dir.resolve("concurrency").toString(), BitmapEncoder.BitmapFormat.PNG);
     XYChart growth = new XYChartBuilder().width(720).height(420).title("archive latency (p50) over the months")
         .xAxisTitle("month").yAxisTitle("ms").build();
-    for (ArchiveLayout layout : ArchiveLayout.values()) {
+    for (Variant variant : Variant.values()) {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
-      results.growth().stream().filter(g -> g.layout().equals(layout)).forEach(g -> {
+      results.growth().stream().filter(g -> g.variant() == variant).forEach(g -> {
         x.add((double) g.month());
         y.add(g.archiveMillis().p50());
       });
       if (!x.isEmpty()) {
-        growth.addSeries(layout.configName(), x, y).setMarker(SeriesMarkers.NONE);
+        growth.addSeries(variant.label(), x, y).setMarker(SeriesMarkers.NONE);
       }
     }
     BitmapEncoder.saveBitmap(growth, dir.resolve("growth").toString(), BitmapEncoder.BitmapFormat.PNG);

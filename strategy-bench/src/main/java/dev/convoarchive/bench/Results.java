@@ -1,6 +1,5 @@
 package dev.convoarchive.bench;
 
-import dev.convoarchive.s3.ArchiveLayout;
 import java.util.List;
 import java.util.Map;
 
@@ -11,24 +10,24 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
   record Params(String endpoint, boolean embedded, double rttMillis, double bandwidthMbps, List<Integer> sizes, int repeats,
       List<Integer> writers, int archivesPerWriter, int growthMonths, int archivesPerMonth, double putPricePer1000,
       double getPricePer1000, double storagePricePerGbMonth, int costUsers, int costArchivesPerUserMonth,
-      long conversationJsonBytes, String machine, String command) {}
+      long conversationJsonBytes, String machine, String command, int singleFileMaxSize, String database) {}
 
   /** One timed operation. */
-  record OpSample(ArchiveLayout layout, int archiveSize, String operation, double millis, int requests,
+  record OpSample(Variant variant, int archiveSize, String operation, double millis, int requests,
       Map<String, Integer> requestsByOperation, long bytesUp, long bytesDown, long allocatedBytes) {}
 
   /** The repeated samples of one operation at one archive size. */
-  record OpSummary(ArchiveLayout layout, int archiveSize, String operation, Stats millis, double medianRequests,
+  record OpSummary(Variant variant, int archiveSize, String operation, Stats millis, double medianRequests,
       double medianPuts, double medianGets, double medianBytesUp, double medianBytesDown, double medianAllocatedBytes,
       long storedBytes) {}
 
-  record Concurrency(ArchiveLayout layout, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
+  record Concurrency(Variant variant, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
       Stats millis, long casRetries) {}
 
-  record Growth(ArchiveLayout layout, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
+  record Growth(Variant variant, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
 
-  record FailedUpload(ArchiveLayout layout, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
+  record FailedUpload(Variant variant, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
 
-  record Cost(ArchiveLayout layout, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
+  record Cost(Variant variant, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
       double requestDollars, double storageDollars, double totalDollars) {}
 }

@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -49,15 +48,15 @@ final class Scenarios {
   private final Machine.Factory machines;
   private final S3Client client;
   private final ObjectKeys keys;
-  /** Machines started by this run, closed with it. */
-  private final List<Machine> started = new ArrayList<>();
+  /** Machines started by this run, one per configuration and role, reused and closed with it. */
+  private final java.util.Map<String, Machine> started = new java.util.LinkedHashMap<>();
   private final S3ArchiveConfig base;
   private final Meter meter;
   private final FailNextUpload failures;
   private final SampleData data = new SampleData(42);
   private final Random random = new Random(7);
   private final ProgressBar progress;
-  /** Stored bytes of the growing-archive user per "layout|size", for the cost model. */
+  /** Stored bytes of the growing-archive user per "VARIANT|size", for the cost model. */
   final java.util.Map<String, Long> storedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Fails the next upload of a conversation or user file before it reaches the server. */
@@ -84,57 +83,55 @@ final class Scenarios {
     this.progress = progress;
   }
 
-  /** A machine of its own for {@code layout}, closed when the run ends. */
-  private Machine machine(S3ArchiveConfig config, AtomicLong retries) {
-    Machine machine = machines.start(config, key -> retries.incrementAndGet());
-    started.add(machine);
-    return machine;
+  /** The machine for {@code config} in {@code role} ("first", "second"): started once, then reused. */
+  private Machine machine(S3ArchiveConfig config, String role) {
+    return started.computeIfAbsent(config + "|" + role, key -> machines.start(config));
   }
 
-  private ConversationArchive archive(ArchiveLayout layout, AtomicLong retries) {
-    return machine(base.withLayout(layout), retries).archive();
+  private Machine machine(Variant variant) {
+    return machine(variant.apply(base), "first");
   }
 
   /** Stores {@code conversations} for {@code owner} in one go, as a bulk import would. */
-  private void seed(ArchiveLayout layout, UserId owner, List<ArchivedConversation> conversations) {
-    machine(base.withLayout(layout), new AtomicLong()).bulk().load(owner, conversations);
+  private void seed(Variant variant, UserId owner, List<ArchivedConversation> conversations) {
+    machine(variant).bulk().load(owner, conversations);
   }
 
   /** Closes every machine the run started. */
   void closeMachines() throws Exception {
-    for (Machine machine : started) {
+    for (Machine machine : started.values()) {
       machine.close();
     }
     started.clear();
   }
 
   /** Scenario 1 (and 5, allocation): each operation, repeated, as one user's archive grows. */
-  List<OpSample> growingArchive(ArchiveLayout layout, int size, int repeats) {
-    ConversationArchive archive = archive(layout, new AtomicLong());
+  List<OpSample> growingArchive(Variant variant, int size, int repeats) {
+    ConversationArchive archive = machine(variant).archive();
     UserId owner = UserId.random();
     List<ArchivedConversation> seeded = new ArrayList<>();
     Instant at = SampleData.EPOCH;
     for (int i = 0; i < size; i++) {
       seeded.add(data.archived(owner, at = at.plusSeconds(60)));
     }
-    seed(layout, owner, seeded);
+    seed(variant, owner, seeded);
     List<OpSample> samples = new ArrayList<>();
     int warmUps = 2;
     for (int round = 0; round < warmUps + repeats; round++) {
       boolean measured = round >= warmUps;
       ArchivedConversation fresh = data.archived(owner, at = at.plusSeconds(60));
       ConversationId existing = seeded.get(random.nextInt(seeded.size())).id();
-      record(samples, measured, layout, size, "archive", () -> archive.store(fresh));
-      record(samples, measured, layout, size, "retrieve", () -> archive.find(owner, existing).orElseThrow());
-      record(samples, measured, layout, size, "list", () -> archive.list(owner, PageRequest.first(100)));
-      record(samples, measured, layout, size, "delete", () -> archive.delete(owner, fresh.id()));
+      record(samples, measured, variant, size, "archive", () -> archive.store(fresh));
+      record(samples, measured, variant, size, "retrieve", () -> archive.find(owner, existing).orElseThrow());
+      record(samples, measured, variant, size, "list", () -> archive.list(owner, PageRequest.first(100)));
+      record(samples, measured, variant, size, "delete", () -> archive.delete(owner, fresh.id()));
       progress.step();
     }
-    storedAt.put(layout + "|" + size, storedBytes(layout, owner));
+    storedAt.put(variant.name() + "|" + size, storedBytes(variant, owner));
     return samples;
   }
 
-  private void record(List<OpSample> samples, boolean measured, ArchiveLayout layout, int size, String operation,
+  private void record(List<OpSample> samples, boolean measured, Variant variant, int size, String operation,
       Supplier<?> op) {
     Meter.Tally tally = meter.reset();
     long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
@@ -143,25 +140,25 @@ final class Scenarios {
     long nanos = System.nanoTime() - started;
     long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
     if (measured) {
-      samples.add(new OpSample(layout, size, operation, nanos / 1e6, tally.totalRequests(),
+      samples.add(new OpSample(variant, size, operation, nanos / 1e6, tally.totalRequests(),
           new java.util.TreeMap<>(tally.requests), tally.bytesUp, tally.bytesDown, allocated));
     }
   }
 
   /** The JSON size of one sample conversation as the archive stores it (uncompressed). */
   long conversationJsonBytes() {
-    ConversationArchive plain = machine(base.withLayout(ArchiveLayout.PER_FILE)
-        .withCompression(dev.convoarchive.s3.Compression.NONE), new AtomicLong()).archive();
+    ConversationArchive plain = machine(base.withLayout(ArchiveLayout.PER_FILE).withIndex(dev.convoarchive.s3.IndexLocation.S3)
+        .withCompression(dev.convoarchive.s3.Compression.NONE), "first").archive();
     return plain.store(data.archived(UserId.random(), SampleData.EPOCH)).entry().sizeBytes();
   }
 
   /** How many bytes the user's archive takes in the bucket. */
-  long storedBytes(ArchiveLayout layout, UserId owner) {
-    return userObjects(layout, owner).stream().mapToLong(S3Object::size).sum();
+  long storedBytes(Variant variant, UserId owner) {
+    return userObjects(variant, owner).stream().mapToLong(S3Object::size).sum();
   }
 
-  private List<S3Object> userObjects(ArchiveLayout layout, UserId owner) {
-    String prefix = keys.userObjects(layout, owner);
+  private List<S3Object> userObjects(Variant variant, UserId owner) {
+    String prefix = keys.userObjects(variant.layout(), owner);
     return client.listObjectsV2Paginator(b -> b.bucket(base.bucket()).prefix(prefix)).contents().stream().toList();
   }
 
@@ -170,9 +167,10 @@ final class Scenarios {
    * archive {@code perWriter} conversations, all for one user or each for their own. Every
    * acknowledged archive must be listed and retrievable afterwards; what is not is a lost update.
    */
-  Concurrency concurrentWriters(ArchiveLayout layout, int writers, int perWriter, boolean oneUser) throws Exception {
-    AtomicLong retries = new AtomicLong();
-    List<ConversationArchive> machines = List.of(archive(layout, retries), archive(layout, retries));
+  Concurrency concurrentWriters(Variant variant, int writers, int perWriter, boolean oneUser) throws Exception {
+    List<Machine> pair = List.of(machine(variant.apply(base), "first"), machine(variant.apply(base), "second"));
+    long retriesBefore = pair.get(0).casRetries().get() + pair.get(1).casRetries().get();
+    List<ConversationArchive> machines = List.of(pair.get(0).archive(), pair.get(1).archive());
     UserId shared = UserId.random();
     List<UserId> owners = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -229,8 +227,9 @@ final class Scenarios {
       }
     }
     progress.step();
-    return new Concurrency(layout, oneUser ? "one user" : "distinct users", writers, acknowledged.size(), found,
-        acknowledged.size() - found, acknowledged.size() / seconds, Stats.of(millis), retries.get());
+    return new Concurrency(variant, oneUser ? "one user" : "distinct users", writers, acknowledged.size(), found,
+        acknowledged.size() - found, acknowledged.size() / seconds, Stats.of(millis),
+        pair.get(0).casRetries().get() + pair.get(1).casRetries().get() - retriesBefore);
   }
 
   private static List<ArchiveEntry> listAll(ConversationArchive archive, UserId owner) {
@@ -245,8 +244,8 @@ final class Scenarios {
   }
 
   /** Scenario 3: {@code perMonth} archives a month for {@code months} months on one user. */
-  List<Growth> growthOverTime(ArchiveLayout layout, int months, int perMonth) {
-    ConversationArchive archive = archive(layout, new AtomicLong());
+  List<Growth> growthOverTime(Variant variant, int months, int perMonth) {
+    ConversationArchive archive = machine(variant).archive();
     UserId owner = UserId.random();
     List<Growth> points = new ArrayList<>();
     Instant at = SampleData.EPOCH;
@@ -258,8 +257,8 @@ final class Scenarios {
         archive.store(conversation);
         millis.add((System.nanoTime() - t0) / 1e6);
       }
-      List<S3Object> objects = userObjects(layout, owner);
-      points.add(new Growth(layout, month, month * perMonth,
+      List<S3Object> objects = userObjects(variant, owner);
+      points.add(new Growth(variant, month, month * perMonth,
           objects.stream().mapToLong(S3Object::size).max().orElse(0), objects.stream().mapToLong(S3Object::size).sum(),
           Stats.of(millis)));
       progress.step();
@@ -272,14 +271,14 @@ final class Scenarios {
    * rewritten file) breaks off. What was sent is wasted; the retry sends it again. Afterwards every
    * conversation must still be there.
    */
-  FailedUpload failedUpload(ArchiveLayout layout, int size) {
-    ConversationArchive archive = archive(layout, new AtomicLong());
+  FailedUpload failedUpload(Variant variant, int size) {
+    ConversationArchive archive = machine(variant).archive();
     UserId owner = UserId.random();
     List<ArchivedConversation> seeded = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       seeded.add(data.archived(owner, SampleData.EPOCH.plusSeconds(i)));
     }
-    seed(layout, owner, seeded);
+    seed(variant, owner, seeded);
     ArchivedConversation fresh = data.archived(owner, SampleData.EPOCH.plusSeconds(size + 1));
     failures.armed.set(true);
     Meter.Tally failed = meter.reset();
@@ -297,25 +296,25 @@ final class Scenarios {
     long retried = retry.bytesUp;
     int present = listAll(archive, owner).size();
     progress.step();
-    return new FailedUpload(layout, size, wasted, retried, size + 1 - present);
+    return new FailedUpload(variant, size, wasted, retried, size + 1 - present);
   }
 
-  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<ArchiveLayout, Integer, Long> stored) {
+  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<Variant, Integer, Long> stored) {
     List<OpSummary> summaries = new ArrayList<>();
-    samples.stream().map(s -> s.layout() + "|" + s.archiveSize() + "|" + s.operation()).distinct().forEach(key -> {
+    samples.stream().map(s -> s.variant().name() + "|" + s.archiveSize() + "|" + s.operation()).distinct().forEach(key -> {
       String[] parts = key.split("\\|");
-      ArchiveLayout layout = ArchiveLayout.valueOf(parts[0]);
+      Variant variant = Variant.valueOf(parts[0]);
       List<OpSample> group = samples.stream()
-          .filter(s -> s.layout() == layout && s.archiveSize() == Integer.parseInt(parts[1]) && s.operation().equals(parts[2]))
+          .filter(s -> s.variant() == variant && s.archiveSize() == Integer.parseInt(parts[1]) && s.operation().equals(parts[2]))
           .toList();
-      summaries.add(new OpSummary(layout, Integer.parseInt(parts[1]), parts[2], Stats.of(group.stream().map(OpSample::millis).toList()),
+      summaries.add(new OpSummary(variant, Integer.parseInt(parts[1]), parts[2], Stats.of(group.stream().map(OpSample::millis).toList()),
           Stats.of(group.stream().map(s -> (double) s.requests()).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) puts(s)).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) gets(s)).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) s.bytesUp()).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) s.bytesDown()).toList()).p50(),
           Stats.of(group.stream().map(s -> (double) s.allocatedBytes()).toList()).p50(),
-          stored.apply(layout, Integer.parseInt(parts[1]))));
+          stored.apply(variant, Integer.parseInt(parts[1]))));
     });
     return summaries;
   }
@@ -339,7 +338,7 @@ final class Scenarios {
     double gets = archive.medianGets() * params.costUsers() * params.costArchivesPerUserMonth();
     double requests = puts / 1000 * params.putPricePer1000() + gets / 1000 * params.getPricePer1000();
     double storage = (double) archive.storedBytes() * params.costUsers() / 1e9 * params.storagePricePerGbMonth();
-    return new Cost(archive.layout(), params.costUsers(), params.costArchivesPerUserMonth(), puts, gets, archive.storedBytes(),
+    return new Cost(archive.variant(), params.costUsers(), params.costArchivesPerUserMonth(), puts, gets, archive.storedBytes(),
         requests, storage, requests + storage);
   }
 }

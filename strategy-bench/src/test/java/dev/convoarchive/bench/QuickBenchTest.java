@@ -29,8 +29,9 @@ class QuickBenchTest {
     List<Integer> sizes = JSON.convertValue(results.at("/params/sizes"), JSON.getTypeFactory().constructCollectionType(List.class, Integer.class));
     assertThat(sizes).containsExactly(10, 100);
 
-    // Every operation of every layout and size has its repeats, each sample's counts add up.
-    assertThat(results.get("summaries")).hasSize(2 * sizes.size() * Scenarios.OPERATIONS.size());
+    // Every operation of every variant and size has its repeats, each sample's counts add up.
+    int variants = Variant.values().length;
+    assertThat(results.get("summaries")).hasSize(variants * sizes.size() * Scenarios.OPERATIONS.size());
     for (JsonNode summary : results.get("summaries")) {
       assertThat(summary.at("/millis/samples").asInt()).isEqualTo(repeats);
       assertThat(summary.at("/millis/p95").asDouble()).isGreaterThanOrEqualTo(summary.at("/millis/p50").asDouble());
@@ -40,12 +41,25 @@ class QuickBenchTest {
       for (JsonNode count : sample.get("requestsByOperation")) {
         byOperation += count.asInt();
       }
-      assertThat(sample.get("requests").asInt()).isEqualTo(byOperation).isPositive();
+      assertThat(sample.get("requests").asInt()).isEqualTo(byOperation);
+      // Every operation asks S3, except a listing from the PostgreSQL index, which asks none.
+      boolean databaseList = sample.get("variant").asText().equals("per-file-postgres")
+          && sample.get("operation").asText().equals("list");
+      if (databaseList) {
+        assertThat(sample.get("requests").asInt()).as(sample.toString()).isZero();
+      } else {
+        assertThat(sample.get("requests").asInt()).as(sample.toString()).isPositive();
+      }
     }
-    // What the layouts must do, as counted (not timed).
+    // What the variants must do, as counted (not timed).
     for (JsonNode summary : results.get("summaries")) {
-      if (summary.get("layout").asText().equals("per-file") && summary.get("operation").asText().equals("retrieve")) {
-        assertThat(summary.get("medianRequests").asDouble()).isEqualTo(1);
+      String variant = summary.get("variant").asText();
+      String operation = summary.get("operation").asText();
+      if (variant.startsWith("per-file") && operation.equals("retrieve")) {
+        assertThat(summary.get("medianRequests").asDouble()).as(variant + " retrieve").isEqualTo(1);
+      }
+      if (variant.equals("per-file-postgres") && operation.equals("archive")) {
+        assertThat(summary.get("medianRequests").asDouble()).as("PostgreSQL index archive").isEqualTo(1);
       }
     }
     for (JsonNode run : results.get("concurrency")) {
@@ -55,15 +69,17 @@ class QuickBenchTest {
       assertThat(failed.get("conversationsLost").asInt()).isZero();
       assertThat(failed.get("bytesInFailedUpload").asLong()).isPositive();
     }
-    assertThat(results.get("growth")).hasSize(2 * results.at("/params/growthMonths").asInt());
-    assertThat(results.get("costs")).hasSize(2);
+    assertThat(results.get("growth")).hasSize(variants * results.at("/params/growthMonths").asInt());
+    assertThat(results.get("costs")).hasSize(variants);
 
     String report = Files.readString(out.resolve("report.md"));
     for (int claim = 1; claim <= 7; claim++) {
       assertThat(report).contains("## Claim " + claim);
     }
-    assertThat(report).contains("## Targets").contains("| per-file retrieve = 1 request (100) | 1 | PASS |")
-        .contains("zero lost updates in every concurrency scenario, both layouts | 0 lost");
+    assertThat(report).contains("## Targets").contains("| per-file (S3 index) retrieve = 1 request (100) | 1 | PASS |")
+        .contains("| per-file (PostgreSQL index) archive = 1 S3 request (100) | 1 | PASS |")
+        .contains("| per-file (PostgreSQL index) list = 0 S3 requests (100) | 0 | PASS |")
+        .contains("zero lost updates in every concurrency scenario, every variant | 0 lost");
     assertThat(Files.readAllLines(out.resolve("samples.csv"))).hasSize(1 + results.get("samples").size());
     for (String chart : List.of("latency-archive", "latency-retrieve", "latency-list", "latency-delete", "concurrency", "growth")) {
       byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart + ".png"));

@@ -84,7 +84,10 @@ public final class ObjectStore {
     });
   }
 
-  /** Writes whatever is there; only for bulk loads that no one else writes to at the same time. */
+  /**
+   * Writes whatever is there: only for a writer that holds the key by other means (a bulk load of
+   * a new user, a catalog of record that has claimed the id).
+   */
   public void overwrite(String key, byte[] bytes) {
     conditionalPut(key, bytes, b -> {}).orElseThrow();
   }
@@ -144,6 +147,23 @@ public final class ObjectStore {
             response.errors().size() + " deletes failed, first " + first.key() + ": " + first.code() + " " + first.message(), null);
       }
     }
+  }
+
+  /**
+   * The "folders" and objects directly under {@code prefix} (a listing with delimiter {@code /}):
+   * common prefixes first, then keys, all pages.
+   */
+  public List<String> listChildren(String prefix) {
+    return call("ListObjectsV2", prefix, () -> {
+      List<String> children = new ArrayList<>();
+      List<String> keys = new ArrayList<>();
+      s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/")).forEach(page -> {
+        page.commonPrefixes().forEach(p -> children.add(p.prefix()));
+        page.contents().forEach(o -> keys.add(o.key()));
+      });
+      children.addAll(keys);
+      return children;
+    });
   }
 
   /** Every object under {@code prefix}, all pages. */

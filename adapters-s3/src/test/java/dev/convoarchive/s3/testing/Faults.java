@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  *   <li>{@link #staleIfMatch}: matching PUTs carry a stale ETag, so every conditional write loses;
  *   <li>{@link #failNextPut}: the next matching PUT fails before it is sent, as a crash would: the
  *       SDK does not retry it;
+ *   <li>{@link #unreachable}: every request fails before it is sent (the store is down);
  *   <li>{@link #rate}: a share of all requests has its connection dropped, or is carried out by the
  *       server but answered with 503 SlowDown or 500 InternalError (the work was done and the client
  *       does not know).
@@ -42,6 +43,7 @@ public final class Faults implements ExecutionInterceptor {
   private volatile Predicate<String> staleIfMatch = key -> false;
   private final AtomicReference<Predicate<String>> failNextPut = new AtomicReference<>();
   private volatile double rate;
+  private volatile boolean unreachable;
   public final AtomicLong requests = new AtomicLong();
   public final AtomicLong dropped = new AtomicLong();
   public final AtomicLong slowDown = new AtomicLong();
@@ -70,6 +72,12 @@ public final class Faults implements ExecutionInterceptor {
     return failNextPut.get() != null;
   }
 
+  /** While true, every request fails before anything is sent. */
+  public Faults unreachable(boolean down) {
+    this.unreachable = down;
+    return this;
+  }
+
   /** Sets the share of requests that fail, 0 to 1; half are dropped, half answered with an error. */
   public Faults rate(double rate) {
     this.rate = rate;
@@ -83,6 +91,10 @@ public final class Faults implements ExecutionInterceptor {
   @Override
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
     requests.incrementAndGet();
+    if (unreachable) {
+      dropped.incrementAndGet();
+      throw SdkClientException.create("injected: the store cannot be reached");
+    }
     Predicate<String> next = failNextPut.get();
     if (next != null && context.request() instanceof PutObjectRequest put && next.test(put.key())
         && failNextPut.compareAndSet(next, null)) {

@@ -3,6 +3,7 @@ package dev.convoarchive.http.config;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
+import dev.convoarchive.s3.IndexLocation;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import java.net.URI;
@@ -76,6 +77,7 @@ public record AppConfig(
       return value;
     }, "a port number from 0 to 65535");
     ArchiveLayout layout = in.get("ARCHIVE_STRATEGY", ArchiveLayout.PER_FILE, ArchiveLayout::parse, null);
+    IndexLocation index = in.get("ARCHIVE_INDEX", IndexLocation.POSTGRES, IndexLocation::parse, null);
     Compression compression = in.get("ARCHIVE_COMPRESSION", Compression.GZIP, Compression::parse, null);
     int maxBody = in.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, Integer::parseUnsignedInt, "a number of bytes");
     Path dataDirectory = in.get("DATA_DIR", Path.of("data"), Path::of, "a folder path");
@@ -90,9 +92,11 @@ public record AppConfig(
     boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
     String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
     Optional<S3ArchiveConfig> s3 = in.attempt(() -> new S3ArchiveConfig(bucket.orElse(LOCAL_BUCKET), prefix, endpoint,
-        pathStyle, region, layout, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS));
+        pathStyle, region, layout, index, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS));
 
-    Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL").flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url)));
+    String serviceSchema = in.text("ARCHIVE_DB_SCHEMA").orElse(SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
+    Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL")
+        .flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url).withServiceSchema(serviceSchema)));
     Optional<URI> supabaseUrl = in.text("SUPABASE_URL").flatMap(text -> in.parse("SUPABASE_URL", text, AppConfig::httpUri,
         "the project URL, e.g. https://abcdefgh.supabase.co"));
     Optional<String> secret = in.text("SUPABASE_JWT_SECRET");

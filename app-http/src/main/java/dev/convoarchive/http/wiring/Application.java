@@ -8,6 +8,7 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.TypeLiteral;
 import com.google.inject.util.Modules;
+import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.http.api.HttpServer;
@@ -42,16 +43,7 @@ public final class Application implements AutoCloseable {
    * add bindings (AWS credentials, S3 interceptors, see {@link S3ArchiveModule}).
    */
   public static Application start(AppConfig config, Module... extras) {
-    Injector injector;
-    try {
-      injector = Guice.createInjector(
-          new AppModule(config),
-          new S3ArchiveModule(config.s3()),
-          new SupabaseModule(config.database().orElseThrow(() -> new IllegalStateException("no database configuration"))),
-          Modules.combine(extras));
-    } catch (CreationException e) {
-      throw unwrap(e, e.getCause());
-    }
+    Injector injector = injector(config, extras);
     try {
       injector.getInstance(ConversationArchive.class); // runs the storage probe
       injector.getInstance(LiveConversations.class); // reads the id columns; fails now if the tables are missing
@@ -62,6 +54,40 @@ public final class Application implements AutoCloseable {
     } catch (RuntimeException e) {
       closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
+    }
+  }
+
+  /**
+   * The service's parts without the HTTP server, for the maintenance commands: the archive (its
+   * storage probe run) and its maintenance port. Closing the result closes the adapters' clients.
+   */
+  public static Services services(AppConfig config, Module... extras) {
+    Injector injector = injector(config, extras);
+    try {
+      return new Services(injector.getInstance(ArchiveMaintenance.class), () -> closeAll(injector));
+    } catch (RuntimeException e) {
+      closeAll(injector);
+      throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
+    }
+  }
+
+  /** What the maintenance commands work with. */
+  public record Services(ArchiveMaintenance maintenance, Runnable closer) implements AutoCloseable {
+    @Override
+    public void close() {
+      closer.run();
+    }
+  }
+
+  private static Injector injector(AppConfig config, Module... extras) {
+    try {
+      return Guice.createInjector(
+          new AppModule(config),
+          new S3ArchiveModule(config.s3()),
+          new SupabaseModule(config.database().orElseThrow(() -> new IllegalStateException("no database configuration"))),
+          Modules.combine(extras));
+    } catch (CreationException e) {
+      throw unwrap(e, e.getCause());
     }
   }
 

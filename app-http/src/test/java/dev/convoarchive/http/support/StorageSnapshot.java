@@ -20,7 +20,10 @@ public record StorageSnapshot(TreeMap<String, String> objects, String rows) {
         ResultSet result = statement.executeQuery(
             "select (select count(*) from conversations) || ':' || (select count(*) from messages) || ':' "
                 + "|| coalesce((select md5(string_agg(id::text || user_id::text || coalesce(title, ''), ',' order by id)) from conversations), '') "
-                + "|| ':' || coalesce((select md5(string_agg(id::text || content, ',' order by id)) from messages), '')")) {
+                + "|| ':' || coalesce((select md5(string_agg(id::text || content, ',' order by id)) from messages), '')"
+                // The service's own catalog, where the PostgreSQL index keeps its rows.
+                + "|| ':' || coalesce((select md5(string_agg(user_id || conversation_id || title || archived_at::text, ','"
+                + " order by user_id, conversation_id)) from convo_archive.archive_catalog), '')")) {
       result.next();
       return new StorageSnapshot(objects, result.getString(1));
     } catch (SQLException e) {

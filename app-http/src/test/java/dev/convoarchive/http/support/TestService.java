@@ -31,14 +31,19 @@ public final class TestService implements AutoCloseable {
     this.base = URI.create("http://127.0.0.1:" + app.port());
   }
 
-  public static AppConfig config(ArchiveLayout layout, Tokens tokens) {
-    return new AppConfig(0, TestStores.s3Config(layout), Optional.of(TestStores.database()),
+  public static AppConfig config(Variant variant, Tokens tokens) {
+    return new AppConfig(0, TestStores.s3Config(variant), Optional.of(TestStores.database()),
         new AuthSettings(Optional.of(Tokens.SECRET), Optional.of(tokens.supabaseUrl())),
         Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false);
   }
 
+  /** The service in {@code layout} with the default index (PostgreSQL for per-file). */
   public static TestService start(ArchiveLayout layout, Tokens tokens) {
-    return start(config(layout, tokens), List.of());
+    return start(Variant.of(layout), tokens);
+  }
+
+  public static TestService start(Variant variant, Tokens tokens) {
+    return start(config(variant, tokens), List.of());
   }
 
   public static TestService start(AppConfig config, List<? extends ExecutionInterceptor> interceptors) {

@@ -7,7 +7,6 @@ import com.google.inject.TypeLiteral;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.S3TestServer;
@@ -42,9 +41,9 @@ public final class TestStores {
     return S3TestServer.server();
   }
 
-  /** The shared bucket's configuration in {@code layout}. */
-  public static S3ArchiveConfig s3Config(ArchiveLayout layout) {
-    return S3TestServer.config().withLayout(layout);
+  /** The shared bucket's configuration for {@code variant}. */
+  public static S3ArchiveConfig s3Config(Variant variant) {
+    return variant.apply(S3TestServer.config());
   }
 
   /** A raw client of its own on the shared bucket, for looking at what is stored. The caller closes it. */
@@ -78,9 +77,9 @@ public final class TestStores {
     return plain;
   }
 
-  /** The archive of {@code layout} on the shared bucket, outside any service, as another machine would have it. */
-  public static StandaloneArchive archive(ArchiveLayout layout) {
-    return new StandaloneArchive(Guice.createInjector(new S3ArchiveModule(s3Config(layout)),
+  /** The archive of {@code variant} on the shared stores, outside any service, as another machine would have it. */
+  public static StandaloneArchive archive(Variant variant) {
+    return new StandaloneArchive(Guice.createInjector(new S3ArchiveModule(s3Config(variant)), new SupabaseModule(database()),
         S3ArchiveModule.withCredentials(EmbeddedS3.credentials())));
   }
 

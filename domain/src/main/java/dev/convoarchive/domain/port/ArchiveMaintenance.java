@@ -1,11 +1,13 @@
 package dev.convoarchive.domain.port;
 
 import dev.convoarchive.domain.model.UserId;
+import java.time.Duration;
+import java.util.stream.Stream;
 
 /**
  * An optional ability of a {@link ConversationArchive} that keeps a listing apart from the stored
- * conversations (an index): rebuilding that listing from the conversations themselves. Archives
- * whose listing cannot drift from their contents do not implement it.
+ * conversations (an index or catalog): rebuilding it from the stored conversations, and removing
+ * what an interrupted write left behind. The operator's commands and the reindex route use it.
  */
 public interface ArchiveMaintenance {
 
@@ -15,4 +17,14 @@ public interface ArchiveMaintenance {
    * archive changes. Returns how many entries the listing holds afterwards.
    */
   int reindex(UserId owner);
+
+  /** Every owner that has something stored, from a listing of the storage itself. The caller closes the stream. */
+  Stream<UserId> owners();
+
+  /**
+   * Removes stored conversations that no listing entry names and that are older than
+   * {@code olderThan} (left by writes or removals a crash interrupted), never one an entry names.
+   * Returns how many were removed; 0 where the stored conversations are themselves the truth.
+   */
+  int removeOrphans(Duration olderThan);
 }

@@ -56,21 +56,31 @@ public final class ArchiveService {
     return archive.store(archived);
   }
 
-  /** Runs while the live copy is held, so the archive is never left as the only, stale copy. */
+  /**
+   * Runs while the live copy is held, so the archive is never left as the only, stale copy. The
+   * store comes first (it is a no-op when the id is archived already), so the usual case costs
+   * no read of the archive.
+   */
   private StoreResult storeLatest(Conversation current) {
-    Optional<ArchivedConversation> earlier = archive.find(current.owner(), current.id());
-    if (earlier.isPresent()) {
-      Conversation archivedCopy = earlier.get().conversation();
-      if (archivedCopy.equals(current)) {
-        return archive.store(earlier.get());
-      }
-      if (!current.containsAllMessagesOf(archivedCopy)) {
-        throw ConflictException.diverged(current.owner(), current.id());
-      }
-      // A stale copy from an interrupted earlier move; the live copy holds all of it and stays
-      // live until this step returns, so replacing it cannot lose anything.
-      archive.delete(current.owner(), current.id());
+    StoreResult stored = archive.store(new ArchivedConversation(current, clock.instant()));
+    if (stored.created()) {
+      return stored;
     }
+    Optional<ArchivedConversation> earlier = archive.find(current.owner(), current.id());
+    if (earlier.isEmpty()) {
+      // Deleted between our store and our read: store again, once.
+      return archive.store(new ArchivedConversation(current, clock.instant()));
+    }
+    Conversation archivedCopy = earlier.get().conversation();
+    if (archivedCopy.equals(current)) {
+      return stored;
+    }
+    if (!current.containsAllMessagesOf(archivedCopy)) {
+      throw ConflictException.diverged(current.owner(), current.id());
+    }
+    // A stale copy from an interrupted earlier move; the live copy holds all of it and stays
+    // live until this step returns, so replacing it cannot lose anything.
+    archive.delete(current.owner(), current.id());
     return archive.store(new ArchivedConversation(current, clock.instant()));
   }
 
@@ -82,8 +92,13 @@ public final class ArchiveService {
   public Conversation restore(UserId owner, ConversationId id) {
     Optional<ArchivedConversation> archived = archive.find(owner, id);
     if (archived.isEmpty()) {
-      // Either an earlier restore already finished, or there is nothing to restore.
-      return live.find(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+      // Either an earlier restore already finished, or there is nothing to restore. An earlier
+      // restore may have stopped between removing the archived copy and its listing entry:
+      // finishing that removal (while the live copy is held) leaves no entry behind.
+      return live.whileLive(owner, id, current -> {
+        archive.delete(owner, id);
+        return current;
+      }).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
     }
     Conversation conversation = archived.get().conversation();
     Conversation restored = conversation;

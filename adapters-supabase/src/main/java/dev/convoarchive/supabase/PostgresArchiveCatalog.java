@@ -1,0 +1,321 @@
+package dev.convoarchive.supabase;
+
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.Page;
+import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.CatalogOfRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-file catalog as a table in the service's own schema. Every change to one conversation
+ * holds its row lock from before the object is written until the change commits:
+ *
+ * <ul>
+ *   <li>record inserts the row first (uncommitted, so invisible and locking), writes the object,
+ *       then fills in the row and commits. A racing record of the same id waits on the insert and
+ *       then finds the committed row, so the object is written once and the row is committed only
+ *       after its object is stored. A crash in between leaves an orphan object, no row.
+ *   <li>remove deletes the row and commits (the conversation is erased from then on), then erases
+ *       the object while holding the id absent (see {@link #whileAbsent}), so a record of the same
+ *       id that starts meanwhile is never erased. A crash or a failed erase in between leaves an
+ *       orphan object, which the maintenance pass removes; never a row without its object.
+ * </ul>
+ *
+ * The store's conditional writes are never needed. Statements are plain (no server-side state
+ * across transactions), so it works behind Supabase's transaction-mode pooler.
+ */
+final class PostgresArchiveCatalog implements CatalogOfRecord {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresArchiveCatalog.class);
+  private static final int BATCH = 500;
+
+  private final DataSource dataSource;
+  private final String table;
+
+  PostgresArchiveCatalog(DataSource dataSource, String schema) {
+    this.dataSource = dataSource;
+    this.table = "\"" + schema + "\".archive_catalog";
+  }
+
+  @Override
+  public StoreResult record(UserId owner, ConversationId id, Supplier<StoreResult> write) {
+    return Transactions.inTransaction(dataSource, "recording conversation " + id, connection -> {
+      for (int round = 0; round < 2; round++) {
+        if (claim(connection, owner, id)) {
+          StoreResult written = write.get();
+          update(connection, owner, written.entry());
+          return written;
+        }
+        Optional<ArchiveEntry> existing = find(connection, owner, id);
+        if (existing.isPresent()) {
+          return new StoreResult(existing.get(), false);
+        }
+        // The row that was in the way was removed before we could read it: claim again.
+      }
+      throw new IllegalStateException("conversation " + id + " was recorded and removed twice while recording it");
+    });
+  }
+
+  @Override
+  public boolean remove(UserId owner, ConversationId id, BooleanSupplier erase) {
+    boolean removed = Transactions.inTransaction(dataSource, "removing conversation " + id, connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "delete from " + table + " where user_id = ? and conversation_id = ?")) {
+        delete.setString(1, owner.toString());
+        delete.setString(2, id.value());
+        return delete.executeUpdate() == 1;
+      }
+    });
+    if (removed) {
+      eraseWhileAbsent(owner, List.of(id), ids -> erase.getAsBoolean());
+    }
+    return removed;
+  }
+
+  /**
+   * Takes the ids recorded now, then deletes them a batch at a time: each delete waits for a
+   * racing call's lock on a row and skips the rows it removed, so each row is counted once. The
+   * objects of a committed batch are then erased while their ids are held absent.
+   */
+  @Override
+  public int removeAll(UserId owner, Consumer<List<ConversationId>> erase) {
+    List<String> ids = Transactions.onConnection(dataSource, "listing the archive of " + owner, connection -> {
+      List<String> all = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "select conversation_id from " + table + " where user_id = ? order by conversation_id")) {
+        select.setString(1, owner.toString());
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            all.add(rows.getString(1));
+          }
+        }
+      }
+      return all;
+    });
+    int removed = 0;
+    for (int from = 0; from < ids.size(); from += BATCH) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+      List<ConversationId> deleted = Transactions.inTransaction(dataSource, "erasing the archive of " + owner, connection -> {
+        List<ConversationId> rows = new ArrayList<>();
+        try (PreparedStatement delete = connection.prepareStatement(
+            "delete from " + table + " where user_id = ? and conversation_id = any (?) returning conversation_id")) {
+          delete.setString(1, owner.toString());
+          delete.setArray(2, connection.createArrayOf("text", batch.toArray()));
+          try (ResultSet result = delete.executeQuery()) {
+            while (result.next()) {
+              rows.add(ConversationId.of(result.getString(1)));
+            }
+          }
+        }
+        return rows;
+      });
+      if (!deleted.isEmpty()) {
+        eraseWhileAbsent(owner, deleted, erase);
+      }
+      removed += deleted.size();
+    }
+    return removed;
+  }
+
+  /**
+   * Erases the objects of ids whose rows are gone, holding each id absent so that no record of it
+   * can start or finish meanwhile; an id recorded again in between is skipped. An erase that fails
+   * leaves orphans for the maintenance pass: the removal itself is final.
+   */
+  private void eraseWhileAbsent(UserId owner, List<ConversationId> ids, Consumer<List<ConversationId>> erase) {
+    try {
+      Transactions.inTransaction(dataSource, "erasing objects of " + owner, connection -> {
+        List<ConversationId> held = new ArrayList<>();
+        for (ConversationId id : ids) {
+          if (claim(connection, owner, id)) {
+            held.add(id);
+          }
+        }
+        if (!held.isEmpty()) {
+          erase.accept(held);
+        }
+        connection.rollback(); // the placeholder rows were only ever locks
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("erasing {} objects of user {} failed; they are left for remove-orphans: {}", ids.size(), owner, e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<ArchiveEntry> find(UserId owner, ConversationId id) {
+    return Transactions.onConnection(dataSource, "looking up conversation " + id, connection -> find(connection, owner, id));
+  }
+
+  @Override
+  public Page<ArchiveEntry> page(UserId owner, PageRequest request) {
+    Cursor after = request.after();
+    String sql = "select conversation_id, title, message_count, created_at, archived_at, size_bytes from " + table
+        + " where user_id = ?"
+        + (after == null ? "" : " and (archived_at < ? or (archived_at = ? and conversation_id > ?))")
+        + " order by archived_at desc, conversation_id limit ?";
+    return Transactions.onConnection(dataSource, "listing the archive of " + owner, connection -> {
+      List<ArchiveEntry> items = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(sql)) {
+        int p = 1;
+        select.setString(p++, owner.toString());
+        if (after != null) {
+          select.setObject(p++, utc(after.archivedAt()));
+          select.setObject(p++, utc(after.archivedAt()));
+          select.setString(p++, after.id().value());
+        }
+        select.setInt(p, request.limit() + 1);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            items.add(entry(rows));
+          }
+        }
+      }
+      boolean more = items.size() > request.limit();
+      List<ArchiveEntry> page = more ? items.subList(0, request.limit()) : items;
+      return new Page<>(page, more ? page.get(page.size() - 1).position().encode() : null);
+    });
+  }
+
+  @Override
+  public int rebuild(UserId owner, List<ArchiveEntry> stored, Predicate<ConversationId> stillStored) {
+    Set<String> found = new HashSet<>();
+    stored.forEach(e -> found.add(e.id().value()));
+    List<ConversationId> unlisted = new ArrayList<>();
+    Transactions.inTransaction(dataSource, "rebuilding the catalog of " + owner, connection -> {
+      try (PreparedStatement upsert = connection.prepareStatement("insert into " + table
+          + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes) values (?, ?, ?, ?, ?, ?, ?)"
+          + " on conflict (user_id, conversation_id) do update set title = excluded.title,"
+          + " message_count = excluded.message_count, created_at = excluded.created_at,"
+          + " archived_at = excluded.archived_at, size_bytes = excluded.size_bytes")) {
+        for (ArchiveEntry entry : stored) {
+          bind(upsert, owner, entry);
+          upsert.addBatch();
+        }
+        upsert.executeBatch();
+      }
+      try (PreparedStatement select = connection.prepareStatement(
+          "select conversation_id from " + table + " where user_id = ?")) {
+        select.setString(1, owner.toString());
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            if (!found.contains(rows.getString(1))) {
+              unlisted.add(ConversationId.of(rows.getString(1)));
+            }
+          }
+        }
+      }
+      return null;
+    });
+    // Outside any transaction: the check asks the store, and a row recorded meanwhile is kept.
+    for (ConversationId id : unlisted) {
+      if (!stillStored.test(id)) {
+        remove(owner, id, () -> false);
+      }
+    }
+    return Transactions.onConnection(dataSource, "counting the catalog of " + owner, connection -> {
+      try (PreparedStatement count = connection.prepareStatement("select count(*) from " + table + " where user_id = ?")) {
+        count.setString(1, owner.toString());
+        try (ResultSet rows = count.executeQuery()) {
+          rows.next();
+          return rows.getInt(1);
+        }
+      }
+    });
+  }
+
+  /** Claims the id with an uncommitted placeholder row, runs the action, and rolls the claim back. */
+  @Override
+  public boolean whileAbsent(UserId owner, ConversationId id, Runnable action) {
+    return Transactions.inTransaction(dataSource, "holding conversation " + id, connection -> {
+      if (!claim(connection, owner, id)) {
+        return false;
+      }
+      action.run();
+      connection.rollback(); // the placeholder row was only ever a lock
+      return true;
+    });
+  }
+
+  /**
+   * Inserts a placeholder row for the id, which locks it until this transaction ends; waits for
+   * a racing transaction that holds it. Returns false when a committed row already exists.
+   */
+  private boolean claim(Connection connection, UserId owner, ConversationId id) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement("insert into " + table
+        + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes)"
+        + " values (?, ?, '', 0, now(), now(), 0) on conflict (user_id, conversation_id) do nothing")) {
+      insert.setString(1, owner.toString());
+      insert.setString(2, id.value());
+      return insert.executeUpdate() == 1;
+    }
+  }
+
+  private void update(Connection connection, UserId owner, ArchiveEntry entry) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("update " + table
+        + " set title = ?, message_count = ?, created_at = ?, archived_at = ?, size_bytes = ?"
+        + " where user_id = ? and conversation_id = ?")) {
+      update.setString(1, entry.title());
+      update.setInt(2, entry.messageCount());
+      update.setObject(3, utc(entry.createdAt()));
+      update.setObject(4, utc(entry.archivedAt()));
+      update.setLong(5, entry.sizeBytes());
+      update.setString(6, owner.toString());
+      update.setString(7, entry.id().value());
+      update.executeUpdate();
+    }
+  }
+
+  private Optional<ArchiveEntry> find(Connection connection, UserId owner, ConversationId id) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "select conversation_id, title, message_count, created_at, archived_at, size_bytes from " + table
+            + " where user_id = ? and conversation_id = ?")) {
+      select.setString(1, owner.toString());
+      select.setString(2, id.value());
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(entry(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement statement, UserId owner, ArchiveEntry entry) throws SQLException {
+    statement.setString(1, owner.toString());
+    statement.setString(2, entry.id().value());
+    statement.setString(3, entry.title());
+    statement.setInt(4, entry.messageCount());
+    statement.setObject(5, utc(entry.createdAt()));
+    statement.setObject(6, utc(entry.archivedAt()));
+    statement.setLong(7, entry.sizeBytes());
+  }
+
+  private static ArchiveEntry entry(ResultSet row) throws SQLException {
+    return new ArchiveEntry(ConversationId.of(row.getString(1)), row.getString(2), row.getInt(3),
+        row.getObject(4, OffsetDateTime.class).toInstant(), row.getObject(5, OffsetDateTime.class).toInstant(), row.getLong(6));
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.convoarchive.supabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.convoarchive.domain.testing.Concurrently;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The service's own schema: created from nothing, left alone when up to date, and safe when instances start together. */
+class ServiceSchemaTest {
+
+  private static String freshSchema() {
+    return "svc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  @Test
+  void anEmptyDatabaseGetsTheCatalogInItsOwnSchemaWithRowLevelSecurityAndNoPolicies() throws SQLException {
+    DataSource pool = TestDatabase.pool(IdType.UUID);
+    String schema = freshSchema();
+
+    assertThat(ServiceSchema.migrate(pool, schema)).as("migrations applied").isEqualTo(1);
+
+    assertThat(query(pool, "select relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        + " where n.nspname = '" + schema + "' and c.relname = 'archive_catalog'")).containsExactly("t");
+    assertThat(query(pool, "select count(*) from pg_policies where schemaname = '" + schema + "'")).containsExactly("0");
+    assertThat(query(pool, "select table_name from information_schema.tables where table_schema = '" + schema + "' order by 1"))
+        .containsExactly("archive_catalog", ServiceSchema.HISTORY_TABLE);
+    assertThat(query(pool, "select count(*) from information_schema.tables where table_schema = 'public'"
+        + " and table_name in ('archive_catalog', '" + ServiceSchema.HISTORY_TABLE + "')")).containsExactly("0");
+  }
+
+  @Test
+  void anUpToDateSchemaIsLeftAlone() throws SQLException {
+    DataSource pool = TestDatabase.pool(IdType.UUID);
+    String schema = freshSchema();
+    ServiceSchema.migrate(pool, schema);
+    List<String> history = query(pool, "select version || ':' || success from \"" + schema + "\"." + ServiceSchema.HISTORY_TABLE + " where version is not null");
+
+    assertThat(ServiceSchema.migrate(pool, schema)).isZero();
+
+    assertThat(query(pool, "select version || ':' || success from \"" + schema + "\"." + ServiceSchema.HISTORY_TABLE + " where version is not null"))
+        .isEqualTo(history).containsExactly("1:true");
+  }
+
+  @Test
+  void instancesStartingTogetherMigrateOnceBetweenThem() throws Exception {
+    String schema = freshSchema();
+    List<HikariDataSource> pools = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      pools.add(SupabaseDatabase.pool(TestDatabase.config(IdType.UUID).withPoolSize(2)));
+    }
+    try {
+      List<Integer> applied = Concurrently.run(4, t -> () -> List.of(ServiceSchema.migrate(pools.get(t), schema)));
+
+      assertThat(applied.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1);
+      assertThat(query(pools.get(0), "select count(*) from \"" + schema + "\".archive_catalog")).containsExactly("0");
+    } finally {
+      pools.forEach(HikariDataSource::close);
+    }
+  }
+
+  private static List<String> query(DataSource pool, String sql) throws SQLException {
+    List<String> values = new ArrayList<>();
+    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+    }
+    return values;
+  }
+}
