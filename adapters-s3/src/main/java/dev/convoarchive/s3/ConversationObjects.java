@@ -84,7 +84,12 @@ final class ConversationObjects implements StoredConversations {
     return store.exists(keys.conversation(owner, id));
   }
 
-  /** Deletes the object; returns whether it existed. */
+  /** Deletes the object whether or not it exists (one request; S3 deletes are idempotent). */
+  void erase(UserId owner, ConversationId id) {
+    store.delete(keys.conversation(owner, id));
+  }
+
+  /** Deletes the object; returns whether it existed (two requests: the answer needs a HEAD first). */
   boolean delete(UserId owner, ConversationId id) {
     String key = keys.conversation(owner, id);
     boolean existed = store.exists(key);

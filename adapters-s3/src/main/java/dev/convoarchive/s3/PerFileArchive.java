@@ -75,8 +75,15 @@ final class PerFileArchive implements S3Archive {
     return catalog.page(owner, request);
   }
 
+  /** A catalog of record decides by its entry whether there was something to delete, so the object is erased in one request. */
   @Override
   public boolean delete(UserId owner, ConversationId id) {
+    if (catalogDecides()) {
+      return catalog.remove(owner, id, () -> {
+        objects.erase(owner, id);
+        return true;
+      });
+    }
     return catalog.remove(owner, id, () -> objects.delete(owner, id));
   }
 

@@ -78,6 +78,10 @@ public record S3ArchiveConfig(
     return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
   }
 
+  public S3ArchiveConfig withBucket(String bucket) {
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+  }
+
   public S3ArchiveConfig withIndex(IndexLocation index) {
     return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
   }

@@ -3,6 +3,8 @@ package dev.convoarchive.s3;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,6 +29,11 @@ public final class S3Clients {
       S3ArchiveConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
     var builder = S3Client.builder()
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128))
+        // Checksums only where S3 requires them (DeleteObjects): the SDK's default trailing
+        // checksums (aws-chunked uploads) are refused by some S3-compatible stores (seen: S3Proxy
+        // answers every PUT 501 NotImplemented); TLS already protects the bytes in transit.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .forcePathStyle(config.pathStyle())

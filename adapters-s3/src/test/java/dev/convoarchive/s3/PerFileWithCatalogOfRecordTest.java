@@ -52,7 +52,7 @@ class PerFileWithCatalogOfRecordTest {
   }
 
   @Test
-  void archiveIsOnePutRetrieveOneGetAndListNoS3RequestAtAll() {
+  void archiveIsOnePutRetrieveOneGetDeleteOneDeleteAndListNoS3RequestAtAll() {
     PerFileArchive archive = archive(Clock.systemUTC());
     ArchivedConversation conversation = new ArchivedConversation(Conversations.sample(owner, 3), T0);
 
@@ -60,6 +60,8 @@ class PerFileWithCatalogOfRecordTest {
     assertThat(requests(() -> assertThat(archive.find(owner, conversation.id())).contains(conversation))).as("retrieve").isEqualTo(1);
     assertThat(requests(() -> assertThat(archive.list(owner, PageRequest.first(10)).items()).hasSize(1))).as("list").isZero();
     assertThat(requests(() -> assertThat(archive.store(conversation).created()).isFalse())).as("archive again").isZero();
+    assertThat(requests(() -> assertThat(archive.delete(owner, conversation.id())).isTrue())).as("delete").isEqualTo(1);
+    assertThat(requests(() -> assertThat(archive.delete(owner, conversation.id())).isFalse())).as("delete again").isZero();
   }
 
   @Test

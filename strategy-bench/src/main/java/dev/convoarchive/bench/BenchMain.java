@@ -53,13 +53,19 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--bandwidth-mbps", defaultValue = "0", description = "Bandwidth limit per request in Mbit/s; 0 for none.")
   double bandwidthMbps;
 
-  @Option(names = "--sizes", split = ",", description = "Archive sizes for scenario 1 (default 10,100,1000,5000,20000; quick 10,100).")
+  @Option(names = "--sizes", split = ",", description = "Archive sizes for scenario 1 (default 10,100,1000,5000 on the embedded "
+      + "server, whose writes slow down as a bucket fills, and 10,100,1000,5000,20000 on an --endpoint; quick 10,100).")
   List<Integer> sizes;
 
   @Option(names = "--single-file-max", defaultValue = "5000",
       description = "The largest archive size single-file is measured at (default ${DEFAULT-VALUE}): its one file holds every "
           + "conversation and is rewritten whole on every change, so at 20,000 each step moves tens of megabytes.")
   int singleFileMax;
+
+  @Option(names = "--variants", split = ",", paramLabel = "VARIANT",
+      description = "Which variants to run: per-file-postgres, per-file-s3, single-file (default: all three). A store that "
+          + "ignores conditional writes can serve per-file-postgres only.")
+  List<String> variantNames;
 
   @Option(names = "--db-url", description = "A postgres:// or jdbc:postgresql:// URL for the PostgreSQL index; default: an embedded PostgreSQL.")
   String dbUrl;
@@ -94,7 +100,8 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Integer> sizeList = sizes != null ? sizes : quick ? List.of(10, 100) : List.of(10, 100, 1000, 5000, 20000);
+    List<Integer> sizeList = sizes != null ? sizes : quick ? List.of(10, 100)
+        : endpoint == null ? List.of(10, 100, 1000, 5000) : List.of(10, 100, 1000, 5000, 20000);
     int repeatCount = repeats != null ? repeats : quick ? 5 : 15;
     List<Integer> writers = quick ? List.of(2, 8) : List.of(2, 8, 32);
     int perWriter = quick ? 3 : 10;
@@ -104,8 +111,8 @@ public final class BenchMain implements Callable<Integer> {
     S3ArchiveConfig config;
     AwsCredentialsProvider credentials;
     if (endpoint == null && bucket == null) {
-      embedded = EmbeddedS3.start(0, null, List.of("strategy-bench"));
-      config = embedded.config("strategy-bench");
+      embedded = EmbeddedS3.start(0, null, embeddedBuckets(sizeList));
+      config = embedded.config(EMBEDDED_BUCKET);
       credentials = EmbeddedS3.credentials();
     } else {
       if (bucket == null) {
@@ -125,7 +132,8 @@ public final class BenchMain implements Callable<Integer> {
     SupabaseDbConfig database = (dbUrl == null ? embeddedDb.config() : SupabaseDbConfig.fromUrl(dbUrl))
         .withPoolSize(Math.max(8, writers.get(writers.size() - 1)));
     Machine.Factory machines = new Machine.Factory(credentials, List.of(meter, failures), database);
-    long steps = (long) Variant.values().length * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
+    List<Variant> variants = variants();
+    long steps = (long) variants.size() * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
     List<OpSample> samples = new ArrayList<>();
     List<Concurrency> concurrency = new ArrayList<>();
     List<Growth> growth = new ArrayList<>();
@@ -135,9 +143,14 @@ public final class BenchMain implements Callable<Integer> {
     try (S3Client client = S3Clients.create(config, credentials, List.of(meter, failures));
         ProgressBar progress = new ProgressBarBuilder().setTaskName("strategy-bench").setInitialMax(steps)
         .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
-      scenarios = new Scenarios(machines, client, config, meter, failures, progress);
-      conversationJsonBytes = scenarios.conversationJsonBytes();
-      for (Variant variant : Variant.values()) {
+      // On the embedded server each scenario gets a bucket of its own: S3Mock rewrites a bucket's
+      // whole key list on every write, so one shared bucket would slow each variant by the
+      // objects the others left (seen: 2 MB rewritten per PUT, 9 writes/s, at 13,000 keys).
+      java.util.function.BiFunction<Variant, Integer, String> buckets = embedded != null
+          ? BenchMain::embeddedBucket : (variant, size) -> bucket;
+      scenarios = new Scenarios(machines, client, config, buckets, meter, failures, progress);
+      conversationJsonBytes = scenarios.conversationJsonBytes(variants.get(0));
+      for (Variant variant : variants) {
         progress.setExtraMessage(variant + ": growing archive");
         for (int size : sizeList) {
           if (variant == Variant.SINGLE_FILE && size > singleFileMax) {
@@ -173,7 +186,7 @@ public final class BenchMain implements Callable<Integer> {
         "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()), singleFileMax,
         dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url");
     Scenarios finished = scenarios;
-    List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout + "|" + size, 0L));
+    List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout.name() + "|" + size, 0L));
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
     List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
         .map(s -> Scenarios.cost(s, params)).toList();
@@ -181,6 +194,34 @@ public final class BenchMain implements Callable<Integer> {
     Path report = new Report(results).writeTo(out);
     System.out.println("report: " + report.toAbsolutePath());
     return 0;
+  }
+
+  static final String EMBEDDED_BUCKET = "strategy-bench";
+
+  static String embeddedBucket(Variant variant, int size) {
+    return "bench-" + variant.configName() + (size > 0 ? "-" + size : "");
+  }
+
+  private static List<String> embeddedBuckets(List<Integer> sizes) {
+    List<String> buckets = new ArrayList<>(List.of(EMBEDDED_BUCKET));
+    for (Variant variant : Variant.values()) {
+      buckets.add(embeddedBucket(variant, 0));
+      sizes.forEach(size -> buckets.add(embeddedBucket(variant, size)));
+    }
+    return buckets;
+  }
+
+  private List<Variant> variants() {
+    if (variantNames == null) {
+      return List.of(Variant.values());
+    }
+    List<Variant> chosen = new ArrayList<>();
+    for (String name : variantNames) {
+      chosen.add(java.util.Arrays.stream(Variant.values()).filter(v -> v.configName().equals(name.trim())).findFirst()
+          .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+              "--variants: unknown variant " + name + "; valid: per-file-postgres, per-file-s3, single-file")));
+    }
+    return chosen;
   }
 
   private List<String> commandLine() {
@@ -194,6 +235,12 @@ public final class BenchMain implements Callable<Integer> {
     if (bucket != null) {
       args.add("--bucket " + bucket);
     }
+    if (pathStyle) {
+      args.add("--path-style");
+    }
+    if (dbUrl != null) {
+      args.add("--db-url <your database URL>");
+    }
     args.add("--rtt-ms " + rttMillis);
     args.add("--bandwidth-mbps " + bandwidthMbps);
     if (sizes != null) {
@@ -201,6 +248,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (repeats != null) {
       args.add("--repeats " + repeats);
+    }
+    if (variantNames != null) {
+      args.add("--variants " + String.join(",", variantNames));
     }
     if (singleFileMax != 5000) {
       args.add("--single-file-max " + singleFileMax);

@@ -90,6 +90,17 @@ final class Report {
     return results.summaries().stream().filter(s -> s.variant() == variant).mapToInt(OpSummary::archiveSize).max().orElse(largest());
   }
 
+  /**
+   * The bare SDK PUT into the same bucket at both sizes: what the S3 server itself adds as a
+   * bucket fills, against which the archive's own growth can be read.
+   */
+  private void reference(List<String[]> rows, Variant variant, int small, int large) {
+    summary(variant, small, Scenarios.RAW_PUT).ifPresent(a -> summary(variant, large, Scenarios.RAW_PUT).ifPresent(b -> rows.add(
+        new String[] {variant.label() + ": the S3 server's own PUT (bare SDK, same bucket), " + large + " vs " + small,
+            fmt(a.millis().p50()) + " -> " + fmt(b.millis().p50()) + " ms (" + pctSigned(b.millis().p50() / a.millis().p50() - 1) + ")",
+            "reference"})));
+  }
+
   /** p50 latency of {@code op} at {@code large} within 10% of that at {@code small}. */
   private void flatTarget(List<String[]> rows, Variant variant, String op, int small, int large, String note) {
     Optional<OpSummary> a = summary(variant, small, op);
@@ -213,10 +224,10 @@ final class Report {
     }
 
     md.append("\n## Claim 7: concurrent writers (two machines, each with its own client)\n\n")
-        .append("| variant | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries |\n|---|---|---|---|---|---|---|---|\n");
+        .append("| variant | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries | refused as contended, tried again |\n|---|---|---|---|---|---|---|---|---|\n");
     for (Concurrency c : results.concurrency()) {
       md.append(row(c.variant().label(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
-          fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries())));
+          fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries()), String.valueOf(c.refusedAsContended())));
     }
     md.append("\nClaim: two different users archiving at once block each other in the single-file layout. Measured: ");
     Optional<OpSummary> alone = summary(SINGLE_FILE, smallest(), "archive");
@@ -247,6 +258,7 @@ final class Report {
     for (String op : List.of("archive", "retrieve", "delete", "list")) {
       flatTarget(rows, DATABASE_INDEX, op, small, dbLarge, op.equals("list") ? " (first page)" : "");
     }
+    reference(rows, DATABASE_INDEX, small, dbLarge);
     summary(DATABASE_INDEX, small, "archive").ifPresent(a -> summary(DATABASE_INDEX, dbLarge, "archive").ifPresent(b -> {
       double growth = b.medianAllocatedBytes() / a.medianAllocatedBytes() - 1;
       rows.add(new String[] {DATABASE_INDEX.label() + " archive allocation flat (" + dbLarge + " vs " + small + " within 10%)",
@@ -264,6 +276,7 @@ final class Report {
     for (String op : List.of("archive", "retrieve", "delete")) {
       flatTarget(rows, PER_FILE, op, small, large, "");
     }
+    reference(rows, PER_FILE, small, large);
     for (int size : results.params().sizes()) {
       String name = PER_FILE.label();
       summary(PER_FILE, size, "retrieve").ifPresent(s -> rows.add(new String[] {name + " retrieve = 1 request (" + size + ")", fmt(s.medianRequests()), s.medianRequests() == 1 ? "PASS" : "MISS"}));

@@ -22,7 +22,7 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
       long storedBytes) {}
 
   record Concurrency(Variant variant, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
-      Stats millis, long casRetries) {}
+      Stats millis, long casRetries, int refusedAsContended) {}
 
   record Growth(Variant variant, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
 

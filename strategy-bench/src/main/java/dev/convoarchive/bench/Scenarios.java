@@ -7,6 +7,7 @@ import dev.convoarchive.bench.Results.FailedUpload;
 import dev.convoarchive.bench.Results.Growth;
 import dev.convoarchive.bench.Results.OpSample;
 import dev.convoarchive.bench.Results.OpSummary;
+import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -43,11 +45,21 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class Scenarios {
 
   static final List<String> OPERATIONS = List.of("archive", "retrieve", "list", "delete");
+  /**
+   * A bare SDK PUT of one conversation-sized object into the same bucket at the same size: the
+   * floor an archive cannot go under, and what the S3 server itself makes grow with a bucket.
+   */
+  static final String RAW_PUT = "raw-put";
+  /** How often a concurrent writer tries one archive that keeps being refused as contended. */
+  static final int MAX_CLIENT_ATTEMPTS = 10;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private final Machine.Factory machines;
   private final S3Client client;
   private final ObjectKeys keys;
+  /** The bucket of each scenario: (variant, archive size or 0). */
+  private final java.util.function.BiFunction<Variant, Integer, String> buckets;
   /** Machines started by this run, one per configuration and role, reused and closed with it. */
   private final java.util.Map<String, Machine> started = new java.util.LinkedHashMap<>();
   private final S3ArchiveConfig base;
@@ -72,9 +84,10 @@ final class Scenarios {
     }
   }
 
-  Scenarios(Machine.Factory machines, S3Client client, S3ArchiveConfig base, Meter meter, FailNextUpload failures,
-      ProgressBar progress) {
+  Scenarios(Machine.Factory machines, S3Client client, S3ArchiveConfig base, java.util.function.BiFunction<Variant, Integer, String> buckets,
+      Meter meter, FailNextUpload failures, ProgressBar progress) {
     this.machines = machines;
+    this.buckets = buckets;
     this.client = client;
     this.keys = new ObjectKeys(base.prefix());
     this.base = base;
@@ -88,13 +101,13 @@ final class Scenarios {
     return started.computeIfAbsent(config + "|" + role, key -> machines.start(config));
   }
 
-  private Machine machine(Variant variant) {
-    return machine(variant.apply(base), "first");
+  /** The configuration of {@code variant} in the bucket that scenario (archive size, 0 for the others) runs in. */
+  private S3ArchiveConfig config(Variant variant, int size) {
+    return variant.apply(base).withBucket(buckets.apply(variant, size));
   }
 
-  /** Stores {@code conversations} for {@code owner} in one go, as a bulk import would. */
-  private void seed(Variant variant, UserId owner, List<ArchivedConversation> conversations) {
-    machine(variant).bulk().load(owner, conversations);
+  private Machine machine(Variant variant, int size) {
+    return machine(config(variant, size), "first");
   }
 
   /** Closes every machine the run started. */
@@ -107,14 +120,17 @@ final class Scenarios {
 
   /** Scenario 1 (and 5, allocation): each operation, repeated, as one user's archive grows. */
   List<OpSample> growingArchive(Variant variant, int size, int repeats) {
-    ConversationArchive archive = machine(variant).archive();
+    Machine machine = machine(variant, size);
+    ConversationArchive archive = machine.archive();
+    String bucket = config(variant, size).bucket();
     UserId owner = UserId.random();
     List<ArchivedConversation> seeded = new ArrayList<>();
     Instant at = SampleData.EPOCH;
     for (int i = 0; i < size; i++) {
       seeded.add(data.archived(owner, at = at.plusSeconds(60)));
     }
-    seed(variant, owner, seeded);
+    machine.bulk().load(owner, seeded);
+    byte[] conversationSized = gzip(seeded.get(0));
     List<OpSample> samples = new ArrayList<>();
     int warmUps = 2;
     for (int round = 0; round < warmUps + repeats; round++) {
@@ -125,9 +141,12 @@ final class Scenarios {
       record(samples, measured, variant, size, "retrieve", () -> archive.find(owner, existing).orElseThrow());
       record(samples, measured, variant, size, "list", () -> archive.list(owner, PageRequest.first(100)));
       record(samples, measured, variant, size, "delete", () -> archive.delete(owner, fresh.id()));
+      String rawKey = "raw-put/" + owner + "/" + fresh.id() + ".json";
+      record(samples, measured, variant, size, RAW_PUT, () -> client.putObject(b -> b.bucket(bucket).key(rawKey)
+          .contentType("application/json").contentEncoding("gzip"), RequestBody.fromBytes(conversationSized)));
       progress.step();
     }
-    storedAt.put(variant.name() + "|" + size, storedBytes(variant, owner));
+    storedAt.put(variant.name() + "|" + size, storedBytes(config(variant, size), variant, owner));
     return samples;
   }
 
@@ -145,21 +164,37 @@ final class Scenarios {
     }
   }
 
-  /** The JSON size of one sample conversation as the archive stores it (uncompressed). */
-  long conversationJsonBytes() {
-    ConversationArchive plain = machine(base.withLayout(ArchiveLayout.PER_FILE).withIndex(dev.convoarchive.s3.IndexLocation.S3)
+  /** A conversation as gzipped JSON, about the size the archive stores. */
+  private static byte[] gzip(ArchivedConversation conversation) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+        out.write(JSON.writeValueAsBytes(conversation.conversation().messages().stream().map(m -> m.content()).toList()));
+      }
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The JSON size of one sample conversation as a per-file variant stores it (uncompressed), in
+   * {@code variant}'s configuration (so that a store serving only one variant can run this too).
+   */
+  long conversationJsonBytes(Variant variant) {
+    ConversationArchive plain = machine(config(variant, 0).withLayout(ArchiveLayout.PER_FILE)
         .withCompression(dev.convoarchive.s3.Compression.NONE), "first").archive();
     return plain.store(data.archived(UserId.random(), SampleData.EPOCH)).entry().sizeBytes();
   }
 
   /** How many bytes the user's archive takes in the bucket. */
-  long storedBytes(Variant variant, UserId owner) {
-    return userObjects(variant, owner).stream().mapToLong(S3Object::size).sum();
+  long storedBytes(S3ArchiveConfig config, Variant variant, UserId owner) {
+    return userObjects(config, variant, owner).stream().mapToLong(S3Object::size).sum();
   }
 
-  private List<S3Object> userObjects(Variant variant, UserId owner) {
+  private List<S3Object> userObjects(S3ArchiveConfig config, Variant variant, UserId owner) {
     String prefix = keys.userObjects(variant.layout(), owner);
-    return client.listObjectsV2Paginator(b -> b.bucket(base.bucket()).prefix(prefix)).contents().stream().toList();
+    return client.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix)).contents().stream().toList();
   }
 
   /**
@@ -168,7 +203,7 @@ final class Scenarios {
    * acknowledged archive must be listed and retrievable afterwards; what is not is a lost update.
    */
   Concurrency concurrentWriters(Variant variant, int writers, int perWriter, boolean oneUser) throws Exception {
-    List<Machine> pair = List.of(machine(variant.apply(base), "first"), machine(variant.apply(base), "second"));
+    List<Machine> pair = List.of(machine(config(variant, 0), "first"), machine(config(variant, 0), "second"));
     long retriesBefore = pair.get(0).casRetries().get() + pair.get(1).casRetries().get();
     List<ConversationArchive> machines = List.of(pair.get(0).archive(), pair.get(1).archive());
     UserId shared = UserId.random();
@@ -187,6 +222,7 @@ final class Scenarios {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     List<Double> millis = java.util.Collections.synchronizedList(new ArrayList<>());
     List<ArchivedConversation> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
     CountDownLatch start = new CountDownLatch(1);
     long began;
     try {
@@ -198,7 +234,19 @@ final class Scenarios {
           start.await();
           for (ArchivedConversation conversation : mine) {
             long t0 = System.nanoTime();
-            machine.store(conversation);
+            // A store that ran out of compare-and-swap attempts answers 409/503 over HTTP, and the
+            // client tries again: so does this writer, and the refusals are counted.
+            for (int attempt = 1; ; attempt++) {
+              try {
+                machine.store(conversation);
+                break;
+              } catch (ConflictException contended) {
+                refused.incrementAndGet();
+                if (attempt == MAX_CLIENT_ATTEMPTS) {
+                  throw contended;
+                }
+              }
+            }
             millis.add((System.nanoTime() - t0) / 1e6);
             acknowledged.add(conversation);
           }
@@ -229,7 +277,7 @@ final class Scenarios {
     progress.step();
     return new Concurrency(variant, oneUser ? "one user" : "distinct users", writers, acknowledged.size(), found,
         acknowledged.size() - found, acknowledged.size() / seconds, Stats.of(millis),
-        pair.get(0).casRetries().get() + pair.get(1).casRetries().get() - retriesBefore);
+        pair.get(0).casRetries().get() + pair.get(1).casRetries().get() - retriesBefore, refused.get());
   }
 
   private static List<ArchiveEntry> listAll(ConversationArchive archive, UserId owner) {
@@ -245,7 +293,7 @@ final class Scenarios {
 
   /** Scenario 3: {@code perMonth} archives a month for {@code months} months on one user. */
   List<Growth> growthOverTime(Variant variant, int months, int perMonth) {
-    ConversationArchive archive = machine(variant).archive();
+    ConversationArchive archive = machine(variant, 0).archive();
     UserId owner = UserId.random();
     List<Growth> points = new ArrayList<>();
     Instant at = SampleData.EPOCH;
@@ -257,7 +305,7 @@ final class Scenarios {
         archive.store(conversation);
         millis.add((System.nanoTime() - t0) / 1e6);
       }
-      List<S3Object> objects = userObjects(variant, owner);
+      List<S3Object> objects = userObjects(config(variant, 0), variant, owner);
       points.add(new Growth(variant, month, month * perMonth,
           objects.stream().mapToLong(S3Object::size).max().orElse(0), objects.stream().mapToLong(S3Object::size).sum(),
           Stats.of(millis)));
@@ -272,13 +320,14 @@ final class Scenarios {
    * conversation must still be there.
    */
   FailedUpload failedUpload(Variant variant, int size) {
-    ConversationArchive archive = machine(variant).archive();
+    Machine machine = machine(variant, 0);
+    ConversationArchive archive = machine.archive();
     UserId owner = UserId.random();
     List<ArchivedConversation> seeded = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       seeded.add(data.archived(owner, SampleData.EPOCH.plusSeconds(i)));
     }
-    seed(variant, owner, seeded);
+    machine.bulk().load(owner, seeded);
     ArchivedConversation fresh = data.archived(owner, SampleData.EPOCH.plusSeconds(size + 1));
     failures.armed.set(true);
     Meter.Tally failed = meter.reset();
