@@ -146,19 +146,7 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
    */
   private void eraseWhileAbsent(UserId owner, List<ConversationId> ids, Consumer<List<ConversationId>> erase) {
     try {
-      Transactions.inTransaction(dataSource, "erasing objects of " + owner, connection -> {
-        List<ConversationId> held = new ArrayList<>();
-        for (ConversationId id : ids) {
-          if (claim(connection, owner, id)) {
-            held.add(id);
-          }
-        }
-        if (!held.isEmpty()) {
-          erase.accept(held);
-        }
-        connection.rollback(); // the placeholder rows were only ever locks
-        return null;
-      });
+      holdingAbsent(owner, ids, erase);
     } catch (RuntimeException e) {
       LOG.warn("erasing {} objects of user {} failed; they are left for remove-orphans: {}", ids.size(), owner, e.getMessage());
     }
@@ -246,16 +234,29 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
     });
   }
 
-  /** Claims the id with an uncommitted placeholder row, runs the action, and rolls the claim back. */
   @Override
   public boolean whileAbsent(UserId owner, ConversationId id, Runnable action) {
-    return Transactions.inTransaction(dataSource, "holding conversation " + id, connection -> {
-      if (!claim(connection, owner, id)) {
-        return false;
+    return holdingAbsent(owner, List.of(id), held -> action.run());
+  }
+
+  /**
+   * Claims each id with an uncommitted placeholder row (waiting for a transaction that holds it),
+   * runs {@code action} with the ids no committed row names, if any, and rolls the claims back.
+   * Returns whether the action ran.
+   */
+  private boolean holdingAbsent(UserId owner, List<ConversationId> ids, Consumer<List<ConversationId>> action) {
+    return Transactions.inTransaction(dataSource, "holding conversations of " + owner, connection -> {
+      List<ConversationId> held = new ArrayList<>();
+      for (ConversationId id : ids) {
+        if (claim(connection, owner, id)) {
+          held.add(id);
+        }
       }
-      action.run();
-      connection.rollback(); // the placeholder row was only ever a lock
-      return true;
+      if (!held.isEmpty()) {
+        action.accept(held);
+      }
+      connection.rollback(); // the placeholder rows were only ever locks
+      return !held.isEmpty();
     });
   }
 
