@@ -3,7 +3,6 @@ package dev.convoarchive.supabase;
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.UserId;

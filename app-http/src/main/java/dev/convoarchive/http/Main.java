@@ -33,6 +33,9 @@ public final class Main {
     } catch (ConfigException | UnsafeStorageException e) {
       System.err.println(e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      System.err.println("convo-archive " + args[0] + " failed: " + e.getMessage());
+      return 1;
     }
   }
 

@@ -9,7 +9,6 @@ import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.http.support.Variant;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.ObjectKeys;
 import java.net.http.HttpResponse;
 import java.util.List;

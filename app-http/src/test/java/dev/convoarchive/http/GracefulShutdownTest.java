@@ -6,7 +6,6 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.http.support.Variant;
-import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

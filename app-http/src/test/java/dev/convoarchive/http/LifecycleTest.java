@@ -12,7 +12,6 @@ import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.http.support.Variant;
-import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

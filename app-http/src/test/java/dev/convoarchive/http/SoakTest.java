@@ -12,8 +12,6 @@ import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.domain.port.ConversationArchive;
-import dev.convoarchive.s3.S3Clients;
-import dev.convoarchive.s3.embedded.EmbeddedS3;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
