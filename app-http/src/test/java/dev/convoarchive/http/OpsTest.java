@@ -56,4 +56,21 @@ class OpsTest {
         .header("X-Request-Id", "x".repeat(300)).build());
     assertThat(hostile.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
   }
+
+  /** Metric labels come from a closed set: a method a client makes up is counted as OTHER, not as a new series. */
+  @Test
+  void madeUpMethodsDoNotBecomeNewMetricSeries() {
+    String before = running.service().send("GET", "/metrics", null).body();
+    for (int i = 0; i < 40; i++) {
+      HttpResponse<String> answer = running.service().send(HttpRequest.newBuilder(
+          URI.create(running.service().base() + "/v1/users/me/archive")).method("MADEUP" + i, HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(answer.statusCode()).isGreaterThanOrEqualTo(400).isLessThan(500);
+    }
+
+    String after = running.service().send("GET", "/metrics", null).body();
+    assertThat(after).doesNotContain("MADEUP").contains("method=\"OTHER\"");
+    long seriesBefore = before.lines().filter(l -> l.startsWith("http_server_requests_seconds_count")).count();
+    long seriesAfter = after.lines().filter(l -> l.startsWith("http_server_requests_seconds_count")).count();
+    assertThat(seriesAfter - seriesBefore).as("new series for 40 made-up methods").isLessThanOrEqualTo(3);
+  }
 }
