@@ -73,4 +73,14 @@ class OpsTest {
     long seriesAfter = after.lines().filter(l -> l.startsWith("http_server_requests_seconds_count")).count();
     assertThat(seriesAfter - seriesBefore).as("new series for 40 made-up methods").isLessThanOrEqualTo(3);
   }
+
+  @Test
+  void aNoContentAnswerCarriesNoContentType() {
+    String token = tokens.hs256(tokens.userClaims(UserId.random()));
+    HttpResponse<String> erased = running.service().send("DELETE", "/v1/users/me/archive", token);
+
+    assertThat(erased.statusCode()).isEqualTo(204);
+    assertThat(erased.headers().firstValue("Content-Type")).as("Content-Type of a 204").isEmpty();
+    assertThat(erased.body()).isEmpty();
+  }
 }

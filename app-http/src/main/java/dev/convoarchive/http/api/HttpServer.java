@@ -138,6 +138,10 @@ public final class HttpServer {
   }
 
   private void afterRequest(Context ctx) {
+    if (ctx.statusCode() == 204) {
+      // No content, so no content type (Javalin would otherwise add its default text/plain).
+      ctx.res().setContentType(null);
+    }
     Long started = ctx.attribute(STARTED);
     long nanos = started == null ? 0 : System.nanoTime() - started;
     Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
