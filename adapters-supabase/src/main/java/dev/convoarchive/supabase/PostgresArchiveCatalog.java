@@ -80,7 +80,16 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
 
   @Override
   public boolean remove(UserId owner, ConversationId id, BooleanSupplier erase) {
-    boolean removed = Transactions.inTransaction(dataSource, "removing conversation " + id, connection -> {
+    boolean removed = deleteRow(owner, id);
+    if (removed) {
+      eraseWhileAbsent(owner, List.of(id), ids -> erase.getAsBoolean());
+    }
+    return removed;
+  }
+
+  /** Deletes the id's row and commits; returns whether there was one. */
+  private boolean deleteRow(UserId owner, ConversationId id) {
+    return Transactions.inTransaction(dataSource, "removing conversation " + id, connection -> {
       try (PreparedStatement delete = connection.prepareStatement(
           "delete from " + table + " where user_id = ? and conversation_id = ?")) {
         delete.setString(1, owner.toString());
@@ -88,10 +97,6 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
         return delete.executeUpdate() == 1;
       }
     });
-    if (removed) {
-      eraseWhileAbsent(owner, List.of(id), ids -> erase.getAsBoolean());
-    }
-    return removed;
   }
 
   /**
@@ -220,7 +225,7 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
     // Outside any transaction: the check asks the store, and a row recorded meanwhile is kept.
     for (ConversationId id : unlisted) {
       if (!stillStored.test(id)) {
-        remove(owner, id, () -> false);
+        deleteRow(owner, id); // its object is gone already: nothing to erase
       }
     }
     return Transactions.onConnection(dataSource, "counting the catalog of " + owner, connection -> {
