@@ -1,6 +1,6 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
@@ -55,7 +55,7 @@ final class ConversationObjects implements StoredConversations {
         return existing.get();
       }
     }
-    throw ConflictException.contended(key, 2);
+    throw ContentionException.onStoredObject(key, 2);
   }
 
   /**

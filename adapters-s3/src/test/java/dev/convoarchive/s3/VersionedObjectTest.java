@@ -7,7 +7,7 @@ import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Concurrently;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class VersionedObjectTest {
 
   @Test
-  void givesUpWithAConflictNamingTheKeyAndAttemptsWhenEveryWriteLoses() {
+  void givesUpAsContendedNamingTheKeyOnlyToTheOperatorWhenEveryWriteLoses() {
     AtomicInteger retries = new AtomicInteger();
     try (S3Client client = S3TestServer.newClient(new Faults().staleIfMatch(ObjectKeys::isIndex))) {
       S3Archive archive = S3ArchiveModule.create(client,
@@ -32,9 +32,10 @@ class VersionedObjectTest {
       UserId owner = UserId.random();
 
       assertThatThrownBy(() -> archive.store(new ArchivedConversation(Conversations.sample(owner, 1), T0)))
-          .isInstanceOf(ConflictException.class)
-          .hasMessageContaining(owner + "/_metadata.json")
-          .satisfies(e -> assertThat(((ConflictException) e).attempts()).isEqualTo(4));
+          .isInstanceOf(ContentionException.class)
+          .hasMessageNotContaining(owner.toString())
+          .satisfies(e -> assertThat(((ContentionException) e).resource()).endsWith(owner + "/_metadata.json"))
+          .satisfies(e -> assertThat(((ContentionException) e).attempts()).isEqualTo(4));
       assertThat(retries).hasValue(4);
     }
   }

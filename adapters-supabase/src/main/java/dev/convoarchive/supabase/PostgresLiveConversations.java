@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -34,6 +35,11 @@ import javax.sql.DataSource;
  * commits. Inserting a message takes a key-share lock on that row through the foreign key, so an
  * insert racing the move either committed before the read (and is in the copy handed over) or
  * waits, then fails on the foreign key once the row is gone: never silently dropped.
+ *
+ * <p>The conversation's lock is a transaction-scoped advisory lock on a hash of owner and id, taken
+ * first in every transaction that needs it: it exists whether or not the row does, is shared by
+ * every instance on this database, and goes with the transaction (a crashed instance's lock
+ * included). A hash collision only makes two conversations wait for each other.
  */
 final class PostgresLiveConversations implements LiveConversations {
 
@@ -72,6 +78,7 @@ final class PostgresLiveConversations implements LiveConversations {
       return Optional.empty();
     }
     return inTransaction("moving conversation " + id + " out", connection -> {
+      lock(connection, owner, id);
       Optional<Conversation> conversation = read(connection, owner, id, true);
       if (conversation.isEmpty()) {
         return Optional.<T>empty();
@@ -93,7 +100,71 @@ final class PostgresLiveConversations implements LiveConversations {
       return Optional.empty();
     }
     // Committing changes nothing here; it releases the row lock.
-    return inTransaction("holding conversation " + id, connection -> read(connection, owner, id, true).map(step));
+    return inTransaction("holding conversation " + id, connection -> {
+      lock(connection, owner, id);
+      return read(connection, owner, id, true).map(step);
+    });
+  }
+
+  @Override
+  public Optional<Restored> restoreUnlessLive(UserId owner, ConversationId id, Supplier<Optional<Conversation>> source) {
+    if (!canExist(owner, id)) {
+      // Nothing under this id can be live, so nothing can race; the insert refuses it with the reason.
+      source.get().ifPresent(this::requireStorable);
+      return Optional.empty();
+    }
+    return inTransaction("restoring conversation " + id, connection -> {
+      lock(connection, owner, id);
+      Optional<Conversation> current = read(connection, owner, id, false);
+      if (current.isPresent()) {
+        return Optional.of(new Restored(current.get(), false));
+      }
+      Optional<Conversation> restoring = source.get();
+      if (restoring.isEmpty()) {
+        return Optional.<Restored>empty();
+      }
+      requireStorable(restoring.get());
+      try {
+        insert(connection, restoring.get());
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(Transactions.sqlState(e))) {
+          // Not this owner's (we looked under the lock), so another owner's.
+          throw ConflictException.idTaken(owner, id);
+        }
+        throw e;
+      }
+      return Optional.of(new Restored(restoring.get(), true));
+    });
+  }
+
+  @Override
+  public <T> Optional<T> unlessLive(UserId owner, ConversationId id, Supplier<T> step) {
+    if (!canExist(owner, id)) {
+      return Optional.of(step.get());
+    }
+    return inTransaction("holding conversation " + id, connection -> {
+      lock(connection, owner, id);
+      return isLive(connection, owner, id) ? Optional.<T>empty() : Optional.of(step.get());
+    });
+  }
+
+  private static boolean isLive(Connection connection, UserId owner, ConversationId id) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(
+        "select 1 from conversations where id = ? and user_id = ?")) {
+      select.setObject(1, id.value(), Types.OTHER);
+      select.setObject(2, owner.toString(), Types.OTHER);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /** Takes the conversation's lock until the transaction ends. */
+  private static void lock(Connection connection, UserId owner, ConversationId id) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+      lock.setString(1, owner + "/" + id.value());
+      lock.execute();
+    }
   }
 
   @Override

@@ -7,7 +7,7 @@ import dev.convoarchive.bench.Results.FailedUpload;
 import dev.convoarchive.bench.Results.Growth;
 import dev.convoarchive.bench.Results.OpSample;
 import dev.convoarchive.bench.Results.OpSummary;
-import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
@@ -234,13 +234,13 @@ final class Scenarios {
           start.await();
           for (ArchivedConversation conversation : mine) {
             long t0 = System.nanoTime();
-            // A store that ran out of compare-and-swap attempts answers 409/503 over HTTP, and the
+            // A store that ran out of compare-and-swap attempts answers 503 over HTTP, and the
             // client tries again: so does this writer, and the refusals are counted.
             for (int attempt = 1; ; attempt++) {
               try {
                 machine.store(conversation);
                 break;
-              } catch (ConflictException contended) {
+              } catch (ContentionException contended) {
                 refused.incrementAndGet();
                 if (attempt == MAX_CLIENT_ATTEMPTS) {
                   throw contended;

@@ -1,6 +1,6 @@
 package dev.convoarchive.s3.cas;
 
-import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.s3.Compression;
@@ -193,7 +193,7 @@ public final class VersionedObject<S> {
           backoff.pause(attempt);
         }
       }
-      ConflictException gaveUp = ConflictException.contended(key, maxAttempts);
+      ContentionException gaveUp = ContentionException.onStoredObject(key, maxAttempts);
       batch.forEach(p -> p.outcome.completeExceptionally(gaveUp));
     } catch (RuntimeException | Error e) {
       // Every waiter must hear back, or it would wait for ever behind a leader that died.

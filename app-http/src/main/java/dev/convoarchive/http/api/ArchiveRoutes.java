@@ -15,11 +15,20 @@ import dev.convoarchive.http.auth.Caller;
 import dev.convoarchive.http.auth.TokenVerifier;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +40,7 @@ public final class ArchiveRoutes {
 
   static final String ME = "me";
   static final String NDJSON = "application/x-ndjson";
+  private static final String CALLER = "convo-archive.caller";
 
   private final ArchiveService service;
   private final TokenVerifier tokens;
@@ -44,14 +54,25 @@ public final class ArchiveRoutes {
   }
 
   public void register(RoutesConfig routes) {
+    // Runs once a route matched, before anything reads the body.
+    routes.beforeMatched("/v1/*", ctx -> ctx.attribute(CALLER, tokens.verify(ctx.header("Authorization"))));
     routes.post("/v1/users/{user}/conversations/{id}/archive", this::archive);
-    routes.get("/v1/users/{user}/archive", this::list);
-    routes.get("/v1/users/{user}/archive/{id}", this::get);
+    getAndHead(routes, "/v1/users/{user}/archive", this::list);
+    getAndHead(routes, "/v1/users/{user}/archive/{id}", this::get);
     routes.delete("/v1/users/{user}/archive/{id}", this::delete);
     routes.post("/v1/users/{user}/archive/{id}/restore", this::restore);
-    routes.get("/v1/users/{user}/export", this::export);
+    getAndHead(routes, "/v1/users/{user}/export", this::export);
     routes.delete("/v1/users/{user}/archive", this::deleteAll);
     routes.post("/v1/users/{user}/reindex", this::reindex);
+  }
+
+  /**
+   * HEAD runs the GET handler (Jetty sends no body for it), so it answers what GET would: 401
+   * without a token, 404 for what is not there.
+   */
+  static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+    routes.get(path, handler);
+    routes.head(path, handler);
   }
 
   private void archive(Context ctx) {
@@ -62,7 +83,7 @@ public final class ArchiveRoutes {
 
   private void list(Context ctx) {
     UserId owner = owner(ctx);
-    PageRequest request = PageRequest.parse(ctx.queryParam("limit"), ctx.queryParam("cursor"));
+    PageRequest request = PageRequest.parse(queryParam(ctx, "limit"), queryParam(ctx, "cursor"));
     respond(ctx, 200, Views.EntryPage.of(service.list(owner, request)));
   }
 
@@ -100,6 +121,10 @@ public final class ArchiveRoutes {
    */
   private void export(Context ctx) throws IOException {
     UserId owner = owner(ctx);
+    if (ctx.method() == HandlerType.HEAD) {
+      ctx.status(200).contentType(NDJSON);
+      return;
+    }
     try (Stream<ArchivedConversation> conversations = service.export(owner)) {
       Iterator<ArchivedConversation> it = conversations.iterator();
       boolean any = it.hasNext();
@@ -119,9 +144,39 @@ public final class ArchiveRoutes {
     }
   }
 
+  /**
+   * A query parameter given at most once. Decoded strictly here (the framework's decoder passes
+   * over a broken escape silently): one that does not decode, or comes twice, is refused.
+   */
+  private static String queryParam(Context ctx, String name) {
+    List<String> values = new ArrayList<>();
+    String query = ctx.queryString();
+    for (String pair : query == null || query.isEmpty() ? new String[0] : query.split("&", -1)) {
+      int equals = pair.indexOf('=');
+      if (decode(equals < 0 ? pair : pair.substring(0, equals)).equals(name)) {
+        values.add(equals < 0 ? "" : decode(pair.substring(equals + 1)));
+      }
+    }
+    if (values.size() > 1) {
+      throw new InvalidInputException(name, "is given " + values.size() + " times; give it once");
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private static String decode(String text) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(URLDecoder.decode(text, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1)))
+          .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new InvalidInputException("query", "the query string is not valid percent-encoded UTF-8");
+    }
+  }
+
   /** The owner named by {@code {user}}, if the caller may act for it. */
   private UserId owner(Context ctx) {
-    Caller caller = tokens.verify(ctx.header("Authorization"));
+    Caller caller = ctx.attribute(CALLER);
     String named = ctx.pathParam("user");
     if (ME.equals(named)) {
       return caller.user().orElseThrow(() -> new InvalidInputException("user",

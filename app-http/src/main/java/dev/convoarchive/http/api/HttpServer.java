@@ -10,8 +10,10 @@ import io.javalin.router.Endpoint;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,11 @@ public final class HttpServer {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private static final String STARTED = "convo-archive.started";
   private static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
+  /**
+   * A request body arriving slower than this is cut off (Jetty answers 408 and closes), so a
+   * client that trickles a body cannot hold a worker thread for longer than it takes to see that.
+   */
+  static final long MIN_BODY_BYTES_PER_SECOND = 1024;
   /**
    * Method labels come from this closed set: a client can send any method token, and each one
    * would otherwise become a new metric series (seen: 2,000 made-up methods grew /metrics from 15
@@ -52,13 +59,25 @@ public final class HttpServer {
       config.startup.showJavalinBanner = false;
       config.http.prefer405over404 = true;
       config.http.maxRequestSize = maxBodyBytes;
+      // A client that goes away mid-request is a client error, not one of ours.
+      config.jetty.clientAbortStatus = 400;
       config.jetty.modifyServer(server -> {
         server.setStopTimeout(10_000); // let requests in flight finish on shutdown
         server.setErrorHandler(new JettyProblemHandler(problems));
       });
+      config.jetty.modifyServletContextHandler(context ->
+          context.insertHandler(new MinimumDataRateHandler(MIN_BODY_BYTES_PER_SECOND, 0)));
+      // The order in which a request is judged: route (404/405, in the router), then credentials
+      // (ArchiveRoutes' beforeMatched), then the body. Nothing reads a body before the first two
+      // passed, so an unauthenticated sender of a slow or huge body costs no worker.
       config.routes.before(this::beforeRequest);
       archive.register(config.routes);
       ops.register(config.routes);
+      config.routes.beforeMatched(ctx -> {
+        if (BODY_METHODS.contains(ctx.method())) {
+          checkBody(ctx);
+        }
+      });
       config.routes.exception(Exception.class, problems::handle);
       // Javalin's own 404/405 answers come as HttpResponseExceptions; without this they are plain text.
       config.routes.exception(HttpResponseException.class, problems::handle);
@@ -69,11 +88,14 @@ public final class HttpServer {
     });
   }
 
-  private void beforeRequest(Context ctx) throws IOException {
+  private void beforeRequest(Context ctx) {
     ctx.attribute(STARTED, System.nanoTime());
     RequestIds.assign(ctx);
-    if (BODY_METHODS.contains(ctx.method())) {
-      checkBody(ctx);
+    int authorizations = Collections.list(ctx.req().getHeaders("Authorization")).size();
+    if (authorizations > 1) {
+      // Proxies and frameworks disagree on which of several to use; no answer would be safe.
+      throw new ApiException(400, "invalid-request",
+          "the request has " + authorizations + " Authorization headers; send exactly one");
     }
   }
 
@@ -99,7 +121,14 @@ public final class HttpServer {
       throw new ApiException(415, "unsupported-media-type",
           "this endpoint takes no body; send none, or {} as application/json");
     }
-    byte[] body = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
+    byte[] body;
+    try {
+      body = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
+    } catch (IOException cutShort) {
+      // The client went away, sent a broken chunk, or sent too slowly: its fault, logged as such.
+      LOG.info("request body unreadable: {}", cutShort.toString());
+      throw new ApiException(400, "invalid-request", "the request body ended early or arrived too slowly");
+    }
     if (body.length > maxBodyBytes) {
       drain(ctx);
       throw new ApiException(413, "too-large", "the request body exceeds " + maxBodyBytes + " bytes");
@@ -121,12 +150,16 @@ public final class HttpServer {
    * answer to the reset (seen as "header parser received no bytes"); a body past the bound is
    * not worth reading and its sender gets the reset.
    */
-  private static void drain(Context ctx) throws IOException {
-    InputStream in = ctx.req().getInputStream();
+  private static void drain(Context ctx) {
     long left = DRAIN_LIMIT_BYTES;
     byte[] buffer = new byte[16 * 1024];
-    for (int read; left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
-      left -= read;
+    try {
+      InputStream in = ctx.req().getInputStream();
+      for (int read; left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+        left -= read;
+      }
+    } catch (IOException goneOrTooSlow) {
+      // the refusal is still the answer
     }
   }
 

@@ -22,6 +22,10 @@ final class JettyProblemHandler extends ErrorHandler {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = response.getStatus() >= 400 ? response.getStatus() : 400;
+    if (status == 505) {
+      // An HTTP version Jetty does not speak (HTTP/0.9, say) is the client's to fix, not ours.
+      status = 400;
+    }
     Object message = request.getAttribute(ERROR_MESSAGE);
     String detail = message == null ? "the request was refused before routing" : message.toString();
     response.setStatus(status);

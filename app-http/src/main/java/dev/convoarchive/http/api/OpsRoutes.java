@@ -13,9 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Health, metrics and the API document: the routes operators and tools use. */
 public final class OpsRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpsRoutes.class);
 
   private final List<ReadinessCheck> readiness;
   private final Metrics metrics;
@@ -31,10 +35,11 @@ public final class OpsRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.get("/health/live", ctx -> respond(ctx, 200, new Views.Health("up", Map.of())));
-    routes.get("/health/ready", this::ready);
-    routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-    routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    ArchiveRoutes.getAndHead(routes, "/health/live", ctx -> respond(ctx, 200, new Views.Health("up", Map.of())));
+    ArchiveRoutes.getAndHead(routes, "/health/ready", this::ready);
+    ArchiveRoutes.getAndHead(routes, "/metrics",
+        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    ArchiveRoutes.getAndHead(routes, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
   }
 
   /** Ready when every adapter's dependency answers; otherwise 503, naming which did not. */
@@ -50,12 +55,14 @@ public final class OpsRoutes {
     respond(ctx, up ? 200 : 503, new Views.Health(up ? "up" : "down", checks));
   }
 
+  /** The reason goes to the log only: it can name hosts, the pool and its statistics. */
   private static String check(ReadinessCheck check) {
     try {
       check.check();
       return "up";
     } catch (Exception e) {
-      return "down: " + e.getClass().getSimpleName();
+      LOG.warn("readiness check {} failed: {}", check.name(), e.toString());
+      return "down";
     }
   }
 

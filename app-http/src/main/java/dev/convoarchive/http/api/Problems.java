@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.convoarchive.domain.error.ArchiveException;
 import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.error.NotFoundException;
@@ -25,6 +26,8 @@ public final class Problems {
 
   public static final String CONTENT_TYPE = "application/problem+json";
   static final String RETRY_AFTER_SECONDS = "5";
+  /** Contention clears as soon as the racing writers are done. */
+  static final String CONTENDED_RETRY_AFTER_SECONDS = "1";
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final Map<Integer, String> TITLES = Map.of(
       400, "Bad Request", 401, "Unauthorized", 403, "Forbidden", 404, "Not Found", 405, "Method Not Allowed",
@@ -48,6 +51,10 @@ public final class Problems {
     } else if (e instanceof ApiException api) {
       write(ctx, api.status(), api.code(), api.getMessage());
     } else if (e instanceof HttpResponseException http) {
+      String allowed = http.getDetails().get("availableMethods");
+      if (http.getStatus() == 405 && allowed != null) {
+        ctx.header("Allow", allowed);
+      }
       write(ctx, http.getStatus(), codeFor(http.getStatus()), http.getMessage());
     } else {
       LOG.error("request failed unexpectedly", e);
@@ -62,10 +69,16 @@ public final class Problems {
       write(ctx, 404, "not-found", e.getMessage());
     } else if (e instanceof ConflictException) {
       write(ctx, 409, "conflict", e.getMessage());
-    } else if (e instanceof StorageUnavailableException) {
+    } else if (e instanceof StorageUnavailableException unavailable) {
+      // Keys, SQL and pool statistics go to the operator's log; the caller learns which side failed.
       LOG.warn("storage unavailable: {}", e.getMessage());
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-      write(ctx, 503, "storage-unavailable", e.getMessage());
+      write(ctx, 503, "storage-unavailable", (unavailable.store().startsWith("S3") ? "the archive storage" : "the database")
+          + " did not answer in time or failed; nothing was changed that a retry cannot finish; retry later");
+    } else if (e instanceof ContentionException contended) {
+      LOG.info("gave up on {} after {} attempts", contended.resource(), contended.attempts());
+      ctx.header("Retry-After", CONTENDED_RETRY_AFTER_SECONDS);
+      write(ctx, 503, "contended", e.getMessage());
     } else if (e instanceof DamagedArchiveException damaged) {
       // The key goes to the operator's log, once and without a stack trace; the caller gets the code.
       LOG.error("stored object {} could not be decoded: {}", damaged.location(),

@@ -135,17 +135,22 @@ public final class TokenVerifier {
   private Caller callerOf(JWTClaimsSet claims) {
     Object role = claims.getClaim("role");
     String tokenIssuer = claims.getIssuer();
+    List<String> audience = claims.getAudience();
     if (SERVICE_ROLE.equals(role)) {
       if (!LEGACY_KEY_ISSUER.equals(tokenIssuer) && !issuerMatches(tokenIssuer)) {
         throw AuthException.unauthenticated("the service_role token has an unexpected issuer");
       }
+      if (audience != null && !audience.isEmpty()) {
+        // Supabase's service_role key has no audience; one that has is not that key.
+        throw AuthException.unauthenticated("the service_role token has an audience; Supabase's service_role key has none");
+      }
       return Caller.service();
     }
     String subject = claims.getSubject();
-    List<String> audience = claims.getAudience();
-    if (subject == null || audience == null || !audience.contains(AUDIENCE)) {
-      throw AuthException.forbidden("this token identifies no signed-in user (the anon key, say); "
-          + "send the user's access token, or the service_role key");
+    if (subject == null || audience == null || !audience.equals(List.of(AUDIENCE))) {
+      // Not a credential for this service at all (the anon key, say): no identity was proven.
+      throw AuthException.unauthenticated("this token identifies no signed-in user (the anon key, say); "
+          + "send the user's access token (audience \"authenticated\"), or the service_role key");
     }
     if (!issuerMatches(tokenIssuer)) {
       throw AuthException.unauthenticated("the access token was issued by " + InvalidInputException.quote(tokenIssuer)

@@ -6,7 +6,7 @@ package dev.convoarchive.domain.error;
  */
 public abstract sealed class ArchiveException extends RuntimeException
     permits NotFoundException, ConflictException, InvalidInputException, StorageUnavailableException,
-        DamagedArchiveException {
+        DamagedArchiveException, ContentionException {
 
   protected ArchiveException(String message, Throwable cause) {
     super(message, cause);

@@ -5,29 +5,27 @@ import dev.convoarchive.domain.model.UserId;
 
 /**
  * A change that cannot be applied as asked without losing or duplicating data: the two copies of a
- * conversation disagree, the id is taken, or concurrent writers kept winning until retries ran out.
+ * conversation disagree, or the id is taken. Retrying the same request does not help.
  */
 public final class ConflictException extends ArchiveException {
 
   private final String resource;
   private final UserId owner;
   private final ConversationId conversationId;
-  private final int attempts;
 
   private ConflictException(
-      String message, String resource, UserId owner, ConversationId conversationId, int attempts) {
+      String message, String resource, UserId owner, ConversationId conversationId) {
     super(message, null);
     this.resource = resource;
     this.owner = owner;
     this.conversationId = conversationId;
-    this.attempts = attempts;
   }
 
   /** The conversation id is already live, so inserting it again would duplicate or overwrite it. */
   public static ConflictException alreadyLive(UserId owner, ConversationId id) {
     return new ConflictException(
         "conversation " + id + " is already in the live database; delete or rename the live one first",
-        "live:" + owner + "/" + id, owner, id, 0);
+        "live:" + owner + "/" + id, owner, id);
   }
 
   /**
@@ -38,15 +36,25 @@ public final class ConflictException extends ArchiveException {
     return new ConflictException(
         "conversation " + id + " exists both live and archived with different messages; "
             + "export the archived copy, delete one of them, then try again",
-        "conversation:" + owner + "/" + id, owner, id, 0);
+        "conversation:" + owner + "/" + id, owner, id);
   }
 
-  /** Optimistic-concurrency retries on one stored object ran out. */
-  public static ConflictException contended(String key, int attempts) {
+  /** The id is live for another owner: restoring under it would overwrite someone else's conversation. */
+  public static ConflictException idTaken(UserId owner, ConversationId id) {
     return new ConflictException(
-        "too many concurrent changes to " + key + " (gave up after " + attempts
-            + " attempts); retry the request",
-        key, null, null, attempts);
+        "the id " + id + " belongs to another conversation in the live database, so this one cannot be restored "
+            + "under it; it stays archived", "live:" + id, owner, id);
+  }
+
+  /**
+   * An erase of an archived conversation that is live at the same time (a restore of it finished,
+   * is under way, or was interrupted): erasing the archived copy would leave it live while the
+   * caller hears "gone for good".
+   */
+  public static ConflictException liveAgain(UserId owner, ConversationId id) {
+    return new ConflictException(
+        "conversation " + id + " is live again (a restore of it ran or is running), so it was not erased; "
+            + "archive it, then delete it", "conversation:" + owner + "/" + id, owner, id);
   }
 
   /** What was contended: a storage key or a logical name. */
@@ -62,10 +70,5 @@ public final class ConflictException extends ArchiveException {
   /** The conversation involved, or {@code null} when the conflict is not about one conversation. */
   public ConversationId conversationId() {
     return conversationId;
-  }
-
-  /** How many write attempts were made before giving up; 0 when none were retried. */
-  public int attempts() {
-    return attempts;
   }
 }

@@ -32,8 +32,14 @@ public record Cursor(Instant archivedAt, ConversationId id) {
         throw invalid(text);
       }
       Instant at = Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-      return new Cursor(at, new ConversationId(parts[3]));
-    } catch (IllegalArgumentException | java.time.DateTimeException | InvalidInputException | NullPointerException e) {
+      Cursor cursor = new Cursor(at, new ConversationId(parts[3]));
+      // Only the exact text this service issues: no other spelling of a position is accepted.
+      if (!cursor.encode().equals(text)) {
+        throw invalid(text);
+      }
+      return cursor;
+    } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException | InvalidInputException
+        | NullPointerException e) {
       throw invalid(text);
     }
   }

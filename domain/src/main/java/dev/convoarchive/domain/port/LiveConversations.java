@@ -5,6 +5,7 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The chat app's live database of conversations.
@@ -17,6 +18,11 @@ import java.util.function.Function;
  *   <li>Messages come ordered by {@code createdAt}, then id.
  *   <li>{@link #moveOut} cannot lose a message written while it runs: such a write either lands in
  *       the copy handed to the callback or fails visibly.
+ *   <li>{@link #moveOut}, {@link #whileLive}, {@link #restoreUnlessLive} and {@link #unlessLive} hold
+ *       the conversation's lock while they run: per owner and id, live or not, and shared by every
+ *       instance of the service. Two of them on one conversation never overlap, so the use cases
+ *       can decide what to do from what they see inside, and racing requests get answers that
+ *       describe one order.
  * </ul>
  */
 public interface LiveConversations {
@@ -42,7 +48,26 @@ public interface LiveConversations {
   <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step);
 
   /**
-   * Inserts a conversation with all its messages, atomically. Throws {@code ConflictException}
+   * Under the conversation's lock: when the owner has it live, returns that copy with
+   * {@code inserted} false, without calling {@code source}; otherwise inserts what {@code source}
+   * gives, atomically with all its messages, and returns it with {@code inserted} true. Empty when
+   * it is not live and {@code source} gives nothing. Throws {@code ConflictException} when the id
+   * is live for another owner.
+   */
+  Optional<Restored> restoreUnlessLive(UserId owner, ConversationId id, Supplier<Optional<Conversation>> source);
+
+  /**
+   * Under the conversation's lock: runs {@code step} if the owner does not have it live, and returns
+   * its result; returns empty, without calling {@code step}, when it is live.
+   */
+  <T> Optional<T> unlessLive(UserId owner, ConversationId id, Supplier<T> step);
+
+  /** What {@link #restoreUnlessLive} left live, and whether it inserted it. */
+  record Restored(Conversation conversation, boolean inserted) {}
+
+  /**
+   * Inserts a conversation with all its messages, atomically (for seeding and bulk loads; the
+   * use cases restore through {@link #restoreUnlessLive}). Throws {@code ConflictException}
    * when a conversation with that id is already live (for any owner), changing nothing.
    */
   void restore(Conversation conversation);

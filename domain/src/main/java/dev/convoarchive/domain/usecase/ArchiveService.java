@@ -1,6 +1,7 @@
 package dev.convoarchive.domain.usecase;
 
 import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.error.NotFoundException.Place;
 import dev.convoarchive.domain.model.ArchiveEntry;
@@ -15,6 +16,7 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.port.LiveConversations.Restored;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +33,12 @@ import java.util.stream.Stream;
  */
 public final class ArchiveService {
 
+  /**
+   * How often archive and restore start over when the conversation moved between their steps;
+   * only a client that keeps moving it back and forth can use them up.
+   */
+  static final int MAX_ROUNDS = 3;
+
   private final LiveConversations live;
   private final ConversationArchive archive;
   private final Clock clock;
@@ -46,14 +54,22 @@ public final class ArchiveService {
    * conversation was already archived (this call may still have finished a half-done move).
    */
   public StoreResult archive(UserId owner, ConversationId id) {
-    Optional<StoreResult> moved = live.moveOut(owner, id, this::storeLatest);
-    if (moved.isPresent()) {
-      return moved.get();
+    for (int attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
+      Optional<StoreResult> moved = live.moveOut(owner, id, this::storeLatest);
+      if (moved.isPresent()) {
+        return moved.get();
+      }
+      // Not live: look in the archive under the conversation's lock, so that a restore cannot
+      // move it between the two looks and leave this request answering "not found".
+      Optional<Optional<StoreResult>> archived = live.unlessLive(owner, id,
+          // Storing again is a no-op for the object and completes anything a crash left unfinished.
+          () -> archive.find(owner, id).map(archive::store));
+      if (archived.isPresent()) {
+        return archived.get().orElseThrow(() -> new NotFoundException(owner, id, Place.ANYWHERE));
+      }
+      // Live again (a restore ran in between): move it out in the next round.
     }
-    ArchivedConversation archived = archive.find(owner, id)
-        .orElseThrow(() -> new NotFoundException(owner, id, Place.ANYWHERE));
-    // Storing again is a no-op for the object and completes anything a crash left unfinished.
-    return archive.store(archived);
+    throw ContentionException.onConversation("archive " + owner + "/" + id, MAX_ROUNDS);
   }
 
   /**
@@ -90,33 +106,36 @@ public final class ArchiveService {
    * stays archived.
    */
   public Conversation restore(UserId owner, ConversationId id) {
-    Optional<ArchivedConversation> archived = archive.find(owner, id);
-    if (archived.isEmpty()) {
-      // Either an earlier restore already finished, or there is nothing to restore. An earlier
-      // restore may have stopped between removing the archived copy and its listing entry:
-      // finishing that removal (while the live copy is held) leaves no entry behind.
-      return live.whileLive(owner, id, current -> {
+    for (int attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
+      // Under the conversation's lock: an erase of the archived copy either came first (nothing to
+      // insert: not found) or waits until the copy is live, and then refuses (see delete).
+      Restored restored = live.restoreUnlessLive(owner, id,
+              () -> archive.find(owner, id).map(ArchivedConversation::conversation))
+          .orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+      // The archived copy goes only while the live copy is held: a concurrent archive of the same
+      // conversation may have found that archived copy and be about to move the live one out on the
+      // strength of it. If the live copy is already gone, that archive won and its copy must stay.
+      Optional<Conversation> settled = live.whileLive(owner, id, current -> {
+        if (!restored.inserted()) {
+          // Live already: an earlier restore finished or stopped half-way, or an interrupted move
+          // left both copies. Keep the live copy only if it holds every archived message.
+          Optional<ArchivedConversation> archived = archive.find(owner, id);
+          if (archived.isPresent() && !current.containsAllMessagesOf(archived.get().conversation())) {
+            throw ConflictException.diverged(owner, id);
+          }
+        }
         archive.delete(owner, id);
         return current;
-      }).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
-    }
-    Conversation conversation = archived.get().conversation();
-    Conversation restored = conversation;
-    try {
-      live.restore(conversation);
-    } catch (ConflictException alreadyLive) {
-      // An interrupted earlier move left a live copy; keep it only if it holds every archived message.
-      Conversation current = live.find(owner, id).orElseThrow(() -> alreadyLive);
-      if (!current.containsAllMessagesOf(conversation)) {
-        throw ConflictException.diverged(owner, id);
+      });
+      if (restored.inserted()) {
+        return restored.conversation();
       }
-      restored = current;
+      if (settled.isPresent()) {
+        return settled.get();
+      }
+      // The live copy was moved out between the two steps: restore it from the archive again.
     }
-    // The archived copy goes only while the live copy is held: a concurrent archive of the same
-    // conversation may have found that archived copy and be about to move the live one out on the
-    // strength of it. If the live copy is already gone, that archive won and its copy must stay.
-    live.whileLive(owner, id, current -> archive.delete(owner, id));
-    return restored;
+    throw ContentionException.onConversation("restore " + owner + "/" + id, MAX_ROUNDS);
   }
 
   public ArchivedConversation get(UserId owner, ConversationId id) {
@@ -127,9 +146,16 @@ public final class ArchiveService {
     return archive.list(owner, request);
   }
 
-  /** Deletes one archived conversation for good; absent is {@link NotFoundException}. */
+  /**
+   * Deletes one archived conversation for good; absent is {@link NotFoundException}. Runs under
+   * the conversation's lock and refuses while it is live: a restore racing this erase then either
+   * finished first (and this is refused) or finds nothing to restore, so a conversation reported
+   * erased stays erased.
+   */
   public void delete(UserId owner, ConversationId id) {
-    if (!archive.delete(owner, id)) {
+    boolean erased = live.unlessLive(owner, id, () -> archive.delete(owner, id))
+        .orElseThrow(() -> ConflictException.liveAgain(owner, id));
+    if (!erased) {
       throw new NotFoundException(owner, id, Place.ARCHIVE);
     }
   }

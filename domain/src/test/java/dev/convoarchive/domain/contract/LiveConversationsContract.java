@@ -213,4 +213,78 @@ public abstract class LiveConversationsContract {
       other.shutdownNow();
     }
   }
+
+  @Test
+  void restoreUnlessLiveInsertsWhatTheSourceGives() {
+    Conversation conversation = Conversations.sample(UserId.random(), 3);
+
+    Optional<LiveConversations.Restored> restored =
+        live.restoreUnlessLive(conversation.owner(), conversation.id(), () -> Optional.of(conversation));
+
+    assertThat(restored).contains(new LiveConversations.Restored(conversation, true));
+    assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+  }
+
+  @Test
+  void restoreUnlessLiveWithNothingToInsertChangesNothing() {
+    Conversation conversation = Conversations.sample(UserId.random(), 1);
+
+    assertThat(live.restoreUnlessLive(conversation.owner(), conversation.id(), Optional::empty)).isEmpty();
+    assertThat(live.find(conversation.owner(), conversation.id())).isEmpty();
+  }
+
+  @Test
+  void restoreUnlessLiveOfALiveConversationReturnsItWithoutAskingTheSource() {
+    Conversation conversation = Conversations.sample(UserId.random(), 2);
+    live.restore(conversation);
+
+    Optional<LiveConversations.Restored> restored = live.restoreUnlessLive(conversation.owner(), conversation.id(),
+        () -> { throw new AssertionError("the source must not be read when the conversation is live"); });
+
+    assertThat(restored).contains(new LiveConversations.Restored(conversation, false));
+  }
+
+  @Test
+  void restoreUnlessLiveOfAnIdLiveForAnotherOwnerIsAConflict() {
+    Conversation theirs = Conversations.sample(UserId.random(), 1);
+    live.restore(theirs);
+    UserId me = UserId.random();
+
+    assertThatThrownBy(() -> live.restoreUnlessLive(me, theirs.id(), () -> Optional.of(
+        new Conversation(theirs.id(), me, "mine", theirs.createdAt(), theirs.updatedAt(), java.util.List.of()))))
+        .isInstanceOf(ConflictException.class);
+    assertThat(live.find(theirs.owner(), theirs.id())).contains(theirs);
+  }
+
+  @Test
+  void unlessLiveRunsTheStepOnlyWhenTheConversationIsNotLive() {
+    Conversation conversation = Conversations.sample(UserId.random(), 1);
+
+    assertThat(live.unlessLive(conversation.owner(), conversation.id(), () -> "ran")).contains("ran");
+    live.restore(conversation);
+    assertThat(live.unlessLive(conversation.owner(), conversation.id(),
+        () -> { throw new AssertionError("the step must not run while the conversation is live"); })).isEmpty();
+  }
+
+  @Test
+  void aConversationsLockIsHeldWhetherOrNotItIsLive() throws Exception {
+    // An erase (unlessLive) and a restore (restoreUnlessLive) of a conversation that is not live
+    // must not overlap, or the restore could insert a copy the erase has just reported gone.
+    Conversation conversation = Conversations.sample(UserId.random(), 2);
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<?>[] restoring = new java.util.concurrent.Future<?>[1];
+      live.unlessLive(conversation.owner(), conversation.id(), () -> {
+        restoring[0] = other.submit(() ->
+            live.restoreUnlessLive(conversation.owner(), conversation.id(), () -> Optional.of(conversation)));
+        assertThatThrownBy(() -> restoring[0].get(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        return "held";
+      });
+      restoring[0].get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+    } finally {
+      other.shutdownNow();
+    }
+  }
 }

@@ -11,10 +11,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The reference live store. One monitor guards everything, standing in for the database's row
- * lock: a move-out holds it for the whole move. For domain tests only.
+ * and conversation locks: a move-out holds it for the whole move. For domain tests only.
  */
 public final class InMemoryLiveConversations implements LiveConversations {
 
@@ -43,6 +44,27 @@ public final class InMemoryLiveConversations implements LiveConversations {
   @Override
   public synchronized <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step) {
     return find(owner, id).map(step);
+  }
+
+  @Override
+  public synchronized Optional<Restored> restoreUnlessLive(
+      UserId owner, ConversationId id, Supplier<Optional<Conversation>> source) {
+    Conversation current = byId.get(id);
+    if (current != null) {
+      if (!current.owner().equals(owner)) {
+        throw ConflictException.idTaken(owner, id);
+      }
+      return Optional.of(new Restored(current, false));
+    }
+    return source.get().map(conversation -> {
+      restore(conversation);
+      return new Restored(byId.get(id), true);
+    });
+  }
+
+  @Override
+  public synchronized <T> Optional<T> unlessLive(UserId owner, ConversationId id, Supplier<T> step) {
+    return find(owner, id).isPresent() ? Optional.empty() : Optional.of(step.get());
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -167,34 +169,144 @@ class ArchiveServiceTest {
     archive.store(new ArchivedConversation(conversation, T0));
     // Another request archives the conversation just after the restore inserted it live, before
     // the restore deleted the archived copy: the interleaving two machines can produce.
-    ArchiveService[] other = new ArchiveService[1];
-    LiveConversations racing = new LiveConversations() {
-      @Override
-      public Optional<Conversation> find(UserId o, ConversationId id) {
-        return live.find(o, id);
-      }
-
-      @Override
-      public <T> Optional<T> moveOut(UserId o, ConversationId id, Function<Conversation, T> step) {
-        return live.moveOut(o, id, step);
-      }
-
-      @Override
-      public <T> Optional<T> whileLive(UserId o, ConversationId id, Function<Conversation, T> step) {
-        return live.whileLive(o, id, step);
-      }
-
-      @Override
-      public void restore(Conversation c) {
-        live.restore(c);
-        other[0].archive(c.owner(), c.id());
-      }
-    };
-    other[0] = new ArchiveService(live, archive, clock);
+    Racing racing = new Racing();
+    ArchiveService other = new ArchiveService(live, archive, clock);
+    racing.afterRestoreUnlessLive = () -> other.archive(owner, conversation.id());
 
     new ArchiveService(racing, archive, clock).restore(owner, conversation.id());
 
     assertThat(live.find(owner, conversation.id())).isEmpty();
     assertThat(archive.find(owner, conversation.id()).map(ArchivedConversation::conversation)).contains(conversation);
+  }
+
+  @Test
+  void anEraseArrivingWhileARestoreIsUnderWayIsRefusedAndTheRestoreWins() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Racing racing = new Racing();
+    racing.afterRestoreUnlessLive = () -> assertThatThrownBy(() -> service.delete(owner, conversation.id()))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("not erased");
+
+    assertThat(new ArchiveService(racing, archive, clock).restore(owner, conversation.id())).isEqualTo(conversation);
+
+    assertThat(live.find(owner, conversation.id())).contains(conversation);
+    assertThat(archive.find(owner, conversation.id())).isEmpty();
+  }
+
+  @Test
+  void anEraseThatCameFirstLeavesARestoreNothingToRestore() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Racing racing = new Racing();
+    racing.beforeRestoreUnlessLive = () -> service.delete(owner, conversation.id());
+
+    assertThatThrownBy(() -> new ArchiveService(racing, archive, clock).restore(owner, conversation.id()))
+        .isInstanceOf(NotFoundException.class);
+
+    assertThat(live.find(owner, conversation.id())).isEmpty();
+    assertThat(archive.find(owner, conversation.id())).isEmpty();
+  }
+
+  @Test
+  void anArchiveThatFindsNothingLiveBecauseARestoreIsUnderWayArchivesItInsteadOfAnsweringNotFound() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Racing racing = new Racing();
+    racing.afterMoveOut = () -> service.restore(owner, conversation.id());
+
+    StoreResult result = new ArchiveService(racing, archive, clock).archive(owner, conversation.id());
+
+    assertThat(result.entry().id()).isEqualTo(conversation.id());
+    assertThat(live.find(owner, conversation.id())).isEmpty();
+    assertThat(archive.find(owner, conversation.id())).isPresent();
+  }
+
+  @Test
+  void aRestoreWhoseLiveCopyIsMovedOutBetweenItsStepsStartsOverInsteadOfAdvisingADelete() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    live.restore(conversation);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Racing racing = new Racing();
+    racing.afterRestoreUnlessLive = () -> service.archive(owner, conversation.id());
+
+    assertThat(new ArchiveService(racing, archive, clock).restore(owner, conversation.id())).isEqualTo(conversation);
+
+    assertThat(live.find(owner, conversation.id())).contains(conversation);
+    assertThat(archive.find(owner, conversation.id())).isEmpty();
+  }
+
+  @Test
+  void aConversationThatKeepsMovingIsReportedAsContentionToRetry() {
+    Conversation conversation = Conversations.sample(owner, 3);
+    archive.store(new ArchivedConversation(conversation, T0));
+    Racing racing = new Racing();
+    // Every time the archive looks in one place, another request has just moved it to the other.
+    racing.afterMoveOut = () -> service.restore(owner, conversation.id());
+    racing.afterUnlessLive = () -> service.archive(owner, conversation.id());
+    racing.repeat = true;
+
+    assertThatThrownBy(() -> new ArchiveService(racing, archive, clock).archive(owner, conversation.id()))
+        .isInstanceOf(ContentionException.class);
+    assertThat(live.find(owner, conversation.id())).isEmpty();
+    assertThat(archive.find(owner, conversation.id())).as("left archived by the last archive").isPresent();
+  }
+
+  /** The reference live store, with hooks where another request can cut in between two steps. */
+  private final class Racing implements LiveConversations {
+    Runnable beforeRestoreUnlessLive = () -> {};
+    Runnable afterRestoreUnlessLive = () -> {};
+    Runnable afterMoveOut = () -> {};
+    Runnable afterUnlessLive = () -> {};
+    /** Cut in every time, not only the first. */
+    boolean repeat;
+
+    private Runnable once(Runnable hook) {
+      return repeat ? hook : () -> {};
+    }
+
+    @Override
+    public Optional<Conversation> find(UserId o, ConversationId id) {
+      return live.find(o, id);
+    }
+
+    @Override
+    public <T> Optional<T> moveOut(UserId o, ConversationId id, Function<Conversation, T> step) {
+      Optional<T> moved = live.moveOut(o, id, step);
+      Runnable hook = afterMoveOut;
+      afterMoveOut = once(hook);
+      hook.run();
+      return moved;
+    }
+
+    @Override
+    public <T> Optional<T> whileLive(UserId o, ConversationId id, Function<Conversation, T> step) {
+      return live.whileLive(o, id, step);
+    }
+
+    @Override
+    public Optional<Restored> restoreUnlessLive(UserId o, ConversationId id, Supplier<Optional<Conversation>> source) {
+      Runnable before = beforeRestoreUnlessLive;
+      beforeRestoreUnlessLive = once(before);
+      before.run();
+      Optional<Restored> restored = live.restoreUnlessLive(o, id, source);
+      Runnable after = afterRestoreUnlessLive;
+      afterRestoreUnlessLive = once(after);
+      after.run();
+      return restored;
+    }
+
+    @Override
+    public <T> Optional<T> unlessLive(UserId o, ConversationId id, Supplier<T> step) {
+      Optional<T> result = live.unlessLive(o, id, step);
+      Runnable hook = afterUnlessLive;
+      afterUnlessLive = once(hook);
+      hook.run();
+      return result;
+    }
+
+    @Override
+    public void restore(Conversation c) {
+      live.restore(c);
+    }
   }
 }

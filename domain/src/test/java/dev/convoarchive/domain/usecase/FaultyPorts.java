@@ -12,6 +12,7 @@ import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Wraps the reference ports so that every call goes through a {@link FaultPlan}. */
@@ -74,6 +75,19 @@ final class FaultyPorts {
       @Override
       public <T> Optional<T> whileLive(UserId owner, ConversationId id, Function<Conversation, T> step) {
         return plan.step("live.whileLive", () -> delegate.whileLive(owner, id, step));
+      }
+
+      /** Around the whole insert, and between reading the archived copy and inserting it. */
+      @Override
+      public Optional<Restored> restoreUnlessLive(
+          UserId owner, ConversationId id, Supplier<Optional<Conversation>> source) {
+        return plan.step("live.restoreUnlessLive", () -> delegate.restoreUnlessLive(owner, id,
+            () -> plan.step("live.restoreUnlessLive.beforeInsert", source::get)));
+      }
+
+      @Override
+      public <T> Optional<T> unlessLive(UserId owner, ConversationId id, Supplier<T> step) {
+        return plan.step("live.unlessLive", () -> delegate.unlessLive(owner, id, step));
       }
 
       @Override
