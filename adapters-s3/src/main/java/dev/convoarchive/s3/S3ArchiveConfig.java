@@ -2,6 +2,7 @@ package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.error.InvalidInputException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
  * @param layout the layout of objects in the bucket
  * @param index where the per-file layout keeps its index (ignored by single-file)
  * @param compression how objects are written
- * @param maxAttempts how many conditional writes one change may try before giving up with a conflict
+ * @param maxAttempts how many conditional writes one change may try before giving up as contended
+ * @param callTimeout the longest one S3 request may take, retries included: a store that stops
+ *     answering fails the request (503) instead of holding it
  */
 public record S3ArchiveConfig(
     String bucket,
@@ -28,11 +31,13 @@ public record S3ArchiveConfig(
     ArchiveLayout layout,
     IndexLocation index,
     Compression compression,
-    int maxAttempts) {
+    int maxAttempts,
+    Duration callTimeout) {
 
   public static final String DEFAULT_PREFIX = "archived_conversations";
   public static final String DEFAULT_REGION = "us-east-1";
   public static final int DEFAULT_MAX_ATTEMPTS = 12;
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   // Bucket names per S3's rules, loosely: lower-case letters, digits, dots and hyphens.
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -58,32 +63,42 @@ public record S3ArchiveConfig(
     if (maxAttempts < 1 || maxAttempts > 100) {
       throw new InvalidInputException("maxAttempts", "must be between 1 and 100; got " + maxAttempts);
     }
+    callTimeout = Objects.requireNonNullElse(callTimeout, DEFAULT_CALL_TIMEOUT);
+    if (callTimeout.isNegative() || callTimeout.isZero() || callTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new InvalidInputException("ARCHIVE_S3_TIMEOUT", "must be more than 0 and at most 10 minutes; got " + callTimeout);
+    }
   }
 
   /** The defaults for everything but the bucket. */
   public static S3ArchiveConfig forBucket(String bucket) {
     return new S3ArchiveConfig(bucket, DEFAULT_PREFIX, Optional.empty(), false, DEFAULT_REGION,
-        ArchiveLayout.PER_FILE, IndexLocation.POSTGRES, Compression.GZIP, DEFAULT_MAX_ATTEMPTS);
+        ArchiveLayout.PER_FILE, IndexLocation.POSTGRES, Compression.GZIP, DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_CALL_TIMEOUT);
   }
 
   public S3ArchiveConfig withEndpoint(URI endpoint, boolean pathStyle) {
-    return new S3ArchiveConfig(bucket, prefix, Optional.of(endpoint), pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, Optional.of(endpoint), pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 
   public S3ArchiveConfig withPrefix(String prefix) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 
   public S3ArchiveConfig withLayout(ArchiveLayout layout) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 
   public S3ArchiveConfig withBucket(String bucket) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 
   public S3ArchiveConfig withIndex(IndexLocation index) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 
   /** True when this configuration keeps the per-file index in the database (and so needs it). */
@@ -100,10 +115,17 @@ public record S3ArchiveConfig(
   }
 
   public S3ArchiveConfig withCompression(Compression compression) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
+  }
+
+  public S3ArchiveConfig withCallTimeout(Duration callTimeout) {
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 
   public S3ArchiveConfig withMaxAttempts(int maxAttempts) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts);
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+        callTimeout);
   }
 }

@@ -1,5 +1,6 @@
 package dev.convoarchive.s3;
 
+import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -28,7 +29,9 @@ public final class S3Clients {
   public static S3Client create(
       S3ArchiveConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
     var builder = S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128))
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(128)
+            .connectionTimeout(attemptTimeout(config)).socketTimeout(attemptTimeout(config))
+            .connectionAcquisitionTimeout(attemptTimeout(config)))
         // Checksums only where S3 requires them (DeleteObjects): the SDK's default trailing
         // checksums (aws-chunked uploads) are refused by some S3-compatible stores (seen: S3Proxy
         // answers every PUT 501 NotImplemented); TLS already protects the bytes in transit.
@@ -37,8 +40,17 @@ public final class S3Clients {
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .forcePathStyle(config.pathStyle())
-        .overrideConfiguration(c -> interceptors.forEach(c::addExecutionInterceptor));
+        .overrideConfiguration(c -> {
+          // Bounded, so a store that stops answering fails the request instead of holding it.
+          c.apiCallTimeout(config.callTimeout()).apiCallAttemptTimeout(attemptTimeout(config));
+          interceptors.forEach(c::addExecutionInterceptor);
+        });
     config.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
+  }
+
+  /** A third of the call's time for each attempt, so the SDK's retries fit inside it. */
+  private static Duration attemptTimeout(S3ArchiveConfig config) {
+    return config.callTimeout().dividedBy(3);
   }
 }

@@ -35,7 +35,7 @@ class StorageProbeTest {
   void failsWhenTheBucketDoesNotExist() {
     try (S3Client client = S3TestServer.newClient()) {
       S3ArchiveConfig missing = new S3ArchiveConfig("no-such-bucket-here", S3ArchiveConfig.DEFAULT_PREFIX,
-          S3TestServer.config().endpoint(), true, "us-east-1", ArchiveLayout.PER_FILE, IndexLocation.S3, Compression.GZIP, 3);
+          S3TestServer.config().endpoint(), true, "us-east-1", ArchiveLayout.PER_FILE, IndexLocation.S3, Compression.GZIP, 3, null);
 
       assertThatThrownBy(() -> new StorageProbe(client, missing).verify())
           .hasMessageContaining("bucket no-such-bucket-here does not exist");

@@ -34,7 +34,14 @@ public final class SupabaseDatabase {
     }
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setMinimumIdle(Math.min(2, config.poolSize()));
-    hikari.setConnectionTimeout(10_000);
+    // Bounded waits: for a connection, for the database to accept one, and for every answer on it
+    // (pgjdbc's socketTimeout; a timed-out connection is closed, so its transaction rolls back).
+    long timeoutMillis = config.timeout().toMillis();
+    hikari.setConnectionTimeout(timeoutMillis);
+    hikari.setValidationTimeout(Math.max(250, Math.min(5_000, timeoutMillis / 2)));
+    hikari.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, timeoutMillis / 1000)));
+    hikari.addDataSourceProperty("loginTimeout", Long.toString(Math.max(1, timeoutMillis / 1000)));
+    hikari.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, timeoutMillis / 1000)));
     hikari.setSchema(config.schema());
     if (!config.preparedStatements()) {
       hikari.addDataSourceProperty("prepareThreshold", "0");

@@ -4,6 +4,7 @@ import dev.convoarchive.domain.error.InvalidInputException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -19,12 +20,16 @@ import java.util.regex.Pattern;
  *     cannot keep server-side prepared statements across transactions
  * @param serviceSchema the schema of convo-archive's own tables (the per-file catalog), created and
  *     migrated at start-up; never {@code public}, so Supabase's REST API does not expose it
+ * @param timeout the longest the service waits for the database: for a connection from the pool
+ *     and for each answer on one; a database that stops answering fails the request (503)
+ *     instead of holding it
  */
 public record SupabaseDbConfig(
     String jdbcUrl, String user, String password, int poolSize, String schema, boolean preparedStatements,
-    String serviceSchema) {
+    String serviceSchema, Duration timeout) {
 
   public static final int DEFAULT_POOL_SIZE = 10;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
   public static final String DEFAULT_SCHEMA = "public";
   public static final String DEFAULT_SERVICE_SCHEMA = "convo_archive";
   /** The port of Supabase's transaction-mode pooler (Supavisor). */
@@ -48,6 +53,10 @@ public record SupabaseDbConfig(
           "must be a plain SQL identifier other than public, such as " + DEFAULT_SERVICE_SCHEMA + "; got "
               + InvalidInputException.quote(serviceSchema));
     }
+    timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new InvalidInputException("ARCHIVE_DB_TIMEOUT", "must be between 1 second and 10 minutes; got " + timeout);
+    }
   }
 
   /**
@@ -63,7 +72,7 @@ public record SupabaseDbConfig(
     if (text.startsWith("jdbc:postgresql://")) {
       URI uri = parse(text.substring("jdbc:".length()));
       return new SupabaseDbConfig(text, null, null, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, uri.getPort() != TRANSACTION_POOLER_PORT,
-          DEFAULT_SERVICE_SCHEMA);
+          DEFAULT_SERVICE_SCHEMA, DEFAULT_TIMEOUT);
     }
     if (!text.startsWith("postgres://") && !text.startsWith("postgresql://")) {
       throw new InvalidInputException("SUPABASE_DB_URL",
@@ -86,23 +95,31 @@ public record SupabaseDbConfig(
     String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + database
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     return new SupabaseDbConfig(jdbc, user, password, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, port != TRANSACTION_POOLER_PORT,
-        DEFAULT_SERVICE_SCHEMA);
+        DEFAULT_SERVICE_SCHEMA, DEFAULT_TIMEOUT);
   }
 
   public SupabaseDbConfig withPoolSize(int poolSize) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
   }
 
   public SupabaseDbConfig withSchema(String schema) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
   }
 
   public SupabaseDbConfig withServiceSchema(String serviceSchema) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+  }
+
+  public SupabaseDbConfig withJdbcUrl(String jdbcUrl) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+  }
+
+  public SupabaseDbConfig withTimeout(Duration timeout) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
   }
 
   public SupabaseDbConfig withPreparedStatements(boolean preparedStatements) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
   }
 
   /** Never prints the password. */
@@ -110,7 +127,7 @@ public record SupabaseDbConfig(
   public String toString() {
     return "SupabaseDbConfig[jdbcUrl=" + jdbcUrl.replaceAll("password=[^&]*", "password=***") + ", user=" + user
         + ", poolSize=" + poolSize + ", schema=" + schema + ", preparedStatements=" + preparedStatements
-        + ", serviceSchema=" + serviceSchema + "]";
+        + ", serviceSchema=" + serviceSchema + ", timeout=" + timeout + "]";
   }
 
   private static URI parse(String text) {

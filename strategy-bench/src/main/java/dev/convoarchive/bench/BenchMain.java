@@ -123,7 +123,7 @@ public final class BenchMain implements Callable<Integer> {
         config = config.withEndpoint(endpoint, pathStyle);
       }
       config = new S3ArchiveConfig(config.bucket(), "strategy-bench", config.endpoint(), config.pathStyle(), region,
-          config.layout(), config.index(), config.compression(), config.maxAttempts());
+          config.layout(), config.index(), config.compression(), config.maxAttempts(), config.callTimeout());
       credentials = DefaultCredentialsProvider.builder().build();
     }
     Meter meter = new Meter(rttMillis, bandwidthMbps);

@@ -33,7 +33,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** The default {@code postgres} database as the live store's configuration. */
   public SupabaseDbConfig config() {
     return new SupabaseDbConfig("jdbc:postgresql://localhost:" + server.getPort() + "/postgres", "postgres", "postgres",
-        SupabaseDbConfig.DEFAULT_POOL_SIZE, SupabaseDbConfig.DEFAULT_SCHEMA, true, SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
+        SupabaseDbConfig.DEFAULT_POOL_SIZE, SupabaseDbConfig.DEFAULT_SCHEMA, true, SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA,
+        SupabaseDbConfig.DEFAULT_TIMEOUT);
   }
 
   public int port() {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -82,6 +83,10 @@ public record AppConfig(
     int maxBody = in.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, Integer::parseUnsignedInt, "a number of bytes");
     Path dataDirectory = in.get("DATA_DIR", Path.of("data"), Path::of, "a folder path");
 
+    Duration s3Timeout = in.get("ARCHIVE_S3_TIMEOUT", S3ArchiveConfig.DEFAULT_CALL_TIMEOUT, Duration::parse,
+        "an ISO-8601 duration such as PT30S");
+    Duration dbTimeout = in.get("ARCHIVE_DB_TIMEOUT", SupabaseDbConfig.DEFAULT_TIMEOUT, Duration::parse,
+        "an ISO-8601 duration such as PT15S");
     Optional<String> bucket = in.text("S3_BUCKET");
     Optional<String> endpointText = in.text("S3_ENDPOINT");
     if (bucket.isEmpty() && endpointText.isPresent()) {
@@ -92,11 +97,11 @@ public record AppConfig(
     boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
     String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
     Optional<S3ArchiveConfig> s3 = in.attempt(() -> new S3ArchiveConfig(bucket.orElse(LOCAL_BUCKET), prefix, endpoint,
-        pathStyle, region, layout, index, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS));
+        pathStyle, region, layout, index, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS, s3Timeout));
 
     String serviceSchema = in.text("ARCHIVE_DB_SCHEMA").orElse(SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
     Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL")
-        .flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url).withServiceSchema(serviceSchema)));
+        .flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url).withServiceSchema(serviceSchema).withTimeout(dbTimeout)));
     Optional<URI> supabaseUrl = in.text("SUPABASE_URL").flatMap(text -> in.parse("SUPABASE_URL", text, AppConfig::httpUri,
         "the project URL, e.g. https://abcdefgh.supabase.co"));
     Optional<String> secret = in.text("SUPABASE_JWT_SECRET");

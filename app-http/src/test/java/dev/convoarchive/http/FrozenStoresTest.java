@@ -1,0 +1,86 @@
+package dev.convoarchive.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.support.FreezableProxy;
+import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.TestStores;
+import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.supabase.SupabaseDbConfig;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A database or S3 store that stops answering (frozen, partitioned: the connection stays open and
+ * nothing comes back) must not hold requests for as long as it lasts: each answers 503 with
+ * Retry-After within its bounded time, and once the store is back a retry finishes the move.
+ */
+class FrozenStoresTest {
+
+  private static final Tokens tokens = Tokens.shared();
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** Generous against a 2-second timeout, short against "as long as the outage lasts". */
+  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
+
+  enum Frozen { DATABASE, S3 }
+
+  @ParameterizedTest
+  @EnumSource(Frozen.class)
+  void requestsDuringAFreezeAnswer503InBoundedTimeAndARetryFinishesTheMove(Frozen which) {
+    S3ArchiveConfig s3 = TestStores.s3Config(Variant.PER_FILE_POSTGRES_INDEX);
+    SupabaseDbConfig db = TestStores.database();
+    URI s3Endpoint = s3.endpoint().orElseThrow();
+    try (FreezableProxy dbProxy = new FreezableProxy(URI.create(db.jdbcUrl().substring(5)).getPort());
+        FreezableProxy s3Proxy = new FreezableProxy(s3Endpoint.getPort())) {
+      AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+      AppConfig config = base.withStorage(
+          s3.withEndpoint(URI.create("http://127.0.0.1:" + s3Proxy.port()), true).withCallTimeout(TIMEOUT.multipliedBy(3)),
+          db.withTimeout(TIMEOUT).withJdbcUrl(db.jdbcUrl().replace(":" + URI.create(db.jdbcUrl().substring(5)).getPort() + "/",
+              ":" + dbProxy.port() + "/")));
+      FreezableProxy frozen = which == Frozen.DATABASE ? dbProxy : s3Proxy;
+      try (TestService service = TestService.start(config, List.of())) {
+        UserId user = UserId.random();
+        String token = tokens.hs256(tokens.userClaims(user));
+        Conversation archivedBefore = Conversations.sample(user, 1);
+        TestStores.live().restore(archivedBefore);
+        assertThat(service.send("POST", "/v1/users/me/conversations/" + archivedBefore.id() + "/archive", token).statusCode())
+            .isEqualTo(201);
+        Conversation conversation = Conversations.sample(user, 3);
+        TestStores.live().restore(conversation);
+        String archive = "/v1/users/me/conversations/" + conversation.id() + "/archive";
+        // Each needs the frozen store: the listing lives in the database, the conversations in S3.
+        String read = which == Frozen.DATABASE ? "/v1/users/me/archive" : "/v1/users/me/archive/" + archivedBefore.id();
+
+        frozen.freeze();
+        for (String[] request : List.of(new String[] {"POST", archive}, new String[] {"GET", read})) {
+          long started = System.nanoTime();
+          HttpResponse<String> response = service.send(request[0], request[1], token);
+          Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+          assertThat(response.statusCode()).as(request[1] + ": " + response.body()).isEqualTo(503);
+          assertThat(response.headers().firstValue("Retry-After")).isPresent();
+          assertThat(response.body()).contains("storage-unavailable").doesNotContain("Hikari").doesNotContain("Exception")
+              .doesNotContain("archived_conversations/");
+          assertThat(took).as(request[1] + " answered after " + took).isLessThan(ANSWER_WITHIN);
+        }
+        frozen.thaw();
+
+        HttpResponse<String> retried = service.send("POST", archive, token);
+        assertThat(retried.statusCode()).as(retried.body()).isIn(200, 201);
+        assertThat(TestStores.live().find(user, conversation.id())).isEmpty();
+        assertThat(service.send("GET", "/v1/users/me/archive/" + conversation.id(), token).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+}
