@@ -19,6 +19,22 @@ record IdColumns(IdType conversationId, IdType userId, IdType messageId) {
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+  /**
+   * The spellings PostgreSQL's uuid input accepts within an id's alphabet: 32 hex digits in either
+   * case, with an optional hyphen after any group of four.
+   */
+  private static final Pattern UUID_INPUT = Pattern.compile("[0-9a-fA-F]{4}(-?[0-9a-fA-F]{4}){7}");
+
+  /** The canonical form (lower case, 8-4-4-4-12) of a value a uuid column reads as a uuid; others as given. */
+  static String canonical(IdType type, String value) {
+    if (type != IdType.UUID || !UUID_INPUT.matcher(value).matches()) {
+      return value;
+    }
+    String hex = value.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20)
+        + "-" + hex.substring(20);
+  }
+
   static boolean fits(IdType type, String value) {
     return type == IdType.TEXT || UUID_TEXT.matcher(value).matches();
   }

@@ -61,6 +61,12 @@ final class PostgresLiveConversations implements LiveConversations {
   }
 
   @Override
+  public ConversationId canonical(ConversationId id) {
+    String canonical = IdColumns.canonical(ids.conversationId(), id.value());
+    return canonical.equals(id.value()) ? id : ConversationId.of(canonical);
+  }
+
+  @Override
   public Optional<Conversation> find(UserId owner, ConversationId id) {
     if (!canExist(owner, id)) {
       return Optional.empty();

@@ -27,6 +27,14 @@ import java.util.function.Supplier;
  */
 public interface LiveConversations {
 
+  /**
+   * The spelling of {@code id} this database keeps. Ids it treats as equal (a uuid written in upper
+   * case, say) come back as one, so that they name one archived conversation too.
+   */
+  default ConversationId canonical(ConversationId id) {
+    return id;
+  }
+
   /** The live conversation with its messages, or empty when the owner has none with this id. */
   Optional<Conversation> find(UserId owner, ConversationId id);
 

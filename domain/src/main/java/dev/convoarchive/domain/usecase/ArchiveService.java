@@ -53,7 +53,8 @@ public final class ArchiveService {
    * Read live -> store in the archive -> delete live. {@code created} is false when the
    * conversation was already archived (this call may still have finished a half-done move).
    */
-  public StoreResult archive(UserId owner, ConversationId id) {
+  public StoreResult archive(UserId owner, ConversationId requested) {
+    ConversationId id = live.canonical(requested);
     for (int attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
       Optional<StoreResult> moved = live.moveOut(owner, id, this::storeLatest);
       if (moved.isPresent()) {
@@ -105,7 +106,8 @@ public final class ArchiveService {
    * Returns the restored conversation; if a concurrent archive moved it out again meanwhile, it
    * stays archived.
    */
-  public Conversation restore(UserId owner, ConversationId id) {
+  public Conversation restore(UserId owner, ConversationId requested) {
+    ConversationId id = live.canonical(requested);
     for (int attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
       // Under the conversation's lock: an erase of the archived copy either came first (nothing to
       // insert: not found) or waits until the copy is live, and then refuses (see delete).
@@ -138,7 +140,8 @@ public final class ArchiveService {
     throw ContentionException.onConversation("restore " + owner + "/" + id, MAX_ROUNDS);
   }
 
-  public ArchivedConversation get(UserId owner, ConversationId id) {
+  public ArchivedConversation get(UserId owner, ConversationId requested) {
+    ConversationId id = live.canonical(requested);
     return archive.find(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
   }
 
@@ -152,7 +155,8 @@ public final class ArchiveService {
    * finished first (and this is refused) or finds nothing to restore, so a conversation reported
    * erased stays erased.
    */
-  public void delete(UserId owner, ConversationId id) {
+  public void delete(UserId owner, ConversationId requested) {
+    ConversationId id = live.canonical(requested);
     boolean erased = live.unlessLive(owner, id, () -> archive.delete(owner, id))
         .orElseThrow(() -> ConflictException.liveAgain(owner, id));
     if (!erased) {
