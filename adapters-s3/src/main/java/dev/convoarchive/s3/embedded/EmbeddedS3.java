@@ -47,6 +47,9 @@ public final class EmbeddedS3 implements AutoCloseable {
         // Single-file archives grow past S3Mock's default 10 MB request limit.
         "--com.adobe.testing.s3mock.max-payload-size=512MB",
         "--spring.main.log-startup-info=false",
+        // Closed by whoever started it, in order: Spring's own hook would close it first on
+        // SIGTERM, and our close would then fail on the closed context.
+        "--spring.main.register-shutdown-hook=false",
         "--spring.main.sources=" + AtomicConditionalWrites.class.getName()));
   }
 

@@ -26,6 +26,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +48,8 @@ import java.util.UUID;
  * Production configuration never comes here.
  */
 public final class LocalMode {
+
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   /** The demo user every printed token is for. */
   public static final UserId DEMO_USER = UserId.parse("d3e0d3e0-0000-4000-8000-000000000001");
@@ -162,13 +167,25 @@ public final class LocalMode {
     Files.writeString(marker, now.toString(), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The signing secret, readable by its owner only: anyone who can read it can sign a token for any
+   * user of this service. Created with those permissions (never briefly wider), and a file a
+   * previous version left wider is narrowed.
+   */
   private static String secret(Path file) throws IOException {
+    boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
     if (Files.exists(file)) {
+      if (posix) {
+        Files.setPosixFilePermissions(file, OWNER_ONLY);
+      }
       return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
     byte[] random = new byte[48];
     new SecureRandom().nextBytes(random);
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    if (posix) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    }
     Files.writeString(file, secret, StandardCharsets.UTF_8);
     return secret;
   }
