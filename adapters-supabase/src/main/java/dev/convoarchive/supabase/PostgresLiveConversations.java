@@ -7,6 +7,7 @@ import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;

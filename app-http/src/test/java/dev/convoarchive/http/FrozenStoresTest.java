@@ -17,9 +17,10 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A database or S3 store that stops answering (frozen, partitioned: the connection stays open and
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FrozenStoresTest {
 
+  private static final Logger LOG = LoggerFactory.getLogger(FrozenStoresTest.class);
   private static final Tokens tokens = Tokens.shared();
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   /** Generous against a 2-second timeout, short against "as long as the outage lasts". */
@@ -73,6 +75,8 @@ class FrozenStoresTest {
           assertThat(response.body()).contains("storage-unavailable").doesNotContain("Hikari").doesNotContain("Exception")
               .doesNotContain("archived_conversations/");
           assertThat(took).as(request[1] + " answered after " + took).isLessThan(ANSWER_WITHIN);
+          LOG.warn("{} frozen: {} {} answered {} after {} ms", which, request[0], request[1].replaceAll("[0-9a-f-]{36}", "{id}"),
+              response.statusCode(), took.toMillis());
         }
         frozen.thaw();
 

@@ -13,6 +13,7 @@ import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,18 @@ class HostileHttpTest {
     assertProblem(RawHttp.sendRaw(base(), "POST /v1/users/me/conversations/abc/archive HTTP/1.1\r\nHost: x\r\n" + aliceToken()
         + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         + ("100000\r\n" + "x".repeat(0x100000) + "\r\n").repeat(3) + "0\r\n\r\n"), 413, "too-large");
+  }
+
+  @Test
+  void aSignedInClientThatTricklesItsBodyIsCutOffInsteadOfHoldingAWorker() {
+    long started = System.nanoTime();
+    Response response = RawHttp.trickle(base(), "POST /v1/users/me/conversations/abc/archive HTTP/1.1\r\nHost: x\r\n"
+        + aliceToken() + "\r\nContent-Type: application/json\r\nContent-Length: 10000", Duration.ofMillis(500));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(response.status()).as(response.toString()).isIn(0, 400, 408);
+    assertThat(response.body()).doesNotContain("\"internal\"");
+    assertThat(took).as("cut off after " + took).isLessThan(Duration.ofSeconds(20));
   }
 
   @Test

@@ -107,6 +107,7 @@ class RacingRequestsTest {
   void anArchiveRacingARestoreNeverAnswersNotFoundOrConflict(Variant variant) throws Exception {
     LiveConversations live = TestStores.live();
     ExecutorService pool = Executors.newFixedThreadPool(2);
+    java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
     try (TestService service = TestService.start(variant, tokens)) {
       for (int round = 0; round < ROUNDS; round++) {
         UserId user = UserId.random();
@@ -127,10 +128,13 @@ class RacingRequestsTest {
         boolean isLive = live.find(user, conversation.id()).isPresent();
         boolean isArchived = service.send("GET", "/v1/users/me/archive/" + id, token).statusCode() == 200;
         assertThat(isLive ^ isArchived).as(story + ": in exactly one place").isTrue();
+        outcomes.merge("archive " + answers.get(0).statusCode() + " + restore " + answers.get(1).statusCode()
+            + " -> " + (isLive ? "live" : "archived"), 1, Integer::sum);
       }
     } finally {
       pool.shutdownNow();
     }
+    LOG.warn("{}: {} rounds of archive vs restore: {}", variant, ROUNDS, outcomes);
   }
 
   @ParameterizedTest

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +64,40 @@ public final class RawHttp {
         socket.shutdownOutput();
       }
       return read(socket.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends {@code head} (with its blank line), then one body byte every {@code every} until the
+   * service answers or hangs up; returns what it answered.
+   */
+  public static Response trickle(URI base, String head, Duration every) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      socket.setSoTimeout(120_000);
+      OutputStream out = socket.getOutputStream();
+      out.write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      Thread writer = new Thread(() -> {
+        try {
+          while (true) {
+            Thread.sleep(every.toMillis());
+            out.write(' ');
+            out.flush();
+          }
+        } catch (IOException | InterruptedException stopped) {
+          // the service hung up, or the test is over
+        }
+      }, "raw-http-trickle");
+      writer.setDaemon(true);
+      writer.start();
+      try {
+        return read(socket.getInputStream());
+      } finally {
+        writer.interrupt();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package dev.convoarchive.domain.port;
 
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.UserId;
 import java.util.Optional;
 import java.util.function.Function;
@@ -70,8 +71,6 @@ public interface LiveConversations {
    */
   <T> Optional<T> unlessLive(UserId owner, ConversationId id, Supplier<T> step);
 
-  /** What {@link #restoreUnlessLive} left live, and whether it inserted it. */
-  record Restored(Conversation conversation, boolean inserted) {}
 
   /**
    * Inserts a conversation with all its messages, atomically (for seeding and bulk loads; the

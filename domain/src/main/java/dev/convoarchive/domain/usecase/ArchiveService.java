@@ -16,7 +16,7 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.domain.port.LiveConversations.Restored;
+import dev.convoarchive.domain.model.Restored;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;

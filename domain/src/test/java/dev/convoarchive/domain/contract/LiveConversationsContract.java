@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Role;
@@ -218,10 +219,10 @@ public abstract class LiveConversationsContract {
   void restoreUnlessLiveInsertsWhatTheSourceGives() {
     Conversation conversation = Conversations.sample(UserId.random(), 3);
 
-    Optional<LiveConversations.Restored> restored =
+    Optional<Restored> restored =
         live.restoreUnlessLive(conversation.owner(), conversation.id(), () -> Optional.of(conversation));
 
-    assertThat(restored).contains(new LiveConversations.Restored(conversation, true));
+    assertThat(restored).contains(new Restored(conversation, true));
     assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
   }
 
@@ -238,10 +239,10 @@ public abstract class LiveConversationsContract {
     Conversation conversation = Conversations.sample(UserId.random(), 2);
     live.restore(conversation);
 
-    Optional<LiveConversations.Restored> restored = live.restoreUnlessLive(conversation.owner(), conversation.id(),
+    Optional<Restored> restored = live.restoreUnlessLive(conversation.owner(), conversation.id(),
         () -> { throw new AssertionError("the source must not be read when the conversation is live"); });
 
-    assertThat(restored).contains(new LiveConversations.Restored(conversation, false));
+    assertThat(restored).contains(new Restored(conversation, false));
   }
 
   @Test

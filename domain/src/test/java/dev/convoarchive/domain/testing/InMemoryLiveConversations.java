@@ -3,6 +3,7 @@ package dev.convoarchive.domain.testing;
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;

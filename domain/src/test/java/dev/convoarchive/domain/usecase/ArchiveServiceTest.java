@@ -10,6 +10,7 @@ import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
