@@ -9,6 +9,7 @@ import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
 import dev.convoarchive.s3.IndexLocation;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -115,5 +116,22 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_INDEX").hasMessageContaining("postgres, s3");
     assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_DB_SCHEMA", "public"), new Properties()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_DB_SCHEMA").hasMessageContaining("other than public");
+  }
+
+  @Test
+  void storeTimeoutsHaveBoundedDefaultsAndAreConfigurable() {
+    AppConfig defaults = AppConfig.load(PRODUCTION, new Properties());
+    assertThat(defaults.database().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(defaults.s3().callTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+    AppConfig chosen = AppConfig.load(with(with(PRODUCTION, "ARCHIVE_DB_TIMEOUT", "PT5S"), "ARCHIVE_S3_TIMEOUT", "PT1M"),
+        new Properties());
+    assertThat(chosen.database().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(chosen.s3().callTimeout()).isEqualTo(Duration.ofMinutes(1));
+
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_DB_TIMEOUT", "5 seconds"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_DB_TIMEOUT").hasMessageContaining("PT15S");
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_S3_TIMEOUT", "PT0S"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_S3_TIMEOUT");
   }
 }

@@ -57,17 +57,17 @@ public final class ConflictException extends ArchiveException {
             + "archive it, then delete it", "conversation:" + owner + "/" + id, owner, id);
   }
 
-  /** What was contended: a storage key or a logical name. */
+  /** What the conflict is about: the live row or the conversation, by owner and id. */
   public String resource() {
     return resource;
   }
 
-  /** The owner involved, or {@code null} when the conflict is on a shared object. */
+  /** The owner involved. */
   public UserId owner() {
     return owner;
   }
 
-  /** The conversation involved, or {@code null} when the conflict is not about one conversation. */
+  /** The conversation involved. */
   public ConversationId conversationId() {
     return conversationId;
   }
