@@ -157,9 +157,16 @@ public final class ArchiveService {
    */
   public void delete(UserId owner, ConversationId requested) {
     ConversationId id = live.canonical(requested);
-    boolean erased = live.unlessLive(owner, id, () -> archive.delete(owner, id))
-        .orElseThrow(() -> ConflictException.liveAgain(owner, id));
-    if (!erased) {
+    Optional<Boolean> erased = live.unlessLive(owner, id, () -> archive.delete(owner, id));
+    if (erased.isEmpty()) {
+      // Live: refused either way. Still archived too means a restore is under way or stopped
+      // half-way; otherwise it simply is not in the archive (any more).
+      if (archive.find(owner, id).isPresent()) {
+        throw ConflictException.liveAgain(owner, id);
+      }
+      throw new NotFoundException(owner, id, Place.ARCHIVE);
+    }
+    if (!erased.get()) {
       throw new NotFoundException(owner, id, Place.ARCHIVE);
     }
   }

@@ -195,6 +195,16 @@ class ArchiveServiceTest {
   }
 
   @Test
+  void erasingARestoredConversationIsNotFoundAndLeavesItLive() {
+    Conversation conversation = Conversations.sample(owner, 2);
+    archive.store(new ArchivedConversation(conversation, T0));
+    service.restore(owner, conversation.id());
+
+    assertThatThrownBy(() -> service.delete(owner, conversation.id())).isInstanceOf(NotFoundException.class);
+    assertThat(live.find(owner, conversation.id())).contains(conversation);
+  }
+
+  @Test
   void anEraseThatCameFirstLeavesARestoreNothingToRestore() {
     Conversation conversation = Conversations.sample(owner, 3);
     archive.store(new ArchivedConversation(conversation, T0));
