@@ -29,10 +29,13 @@ public final class Problems {
   /** Contention clears as soon as the racing writers are done. */
   static final String CONTENDED_RETRY_AFTER_SECONDS = "1";
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
-  private static final Map<Integer, String> TITLES = Map.of(
-      400, "Bad Request", 401, "Unauthorized", 403, "Forbidden", 404, "Not Found", 405, "Method Not Allowed",
-      409, "Conflict", 413, "Content Too Large", 415, "Unsupported Media Type", 500, "Internal Server Error",
-      503, "Service Unavailable");
+  private static final Map<Integer, String> TITLES = Map.ofEntries(
+      Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
+      Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"),
+      Map.entry(409, "Conflict"), Map.entry(413, "Content Too Large"), Map.entry(414, "URI Too Long"),
+      Map.entry(415, "Unsupported Media Type"), Map.entry(426, "Upgrade Required"),
+      Map.entry(431, "Request Header Fields Too Large"), Map.entry(500, "Internal Server Error"),
+      Map.entry(503, "Service Unavailable"));
 
   private final ObjectMapper json;
 
