@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,15 +51,26 @@ final class PostgresLiveConversations implements LiveConversations {
 
   private final DataSource dataSource;
   private final IdColumns ids;
+  /** Where restores are recorded (the service's schema), so cold tiering can wait after one; or none. */
+  private final Optional<String> restoreLog;
+  private final Clock clock;
 
-  PostgresLiveConversations(DataSource dataSource, IdColumns ids) {
+  PostgresLiveConversations(DataSource dataSource, IdColumns ids, Optional<String> restoreLog, Clock clock) {
     this.dataSource = dataSource;
     this.ids = ids;
+    this.restoreLog = restoreLog.map(schema -> schema + ".restored_conversations");
+    this.clock = clock;
   }
 
   /** The live store on {@code schema}, whose id column types are read now. */
   static PostgresLiveConversations on(DataSource dataSource, String schema) {
-    return new PostgresLiveConversations(dataSource, IdColumns.detect(dataSource, schema));
+    return new PostgresLiveConversations(dataSource, IdColumns.detect(dataSource, schema), Optional.empty(),
+        Clock.systemUTC());
+  }
+
+  /** As {@link #on(DataSource, String)}, recording each restore in {@code serviceSchema} (migrated). */
+  static PostgresLiveConversations on(DataSource dataSource, String schema, String serviceSchema, Clock clock) {
+    return new PostgresLiveConversations(dataSource, IdColumns.detect(dataSource, schema), Optional.of(serviceSchema), clock);
   }
 
   @Override
@@ -140,6 +152,16 @@ final class PostgresLiveConversations implements LiveConversations {
         }
         throw e;
       }
+      if (restoreLog.isPresent()) {
+        try (PreparedStatement log = connection.prepareStatement("insert into " + restoreLog.get()
+            + " (conversation_id, user_id, restored_at) values (?, ?, ?) "
+            + "on conflict (conversation_id) do update set user_id = excluded.user_id, restored_at = excluded.restored_at")) {
+          log.setString(1, id.value());
+          log.setString(2, owner.toString());
+          log.setObject(3, utc(clock.instant()));
+          log.executeUpdate();
+        }
+      }
       return Optional.of(new Restored(restoring.get(), true));
     });
   }
@@ -166,9 +188,13 @@ final class PostgresLiveConversations implements LiveConversations {
     }
   }
 
-  /** Takes the conversation's lock until the transaction ends. */
+  /**
+   * Takes the conversation's lock until the transaction ends, and marks the transaction as
+   * convo-archive's own, so that soft-delete.sql's trigger lets its deletes really delete.
+   */
   private static void lock(Connection connection, UserId owner, ConversationId id) throws SQLException {
-    try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+    try (PreparedStatement lock = connection.prepareStatement(
+        "select pg_advisory_xact_lock(hashtextextended(?, 0)), set_config('convo_archive.really_delete', 'on', true)")) {
       lock.setString(1, owner + "/" + id.value());
       lock.execute();
     }

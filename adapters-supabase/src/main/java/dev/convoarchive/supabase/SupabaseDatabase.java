@@ -71,6 +71,28 @@ public final class SupabaseDatabase {
   }
 
   /**
+   * Runs one of the SQL scripts shipped for Supabase users ({@code soft-delete.sql},
+   * {@code soft-delete-undo.sql}) on the configured database, as a user would in the SQL editor.
+   */
+  public static void runScript(SupabaseDbConfig config, String name) {
+    String sql;
+    try (InputStream in = SupabaseDatabase.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no script " + name);
+      }
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (HikariDataSource pool = pool(config.withPoolSize(1));
+        Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Creates the chat tables of schema.sql, with {@code idType} ids, in the configured schema if they
    * are missing: what local mode and tests do; a real chat app has its own tables.
    */

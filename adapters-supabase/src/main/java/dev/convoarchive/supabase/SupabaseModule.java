@@ -10,10 +10,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.port.ReadinessCheck;
+import dev.convoarchive.domain.port.SweepQueue;
 import jakarta.inject.Qualifier;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.sql.Connection;
+import java.time.Clock;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -33,9 +36,20 @@ public final class SupabaseModule extends AbstractModule {
   private static final int READINESS_TIMEOUT_SECONDS = 2;
 
   private final SupabaseDbConfig config;
+  private final Optional<SweepSource> sweep;
 
   public SupabaseModule(SupabaseDbConfig config) {
+    this(config, Optional.empty());
+  }
+
+  private SupabaseModule(SupabaseDbConfig config, Optional<SweepSource> sweep) {
     this.config = config;
+    this.sweep = sweep;
+  }
+
+  /** This module, also providing the {@link SweepQueue} over {@code source}. */
+  public SupabaseModule withSweep(SweepSource source) {
+    return new SupabaseModule(config, Optional.of(source));
   }
 
   @Override
@@ -44,6 +58,20 @@ public final class SupabaseModule extends AbstractModule {
     Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(Key.get(HikariDataSource.class, LiveDatabase.class));
     OptionalBinder.newOptionalBinder(binder(), ArchiveCatalog.class).setBinding().to(PostgresArchiveCatalog.class);
     Multibinder.newSetBinder(binder(), AutoCloseable.class).addBinding().to(CatalogPool.class);
+    // The service binds its clock; tests bind a movable one. Without either, the system's.
+    OptionalBinder.newOptionalBinder(binder(), Clock.class);
+    if (sweep.isPresent()) {
+      OptionalBinder.newOptionalBinder(binder(), SweepQueue.class).setBinding().to(PostgresSweepQueue.class);
+    }
+  }
+
+  /** The sweep queue, on the live pool; start-up stops if the deleted column is missing. */
+  @Provides
+  @Singleton
+  PostgresSweepQueue sweepQueue(@LiveDatabase HikariDataSource pool, LiveConversations migratedFirst) {
+    PostgresSweepQueue queue = new PostgresSweepQueue(pool, config.schema(), config.serviceSchema(), sweep.orElseThrow());
+    queue.requireDeletedColumn(config.schema());
+    return queue;
   }
 
   /**
@@ -96,11 +124,15 @@ public final class SupabaseModule extends AbstractModule {
     return SupabaseDatabase.pool(config);
   }
 
-  /** Reads the id column types once; fails with what to do when the tables are missing. */
+  /**
+   * Reads the id column types once (fails with what to do when the tables are missing), after
+   * migrating the service's schema, where restores are recorded for cold tiering.
+   */
   @Provides
   @Singleton
-  LiveConversations liveConversations(@LiveDatabase HikariDataSource pool) {
-    return PostgresLiveConversations.on(pool, config.schema());
+  LiveConversations liveConversations(@LiveDatabase HikariDataSource pool, Optional<Clock> clock) {
+    ServiceSchema.migrate(pool, config.serviceSchema());
+    return PostgresLiveConversations.on(pool, config.schema(), config.serviceSchema(), clock.orElse(Clock.systemUTC()));
   }
 
   @Provides

@@ -3,6 +3,7 @@ package dev.convoarchive.http;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.ConfigException;
 import dev.convoarchive.http.local.LocalMode;
+import dev.convoarchive.http.sweep.SweepCommand;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.UnsafeStorageException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -11,11 +12,12 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * Starts the service: on the configured bucket and database, or in local mode when neither is
  * configured. With an argument it runs a command instead: {@code check-storage} checks the
  * configured bucket; {@code rebuild-index} and {@code remove-orphans} are maintenance (see
- * {@link MaintenanceCommand}).
+ * {@link MaintenanceCommand}); {@code sweep --once} archives everything due (see {@link SweepCommand}).
  */
 public final class Main {
 
-  private static final String USAGE = "usage: java -jar convo-archive.jar [check-storage | rebuild-index | remove-orphans [PT24H]]";
+  private static final String USAGE =
+      "usage: java -jar convo-archive.jar [check-storage | rebuild-index | remove-orphans [PT24H] | sweep --once]";
 
   private Main() {}
 
@@ -28,8 +30,12 @@ public final class Main {
         case "rebuild-index" -> args.length == 1 ? MaintenanceCommand.rebuildIndex(config, System.out) : usage();
         case "remove-orphans" -> args.length <= 2
             ? MaintenanceCommand.removeOrphans(config, args.length == 2 ? args[1] : null, System.out) : usage();
+        case "sweep" -> args.length == 2 && args[1].equals("--once") ? SweepCommand.once(config, System.out, System.err) : usage();
         default -> usage();
       };
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     } catch (ConfigException | UnsafeStorageException e) {
       System.err.println(e.getMessage());
       return 2;

@@ -7,6 +7,7 @@ import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
@@ -39,7 +40,7 @@ class MaintenanceCommandTest {
   private AppConfig config(Variant variant) {
     AppConfig base = TestService.config(variant, tokens);
     return new AppConfig(0, base.s3().withPrefix(prefix), base.database(), base.auth(), base.dataDirectory(),
-        base.maxBodyBytes(), false);
+        base.maxBodyBytes(), false, SweepConfig.off());
   }
 
   private int rebuild(Variant variant) {

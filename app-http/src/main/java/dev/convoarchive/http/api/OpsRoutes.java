@@ -42,27 +42,32 @@ public final class OpsRoutes {
     ArchiveRoutes.getAndHead(routes, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
   }
 
-  /** Ready when every adapter's dependency answers; otherwise 503, naming which did not. */
+  /** Ready when every critical dependency answers; otherwise 503, naming which did not. */
   private void ready(Context ctx) throws IOException {
     Map<String, String> checks = new LinkedHashMap<>();
+    boolean up = true;
     for (ReadinessCheck check : readiness) {
-      checks.put(check.name(), check(check));
+      String state = check(check);
+      checks.put(check.name(), state);
+      up &= !check.critical() || state.equals("up");
     }
-    boolean up = checks.values().stream().allMatch("up"::equals);
     if (!up) {
       ctx.header("Retry-After", Problems.RETRY_AFTER_SECONDS);
     }
     respond(ctx, up ? 200 : 503, new Views.Health(up ? "up" : "down", checks));
   }
 
-  /** The reason goes to the log only: it can name hosts, the pool and its statistics. */
+  /**
+   * The reason goes to the log only (it can name hosts, the pool and its statistics), except a
+   * non-critical check's own report, which is written for this answer (the sweeper's "stuck").
+   */
   private static String check(ReadinessCheck check) {
     try {
       check.check();
       return "up";
     } catch (Exception e) {
       LOG.warn("readiness check {} failed: {}", check.name(), e.toString());
-      return "down";
+      return check.critical() ? "down" : e.getMessage();
     }
   }
 

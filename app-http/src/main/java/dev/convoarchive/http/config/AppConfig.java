@@ -1,16 +1,18 @@
 package dev.convoarchive.http.config;
 
 import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
 import dev.convoarchive.s3.IndexLocation;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.SweepSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,6 +32,7 @@ import java.util.function.Function;
  * @param maxBodyBytes the largest request body accepted
  * @param localMode true when neither S3_BUCKET nor SUPABASE_DB_URL is set: the service then starts
  *     its own S3 server and PostgreSQL
+ * @param sweep the background sweeper (off by default)
  */
 public record AppConfig(
     int port,
@@ -38,7 +41,8 @@ public record AppConfig(
     AuthSettings auth,
     Path dataDirectory,
     int maxBodyBytes,
-    boolean localMode) {
+    boolean localMode,
+    SweepConfig sweep) {
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -52,15 +56,19 @@ public record AppConfig(
   }
 
   public AppConfig withPort(int port) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep);
+  }
+
+  public AppConfig withSweep(SweepConfig sweep) {
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep);
   }
 
   public AppConfig withAuth(AuthSettings auth) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep);
   }
 
   public AppConfig withStorage(S3ArchiveConfig s3, SupabaseDbConfig database) {
-    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode);
+    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode, sweep);
   }
 
   /** Reads the process's environment and system properties. */
@@ -119,8 +127,47 @@ public record AppConfig(
     if (s3Set && dbSet && !auth.configured()) {
       in.problem("SUPABASE_URL or SUPABASE_JWT_SECRET: one is required to check access tokens");
     }
+    SweepConfig sweep = sweep(in);
     in.throwIfAny();
-    return new AppConfig(port, s3.orElseThrow(), database, auth, dataDirectory, maxBody, !s3Set && !dbSet);
+    return new AppConfig(port, s3.orElseThrow(), database, auth, dataDirectory, maxBody, !s3Set && !dbSet, sweep);
+  }
+
+  private static SweepConfig sweep(Reader in) {
+    SweepConfig defaults = SweepConfig.off();
+    boolean enabled = in.get("SWEEPER", false, text -> switch (text) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException();
+    }, "on or off");
+    String column = in.text("SWEEP_DELETED_COLUMN").orElse(SweepSource.DEFAULT_DELETED_COLUMN);
+    Optional<Duration> inactiveAfter = in.text("SWEEP_INACTIVE_AFTER")
+        .flatMap(text -> in.parse("SWEEP_INACTIVE_AFTER", text, Duration::parse, "an ISO-8601 duration such as P180D"));
+    Duration interval = in.get("SWEEP_INTERVAL", defaults.interval(), Duration::parse, "an ISO-8601 duration such as PT5S");
+    int batch = in.get("SWEEP_BATCH_SIZE", SweepConfig.DEFAULT_BATCH_SIZE, Integer::parseInt, "a number from 1 to 10000");
+    int concurrency = in.get("SWEEP_CONCURRENCY", SweepConfig.DEFAULT_CONCURRENCY, Integer::parseInt, "a number from 1 to 256");
+    Duration lease = in.get("SWEEP_LEASE", SweepConfig.DEFAULT_LEASE, Duration::parse, "an ISO-8601 duration such as PT5M");
+    Optional<Duration> retention = in.text("ARCHIVE_RETENTION")
+        .flatMap(text -> in.parse("ARCHIVE_RETENTION", text, Duration::parse, "an ISO-8601 duration such as P365D"));
+    if (interval.isNegative() || interval.isZero()) {
+      in.problem("SWEEP_INTERVAL: must be more than 0; got " + interval);
+    }
+    if (lease.compareTo(Duration.ofSeconds(10)) < 0) {
+      in.problem("SWEEP_LEASE: must be at least PT10S; got " + lease);
+    }
+    if (retention.isPresent() && retention.get().compareTo(Duration.ofDays(1)) < 0) {
+      in.problem("ARCHIVE_RETENTION: must be at least P1D; got " + retention.get());
+    }
+    Optional<SweepSource> source = in.attempt(() -> new SweepSource(column, inactiveAfter));
+    Optional<Sweeper.Settings> settings = Optional.empty();
+    try {
+      settings = Optional.of(new Sweeper.Settings(batch, concurrency, lease, retention));
+    } catch (IllegalArgumentException e) {
+      in.problem("SWEEP_BATCH_SIZE / SWEEP_CONCURRENCY: " + e.getMessage());
+    }
+    if (source.isEmpty() || settings.isEmpty()) {
+      return defaults;
+    }
+    return new SweepConfig(enabled, source.get(), interval, settings.get());
   }
 
   private static URI httpUri(String text) {

@@ -33,7 +33,8 @@ final class AppModule extends AbstractModule {
   protected void configure() {
     bind(AppConfig.class).toInstance(config);
     bind(Metrics.class).asEagerSingleton();
-    bind(Clock.class).toInstance(Clock.systemUTC());
+    // A default, so that a test can bind a movable clock in its stead.
+    OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(Clock.systemUTC());
     bind(S3Metrics.class).in(Singleton.class);
     Multibinder.newSetBinder(binder(), ExecutionInterceptor.class).addBinding().to(S3Metrics.class);
     OptionalBinder.newOptionalBinder(binder(), ConflictListener.class).setBinding().to(S3Metrics.class);

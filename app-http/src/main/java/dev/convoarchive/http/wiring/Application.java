@@ -11,8 +11,11 @@ import com.google.inject.util.Modules;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.api.HttpServer;
 import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.sweep.SweepModule;
+import dev.convoarchive.http.sweep.SweeperWorker;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.supabase.SupabaseModule;
 import io.javalin.Javalin;
@@ -30,10 +33,12 @@ public final class Application implements AutoCloseable {
 
   private final Javalin http;
   private final Injector injector;
+  private final boolean sweeping;
 
-  private Application(Javalin http, Injector injector) {
+  private Application(Javalin http, Injector injector, boolean sweeping) {
     this.http = http;
     this.injector = injector;
+    this.sweeping = sweeping;
   }
 
   /**
@@ -50,7 +55,12 @@ public final class Application implements AutoCloseable {
       Javalin http = injector.getInstance(HttpServer.class).create().start(config.port());
       LOG.info("convo-archive listening on port {} ({} layout, bucket {})", http.port(), config.s3().layout().configName(),
           config.s3().bucket());
-      return new Application(http, injector);
+      if (config.sweep().enabled()) {
+        injector.getInstance(SweeperWorker.class).start();
+        LOG.info("sweeper on: conversations with {} set{}", config.sweep().source().deletedColumn(),
+            config.sweep().source().inactiveAfter().map(d -> ", or inactive for " + d).orElse(""));
+      }
+      return new Application(http, injector, config.sweep().enabled());
     } catch (RuntimeException e) {
       closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
@@ -71,6 +81,30 @@ public final class Application implements AutoCloseable {
     }
   }
 
+  /**
+   * The sweeper alone, for {@code sweep --once}: whether or not the service runs one, with the
+   * configured source and settings. Closing the result closes the adapters' clients.
+   */
+  public static Sweeping sweeping(AppConfig config, Module... extras) {
+    Injector injector = injector(config.withSweep(config.sweep().on()), extras);
+    try {
+      injector.getInstance(ConversationArchive.class); // runs the storage probe
+      return new Sweeping(injector.getInstance(Sweeper.class), () -> closeAll(injector));
+    } catch (RuntimeException e) {
+      closeAll(injector);
+      throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
+    }
+  }
+
+  /** What {@code sweep --once} works with. */
+  public record Sweeping(Sweeper sweeper, Runnable closer) implements AutoCloseable {
+    @Override
+    public void close() {
+      sweeper.close();
+      closer.run();
+    }
+  }
+
   /** What the maintenance commands work with. */
   public record Services(ArchiveMaintenance maintenance, Runnable closer) implements AutoCloseable {
     @Override
@@ -80,11 +114,14 @@ public final class Application implements AutoCloseable {
   }
 
   private static Injector injector(AppConfig config, Module... extras) {
+    SupabaseModule database =
+        new SupabaseModule(config.database().orElseThrow(() -> new IllegalStateException("no database configuration")));
     try {
       return Guice.createInjector(
           new AppModule(config),
           new S3ArchiveModule(config.s3()),
-          new SupabaseModule(config.database().orElseThrow(() -> new IllegalStateException("no database configuration"))),
+          config.sweep().enabled() ? database.withSweep(config.sweep().source()) : database,
+          config.sweep().enabled() ? new SweepModule(config.sweep()) : Modules.EMPTY_MODULE,
           Modules.combine(extras));
     } catch (CreationException e) {
       throw unwrap(e, e.getCause());
@@ -117,6 +154,13 @@ public final class Application implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    if (sweeping) {
+      try {
+        injector.getInstance(SweeperWorker.class).close(); // before the pools it uses
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     closeAll(injector);
   }
 

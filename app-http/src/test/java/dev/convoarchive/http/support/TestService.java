@@ -1,6 +1,7 @@
 package dev.convoarchive.http.support;
 
 import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.ArchiveLayout;
@@ -34,7 +35,7 @@ public final class TestService implements AutoCloseable {
   public static AppConfig config(Variant variant, Tokens tokens) {
     return new AppConfig(0, TestStores.s3Config(variant), Optional.of(TestStores.database()),
         new AuthSettings(Optional.of(Tokens.SECRET), Optional.of(tokens.supabaseUrl())),
-        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false);
+        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false, SweepConfig.off());
   }
 
   /** The service in {@code layout} with the default index (PostgreSQL for per-file). */

@@ -11,4 +11,12 @@ public interface ReadinessCheck {
 
   /** Returns normally when the dependency answers; throws when it does not (within a few seconds). */
   void check() throws Exception;
+
+  /**
+   * Whether the service is unready without it. A background job (the sweeper) is reported but not
+   * critical: requests are still answered, and a load balancer should keep sending them.
+   */
+  default boolean critical() {
+    return true;
+  }
 }

@@ -1,0 +1,174 @@
+package dev.convoarchive.supabase;
+
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.SweepQueue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The sweep queue over the chat app's own table. A claim locks candidate rows
+ * {@code FOR NO KEY UPDATE SKIP LOCKED} (which the app's message inserts, holding only a key-share
+ * lock through the foreign key, do not wait for) and records a lease in the service's schema, so
+ * concurrent claimers skip each other's rows and later ones skip the leases; the lock is gone
+ * when the claim commits, and the archive step takes its own.
+ */
+final class PostgresSweepQueue implements SweepQueue {
+
+  private final DataSource dataSource;
+  private final String conversations;
+  private final String claims;
+  private final String restores;
+  private final String deletedColumn;
+  private final Optional<Duration> inactiveAfter;
+  private final String instance = UUID.randomUUID().toString();
+
+  PostgresSweepQueue(DataSource dataSource, String liveSchema, String serviceSchema, SweepSource source) {
+    this.dataSource = dataSource;
+    this.conversations = liveSchema + ".conversations";
+    this.claims = serviceSchema + ".sweep_claims";
+    this.restores = serviceSchema + ".restored_conversations";
+    this.deletedColumn = source.deletedColumn();
+    this.inactiveAfter = source.inactiveAfter();
+  }
+
+  /** Stops start-up when the deleted column is missing, naming the script that adds it. */
+  void requireDeletedColumn(String liveSchema) {
+    Transactions.onConnection(dataSource, "checking " + conversations + "." + deletedColumn, connection -> {
+      try (PreparedStatement select = connection.prepareStatement("select 1 from information_schema.columns "
+          + "where table_schema = ? and table_name = 'conversations' and column_name = ?")) {
+        select.setString(1, liveSchema);
+        select.setString(2, deletedColumn);
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            throw new IllegalStateException("the sweeper needs column " + conversations + "." + deletedColumn
+                + " (SWEEP_DELETED_COLUMN); run soft-delete.sql (adapters-supabase) to add it, or name the column "
+                + "your app sets when it deletes a conversation");
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Due: marked deleted, or (tiering) last active, or restored, before the cutoff. */
+  private String dueCondition() {
+    return "(c." + deletedColumn + " is not null"
+        + (inactiveAfter.isPresent()
+            ? " or greatest(c.updated_at, coalesce(r.restored_at, '-infinity'::timestamptz)) < ?" : "")
+        + ")";
+  }
+
+  private String dueFrom() {
+    return " from " + conversations + " c left join " + restores + " r on r.conversation_id = c.id::text ";
+  }
+
+  private int bindCutoff(PreparedStatement statement, int index, Instant now) throws SQLException {
+    if (inactiveAfter.isPresent()) {
+      statement.setObject(index++, utc(now.minus(inactiveAfter.get())));
+    }
+    return index;
+  }
+
+  @Override
+  public List<Due> claim(int limit, Instant now, Duration lease) {
+    String sql = "with due as (select c.id, c.user_id" + dueFrom() + "where " + dueCondition()
+        + " and not exists (select 1 from " + claims + " s where s.conversation_id = c.id::text and s.claimed_until > ?)"
+        + " order by coalesce(c." + deletedColumn + ", c.updated_at) limit ? for no key update of c skip locked) "
+        + "insert into " + claims + " (conversation_id, user_id, claimed_by, claimed_until) "
+        + "select id::text, user_id::text, ?, ? from due "
+        + "on conflict (conversation_id) do update set user_id = excluded.user_id, claimed_by = excluded.claimed_by, "
+        + "claimed_until = excluded.claimed_until where " + claims + ".claimed_until <= ? "
+        + "returning conversation_id, user_id";
+    return Transactions.inTransaction(dataSource, "claiming conversations to sweep", connection -> {
+      List<Due> claimed = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        int i = bindCutoff(statement, 1, now);
+        statement.setObject(i++, utc(now));
+        statement.setInt(i++, limit);
+        statement.setString(i++, instance);
+        statement.setObject(i++, utc(now.plus(lease)));
+        statement.setObject(i, utc(now));
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            claimed.add(new Due(UserId.parse(rows.getString(2)), ConversationId.of(rows.getString(1))));
+          }
+        }
+      }
+      return claimed;
+    });
+  }
+
+  @Override
+  public void release(Due due) {
+    Transactions.onConnection(dataSource, "releasing a sweep claim", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "delete from " + claims + " where conversation_id = ? and claimed_by = ?")) {
+        delete.setString(1, due.id().value());
+        delete.setString(2, instance);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<Instant> oldestDue(Instant now) {
+    // Due since: when marked deleted, or when the inactivity period ran out.
+    String since = "coalesce(c." + deletedColumn
+        + inactiveAfter.map(d -> ", greatest(c.updated_at, coalesce(r.restored_at, '-infinity'::timestamptz)) + ?::interval")
+            .orElse("") + ")";
+    String sql = "select min(" + since + ")" + dueFrom() + "where " + dueCondition();
+    return Transactions.onConnection(dataSource, "reading the sweep backlog", connection -> {
+      forgetLapsedClaims(connection, now);
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        int i = 1;
+        if (inactiveAfter.isPresent()) {
+          statement.setString(i++, inactiveAfter.get().toSeconds() + " seconds");
+        }
+        bindCutoff(statement, i, now);
+        try (ResultSet row = statement.executeQuery()) {
+          row.next();
+          OffsetDateTime oldest = row.getObject(1, OffsetDateTime.class);
+          return Optional.ofNullable(oldest).map(OffsetDateTime::toInstant);
+        }
+      }
+    });
+  }
+
+  @Override
+  public long countDue(Instant now) {
+    String sql = "select count(*)" + dueFrom() + "where " + dueCondition();
+    return Transactions.onConnection(dataSource, "counting conversations to sweep", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        bindCutoff(statement, 1, now);
+        try (ResultSet row = statement.executeQuery()) {
+          row.next();
+          return row.getLong(1);
+        }
+      }
+    });
+  }
+
+  /** Leases a crash left behind, of conversations long gone: nothing reads them any more. */
+  private void forgetLapsedClaims(Connection connection, Instant now) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("delete from " + claims + " where claimed_until < ?")) {
+      delete.setObject(1, utc(now.minus(Duration.ofDays(1))));
+      delete.executeUpdate();
+    }
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.convoarchive.http.sweep;
+
+import com.google.inject.Module;
+import dev.convoarchive.domain.usecase.Sweeper;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.wiring.Application;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * {@code sweep --once}: archives everything due now (soft-deleted, or inactive when
+ * {@code SWEEP_INACTIVE_AFTER} is set), erases what {@code ARCHIVE_RETENTION} says, and stops: the
+ * first backfill. Interrupted (Ctrl-C lets the batch under way finish), it is simply run again:
+ * what was archived is no longer due. Runs beside sweeping services without doing anything twice.
+ */
+public final class SweepCommand {
+
+  private static final int BAR_WIDTH = 30;
+
+  private SweepCommand() {}
+
+  /** Returns the process exit code: 0 when everything due was swept, 1 when some failed. */
+  public static int once(AppConfig config, PrintStream out, PrintStream progress, Module... extras)
+      throws InterruptedException {
+    if (config.localMode()) {
+      out.println("set S3_BUCKET and SUPABASE_DB_URL (and the SWEEP_* settings as the service runs) first");
+      return 2;
+    }
+    long started = System.nanoTime();
+    try (Application.Sweeping sweeping = Application.sweeping(config, extras)) {
+      Sweeper sweeper = sweeping.sweeper();
+      Thread stopOnInterrupt = new Thread(sweeper::stop, "sweep-stop");
+      Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+      long due = sweeper.queue().countDue(Clock.systemUTC().instant());
+      out.printf("%d conversations due%n", due);
+      Sweeper.Pass pass = sweeper.runOnce(done -> progress.print(bar(done.archived() + done.gone() + done.failed(), due)));
+      progress.println();
+      long left = sweeper.queue().countDue(Clock.systemUTC().instant());
+      out.printf("swept in %d s: archived %d, gone before their turn %d, failed %d, erased by retention %d; %d still due%n",
+          Duration.ofNanos(System.nanoTime() - started).toSeconds(), pass.archived(), pass.gone(), pass.failed(),
+          pass.erased(), left);
+      if (left > 0) {
+        out.println("what is still due failed, or is claimed by a sweeper that stopped (taken again after SWEEP_LEASE);"
+            + " run this again to continue");
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // interrupted: the hook has run
+      }
+      return pass.clean() ? 0 : 1;
+    }
+  }
+
+  static String bar(long done, long total) {
+    long shown = Math.min(done, Math.max(total, done));
+    int filled = total == 0 ? BAR_WIDTH : (int) Math.min(BAR_WIDTH, shown * BAR_WIDTH / Math.max(1, total));
+    return "\r[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + done + "/" + total;
+  }
+}

@@ -1,0 +1,218 @@
+package dev.convoarchive.domain.usecase;
+
+import dev.convoarchive.domain.error.ArchiveException;
+import dev.convoarchive.domain.error.ConflictException;
+import dev.convoarchive.domain.error.ContentionException;
+import dev.convoarchive.domain.error.NotFoundException;
+import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.Page;
+import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ArchiveMaintenance;
+import dev.convoarchive.domain.port.SweepQueue;
+import dev.convoarchive.domain.port.SweepQueue.Due;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Moves what the chat app deleted (or left inactive) into the archive, and erases what outlived
+ * its retention, with no request from anyone. Each conversation goes through the same
+ * {@link ArchiveService} calls as the API's, so a sweep is exactly as lossless, and as final when
+ * it erases. Any number of sweepers may run at once on one database: the {@link SweepQueue} hands
+ * each conversation to one of them at a time.
+ */
+public final class Sweeper implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+
+  /**
+   * @param batchSize conversations claimed at once
+   * @param concurrency conversations archived at once
+   * @param lease how long a claim holds; one that fails is taken again once it lapses
+   * @param retention erase archived conversations archived longer ago than this; empty for never
+   */
+  public record Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention) {
+    public Settings {
+      if (batchSize < 1 || batchSize > 10_000) {
+        throw new IllegalArgumentException("batch size must be 1 to 10000; got " + batchSize);
+      }
+      if (concurrency < 1 || concurrency > 256) {
+        throw new IllegalArgumentException("concurrency must be 1 to 256; got " + concurrency);
+      }
+      Objects.requireNonNull(lease, "lease");
+      retention = retention == null ? Optional.empty() : retention;
+    }
+  }
+
+  /** What one pass did. {@code gone} were due but vanished first (really deleted by the app, say). */
+  public record Pass(int archived, int gone, int failed, int erased, Optional<RuntimeException> outage) {
+    public boolean clean() {
+      return failed == 0 && outage.isEmpty();
+    }
+  }
+
+  private final ArchiveService service;
+  private final SweepQueue queue;
+  private final Optional<ArchiveMaintenance> maintenance;
+  private final Settings settings;
+  private final Clock clock;
+  private final ExecutorService workers;
+  private volatile boolean stopping;
+
+  public Sweeper(ArchiveService service, SweepQueue queue, Optional<ArchiveMaintenance> maintenance, Settings settings,
+      Clock clock) {
+    this.service = Objects.requireNonNull(service, "service");
+    this.queue = Objects.requireNonNull(queue, "queue");
+    this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (settings.retention().isPresent() && maintenance.isEmpty()) {
+      throw new IllegalArgumentException("retention needs an archive that can list its owners");
+    }
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(settings.concurrency(), task -> {
+      Thread thread = new Thread(task, "sweeper-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public SweepQueue queue() {
+    return queue;
+  }
+
+  /**
+   * Archives every conversation due now, a batch at a time, then erases what retention says.
+   * Stops early, with {@code outage} set, when a whole batch failed on storage: the next pass
+   * (after a back-off) takes it again. {@code progress} hears after each batch.
+   */
+  public Pass runOnce(Consumer<Pass> progress) throws InterruptedException {
+    int archived = 0;
+    int gone = 0;
+    int failed = 0;
+    while (!stopping) {
+      List<Due> batch = queue.claim(settings.batchSize(), clock.instant(), settings.lease());
+      if (batch.isEmpty()) {
+        break;
+      }
+      List<Future<Outcome>> outcomes = new ArrayList<>();
+      for (Due due : batch) {
+        outcomes.add(workers.submit(() -> archive(due)));
+      }
+      RuntimeException outage = null;
+      int unavailable = 0;
+      for (Future<Outcome> future : outcomes) {
+        Outcome outcome = result(future);
+        switch (outcome.kind) {
+          case ARCHIVED -> archived++;
+          case GONE -> gone++;
+          case UNAVAILABLE -> {
+            failed++;
+            unavailable++;
+            outage = outcome.failure;
+          }
+          case FAILED -> failed++;
+        }
+      }
+      progress.accept(new Pass(archived, gone, failed, 0, Optional.empty()));
+      if (unavailable == batch.size()) {
+        return new Pass(archived, gone, failed, 0, Optional.of(outage));
+      }
+    }
+    int erased = settings.retention().isPresent() && !stopping ? eraseExpired(clock.instant().minus(settings.retention().get())) : 0;
+    Pass pass = new Pass(archived, gone, failed, erased, Optional.empty());
+    progress.accept(pass);
+    return pass;
+  }
+
+  private enum Kind { ARCHIVED, GONE, UNAVAILABLE, FAILED }
+
+  private record Outcome(Kind kind, RuntimeException failure) {}
+
+  private Outcome archive(Due due) {
+    try {
+      service.archive(due.owner(), due.id());
+      queue.release(due);
+      return new Outcome(Kind.ARCHIVED, null);
+    } catch (NotFoundException gone) {
+      queue.release(due);
+      return new Outcome(Kind.GONE, null);
+    } catch (StorageUnavailableException | ContentionException transientFailure) {
+      // Stays claimed until the lease lapses: taken again then, by whichever sweeper is first.
+      LOG.log(Level.WARNING, "sweeping " + due.owner() + "/" + due.id() + " failed: " + transientFailure.getMessage());
+      return new Outcome(Kind.UNAVAILABLE, transientFailure);
+    } catch (RuntimeException e) {
+      // A conflict (two differing copies), a damaged object, a bug: an operator has to look.
+      LOG.log(Level.ERROR, "sweeping " + due.owner() + "/" + due.id() + " failed: " + e.getMessage());
+      return new Outcome(Kind.FAILED, e);
+    }
+  }
+
+  private static Outcome result(Future<Outcome> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException impossible) {
+      throw new IllegalStateException(impossible.getCause());
+    }
+  }
+
+  /** Erases, through the API's own erase, every archived conversation archived before {@code cutoff}. */
+  private int eraseExpired(Instant cutoff) {
+    int erased = 0;
+    try (Stream<UserId> owners = maintenance.orElseThrow().owners()) {
+      for (Iterator<UserId> it = owners.iterator(); it.hasNext(); ) {
+        UserId owner = it.next();
+        for (ArchiveEntry entry : expired(owner, cutoff)) {
+          try {
+            service.delete(owner, entry.id());
+            erased++;
+          } catch (NotFoundException | ConflictException stillWanted) {
+            // erased meanwhile, or restored: either way not this pass's to erase
+          } catch (ArchiveException e) {
+            LOG.log(Level.WARNING, "erasing " + owner + "/" + entry.id() + " failed: " + e.getMessage());
+          }
+        }
+      }
+    }
+    return erased;
+  }
+
+  /** The owner's entries archived before {@code cutoff}: the tail of the newest-first listing. */
+  private List<ArchiveEntry> expired(UserId owner, Instant cutoff) {
+    List<ArchiveEntry> expired = new ArrayList<>();
+    for (Page<ArchiveEntry> page = service.list(owner, PageRequest.first(PageRequest.MAX_LIMIT)); ;
+        page = service.list(owner, new PageRequest(PageRequest.MAX_LIMIT, Cursor.decode(page.nextCursor())))) {
+      page.items().stream().filter(entry -> entry.archivedAt().isBefore(cutoff)).forEach(expired::add);
+      if (!page.hasMore()) {
+        return expired;
+      }
+    }
+  }
+
+  /** Ends a pass under way after its current batch (claims not reached lapse for another sweeper). */
+  public void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void close() {
+    stop();
+    workers.shutdown();
+  }
+}
