@@ -1,5 +1,8 @@
 package dev.convoarchive.http.support;
 
+import com.google.inject.Module;
+import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.util.Modules;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
@@ -14,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,8 +52,18 @@ public final class TestService implements AutoCloseable {
   }
 
   public static TestService start(AppConfig config, List<? extends ExecutionInterceptor> interceptors) {
+    return start(config, interceptors, Modules.EMPTY_MODULE);
+  }
+
+  /** {@code extra} adds bindings, such as a clock of the test's ({@link #clock}). */
+  public static TestService start(AppConfig config, List<? extends ExecutionInterceptor> interceptors, Module extra) {
     return new TestService(Application.start(config, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()),
-        S3ArchiveModule.withInterceptors(interceptors)));
+        S3ArchiveModule.withInterceptors(interceptors), extra));
+  }
+
+  /** Bindings that give the service {@code clock} instead of the system's. */
+  public static Module clock(Clock clock) {
+    return binder -> OptionalBinder.newOptionalBinder(binder, Clock.class).setBinding().toInstance(clock);
   }
 
   public Application app() {
