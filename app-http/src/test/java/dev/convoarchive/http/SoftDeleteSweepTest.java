@@ -31,7 +31,11 @@ class SoftDeleteSweepTest {
   private static final Tokens tokens = Tokens.shared();
 
   static AppConfig sweeping(AppDatabase database) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    return sweeping(database, Variant.PER_FILE_POSTGRES_INDEX);
+  }
+
+  static AppConfig sweeping(AppDatabase database, Variant variant) {
+    AppConfig base = TestService.config(variant, tokens);
     return base.withStorage(base.s3(), database.config())
         .withSweep(SweepConfig.off().on().withInterval(Duration.ofMillis(200)));
   }
