@@ -134,4 +134,34 @@ class ConfigTest {
     assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_S3_TIMEOUT", "PT0S"), new Properties()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("ARCHIVE_S3_TIMEOUT");
   }
+
+  @Test
+  void theSweeperIsOffByDefaultAndEverySettingIsReadAndChecked() {
+    AppConfig defaults = AppConfig.load(PRODUCTION, new Properties());
+    assertThat(defaults.sweep().enabled()).isFalse();
+    assertThat(defaults.sweep().source().deletedColumn()).isEqualTo("deleted_at");
+    assertThat(defaults.sweep().source().inactiveAfter()).isEmpty();
+    assertThat(defaults.sweep().settings().retention()).isEmpty();
+
+    Map<String, String> env = new java.util.HashMap<>(PRODUCTION);
+    env.putAll(Map.of("SWEEPER", "on", "SWEEP_DELETED_COLUMN", "removed_at", "SWEEP_INTERVAL", "PT30S",
+        "SWEEP_BATCH_SIZE", "250", "SWEEP_CONCURRENCY", "8", "SWEEP_LEASE", "PT10M", "SWEEP_INACTIVE_AFTER", "P180D",
+        "ARCHIVE_RETENTION", "P730D"));
+    AppConfig chosen = AppConfig.load(env, new Properties());
+    assertThat(chosen.sweep().enabled()).isTrue();
+    assertThat(chosen.sweep().source().deletedColumn()).isEqualTo("removed_at");
+    assertThat(chosen.sweep().source().inactiveAfter()).contains(Duration.ofDays(180));
+    assertThat(chosen.sweep().interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(chosen.sweep().settings().batchSize()).isEqualTo(250);
+    assertThat(chosen.sweep().settings().concurrency()).isEqualTo(8);
+    assertThat(chosen.sweep().settings().lease()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(chosen.sweep().settings().retention()).contains(Duration.ofDays(730));
+
+    Map<String, String> bad = new java.util.HashMap<>(PRODUCTION);
+    bad.putAll(Map.of("SWEEPER", "yes", "SWEEP_DELETED_COLUMN", "deleted_at; drop table x", "SWEEP_BATCH_SIZE", "0",
+        "ARCHIVE_RETENTION", "PT1H", "SWEEP_LEASE", "PT1S"));
+    assertThatThrownBy(() -> AppConfig.load(bad, new Properties())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SWEEPER").hasMessageContaining("SWEEP_DELETED_COLUMN").hasMessageContaining("SWEEP_BATCH_SIZE")
+        .hasMessageContaining("ARCHIVE_RETENTION").hasMessageContaining("SWEEP_LEASE");
+  }
 }
