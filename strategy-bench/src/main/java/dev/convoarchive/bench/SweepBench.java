@@ -78,14 +78,16 @@ public final class SweepBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Run> runs = new ArrayList<>();
-    try (EmbeddedS3 s3 = EmbeddedS3.start(0, null, List.of("sweep-bench"));
+    // A bucket per run: the embedded server rewrites a bucket's whole key list on every write, so a
+    // shared one would slow each run by what the runs before it stored.
+    List<String> buckets = instances.stream().map(count -> "sweep-bench-" + count).toList();
+    try (EmbeddedS3 s3 = EmbeddedS3.start(0, null, buckets);
         EmbeddedPostgres postgres = EmbeddedPostgres.start(null)) {
       SupabaseDbConfig database = postgres.config().withPoolSize(Math.max(10, concurrency * 2));
       SupabaseDatabase.applySchema(database, IdType.UUID);
       execute(database, "alter table conversations add column if not exists deleted_at timestamptz");
-      S3ArchiveConfig config = s3.config("sweep-bench");
       for (int count : instances) {
-        runs.add(run(config, database, count));
+        runs.add(run(s3.config("sweep-bench-" + count), database, count));
       }
     }
     String table = table(runs);
