@@ -1,6 +1,7 @@
 package dev.convoarchive.supabase;
 
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.SweepQueue;
 import java.sql.Connection;
@@ -82,7 +83,7 @@ final class PostgresSweepQueue implements SweepQueue {
   }
 
   @Override
-  public List<Due> claim(int limit, Instant now, Duration lease) {
+  public List<DueConversation> claim(int limit, Instant now, Duration lease) {
     String sql = "with due as (select c.id, c.user_id" + dueFrom() + "where " + dueCondition()
         + " and not exists (select 1 from " + claims + " s where s.conversation_id = c.id::text and s.claimed_until > ?)"
         + " order by coalesce(c." + deletedColumn + ", c.updated_at) limit ? for no key update of c skip locked) "
@@ -92,7 +93,7 @@ final class PostgresSweepQueue implements SweepQueue {
         + "claimed_until = excluded.claimed_until where " + claims + ".claimed_until <= ? "
         + "returning conversation_id, user_id";
     return Transactions.inTransaction(dataSource, "claiming conversations to sweep", connection -> {
-      List<Due> claimed = new ArrayList<>();
+      List<DueConversation> claimed = new ArrayList<>();
       try (PreparedStatement statement = connection.prepareStatement(sql)) {
         int i = bindCutoff(statement, 1, now);
         statement.setObject(i++, utc(now));
@@ -102,7 +103,7 @@ final class PostgresSweepQueue implements SweepQueue {
         statement.setObject(i, utc(now));
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
-            claimed.add(new Due(UserId.parse(rows.getString(2)), ConversationId.of(rows.getString(1))));
+            claimed.add(new DueConversation(UserId.parse(rows.getString(2)), ConversationId.of(rows.getString(1))));
           }
         }
       }
@@ -111,7 +112,7 @@ final class PostgresSweepQueue implements SweepQueue {
   }
 
   @Override
-  public void release(Due due) {
+  public void release(DueConversation due) {
     Transactions.onConnection(dataSource, "releasing a sweep claim", connection -> {
       try (PreparedStatement delete = connection.prepareStatement(
           "delete from " + claims + " where conversation_id = ? and claimed_by = ?")) {
@@ -124,7 +125,7 @@ final class PostgresSweepQueue implements SweepQueue {
 
   @Override
   public Optional<Instant> oldestDue(Instant now) {
-    // Due since: when marked deleted, or when the inactivity period ran out.
+    // DueConversation since: when marked deleted, or when the inactivity period ran out.
     String since = "coalesce(c." + deletedColumn
         + inactiveAfter.map(d -> ", greatest(c.updated_at, coalesce(r.restored_at, '-infinity'::timestamptz)) + ?::interval")
             .orElse("") + ")";

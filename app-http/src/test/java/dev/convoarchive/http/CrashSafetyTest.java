@@ -53,6 +53,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 class CrashSafetyTest {
 
   static final int DEFAULT_KILLS = 3;
+  /**
+   * Child services are started over and over and live seconds: the quick first-tier compiler
+   * alone starts them faster, on a machine whose cores the tests already keep busy.
+   */
+  static final String CHILD_JIT = "-XX:TieredStopAtLevel=1";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Each variant, and the PostgreSQL index once more on a store that ignores conditional writes. */
@@ -187,7 +192,7 @@ class CrashSafetyTest {
       Files.writeString(list, ConditionsIgnored.class.getName() + "\n");
       classPath = hook.toAbsolutePath() + File.pathSeparator + classPath;
     }
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m",
+    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m", CHILD_JIT,
         "-cp", classPath, Main.class.getName());
     var env = builder.environment();
     env.put("PORT", Integer.toString(port));

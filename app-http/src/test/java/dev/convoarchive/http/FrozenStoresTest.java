@@ -31,8 +31,8 @@ class FrozenStoresTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrozenStoresTest.class);
   private static final Tokens tokens = Tokens.shared();
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  /** Generous against a 2-second timeout, short against "as long as the outage lasts". */
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  /** Generous against 1- and 3-second timeouts, short against "as long as the outage lasts". */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
 
   enum Frozen { DATABASE, S3 }

@@ -143,7 +143,7 @@ class RacingRequestsTest {
     LiveConversations live = TestStores.live();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (TestService service = TestService.start(variant, tokens)) {
-      for (int round = 0; round < 5; round++) {
+      for (int round = 0; round < 3; round++) {
         UserId user = UserId.random();
         String token = tokens.hs256(tokens.userClaims(user));
         int count = 20 + round;

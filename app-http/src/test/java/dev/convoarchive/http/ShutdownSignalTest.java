@@ -23,7 +23,7 @@ class ShutdownSignalTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void sigtermStopsLocalModeWithoutAStackTraceAndTheSecretIsTheOwnersAlone(@TempDir Path data) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), CrashSafetyTest.CHILD_JIT,
         "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("S3_") || name.startsWith("SUPABASE_"));
     builder.environment().put("PORT", "0");

@@ -38,7 +38,7 @@ class SlowClientsTest {
   private static final Logger LOG = LoggerFactory.getLogger(SlowClientsTest.class);
   private static final Tokens tokens = Tokens.shared();
   private static final int SLOW_CONNECTIONS = 1000;
-  private static final Duration ATTACK = Duration.ofSeconds(15);
+  private static final Duration ATTACK = Duration.ofSeconds(10);
   private static final Duration TRICKLE_EVERY = Duration.ofSeconds(1);
 
   @RegisterExtension

@@ -2,12 +2,7 @@ package dev.convoarchive.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Guice;
-import dev.convoarchive.domain.model.Conversation;
-import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.AppDatabase;
@@ -18,12 +13,10 @@ import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.ObjectKeys;
 import dev.convoarchive.supabase.SupabaseDbConfig;
-import dev.convoarchive.supabase.SupabaseModule;
 import java.io.File;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,19 +44,11 @@ class SweeperCrashTest {
   @Test
   void aSweeperKilledMidBatchLosesNothingAndTheSurvivorsFinish() throws Exception {
     AppDatabase database = AppDatabase.create(true);
-    LiveConversations live = Guice.createInjector(new SupabaseModule(database.config())).getInstance(LiveConversations.class);
-    Map<UserId, Set<String>> expected = new HashMap<>();
+    List<UserId> users = new ArrayList<>();
     for (int u = 0; u < USERS; u++) {
-      UserId user = UserId.random();
-      Set<String> mine = new HashSet<>();
-      for (int c = 0; c < PER_USER; c++) {
-        Conversation conversation = Conversations.sample(user, 2);
-        live.restore(conversation);
-        mine.add(conversation.id().value());
-      }
-      expected.put(user, mine);
+      users.add(UserId.random());
     }
-    database.execute("update conversations set deleted_at = now()");
+    Map<UserId, Set<String>> expected = database.seedDeleted(users, PER_USER, 2);
     int total = USERS * PER_USER;
 
     Process child = startSweepOnce(database.config());
@@ -143,7 +128,7 @@ class SweeperCrashTest {
   }
 
   private static Process startSweepOnce(SupabaseDbConfig db) throws java.io.IOException {
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m",
+    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m", CrashSafetyTest.CHILD_JIT,
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sweep", "--once");
     var env = builder.environment();
     env.put("S3_BUCKET", TestStores.BUCKET);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
 import dev.convoarchive.domain.model.Conversation;
-import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
@@ -21,7 +20,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,23 +53,16 @@ class SweeperInstancesTest {
   void threeInstancesArchiveEachOfTwoThousandConversationsOnceWhileTheAppWrites() throws Exception {
     AppDatabase database = AppDatabase.create(true);
     LiveConversations live = Guice.createInjector(new SupabaseModule(database.config())).getInstance(LiveConversations.class);
-    Map<UserId, Set<ConversationId>> deleted = new HashMap<>();
+    List<UserId> users = new ArrayList<>();
     List<Conversation> active = new ArrayList<>();
     for (int u = 0; u < USERS; u++) {
       UserId user = UserId.random();
-      Set<ConversationId> mine = new java.util.HashSet<>();
-      for (int c = 0; c < DELETED_PER_USER; c++) {
-        Conversation conversation = Conversations.sample(user, 2);
-        live.restore(conversation);
-        mine.add(conversation.id());
-      }
-      deleted.put(user, mine);
+      users.add(user);
       Conversation kept = Conversations.sample(user, 1);
       live.restore(kept);
       active.add(kept);
     }
-    database.execute("update conversations set deleted_at = now() where id not in ("
-        + active.stream().map(c -> "'" + c.id() + "'").collect(Collectors.joining(",")) + ")");
+    Map<UserId, Set<String>> deleted = database.seedDeleted(users, DELETED_PER_USER, 2);
     int due = USERS * DELETED_PER_USER;
     assertThat(database.count("select count(*) from conversations where deleted_at is not null")).isEqualTo(due);
 
@@ -124,7 +115,7 @@ class SweeperInstancesTest {
 
       ObjectKeys keys = new ObjectKeys(TestStores.s3Config(dev.convoarchive.http.support.Variant.PER_FILE_POSTGRES_INDEX).prefix());
       try (S3Client s3 = TestStores.s3Client()) {
-        for (Map.Entry<UserId, Set<ConversationId>> user : deleted.entrySet()) {
+        for (Map.Entry<UserId, Set<String>> user : deleted.entrySet()) {
           String token = Tokens().hs256(Tokens().userClaims(user.getKey()));
           String listing = instances.get(0).send("GET", "/v1/users/me/archive?limit=1000", token).body();
           Set<String> listed = ids(listing);
@@ -133,7 +124,7 @@ class SweeperInstancesTest {
                   .prefix(keys.userObjects(ArchiveLayout.PER_FILE, user.getKey()))).contents().stream()
               .map(S3Object::key).map(key -> key.substring(key.lastIndexOf('/') + 1).replace(".json", ""))
               .collect(Collectors.toSet());
-          Set<String> expected = user.getValue().stream().map(ConversationId::value).collect(Collectors.toSet());
+          Set<String> expected = user.getValue();
           assertThat(listed).as("listing of " + user.getKey()).isEqualTo(expected);
           assertThat(stored).as("objects of " + user.getKey()).isEqualTo(expected);
         }

@@ -52,11 +52,13 @@ public final class Application implements AutoCloseable {
     try {
       injector.getInstance(ConversationArchive.class); // runs the storage probe
       injector.getInstance(LiveConversations.class); // reads the id columns; fails now if the tables are missing
+      // Built before the port opens: a missing deleted column stops start-up here.
+      SweeperWorker sweeper = config.sweep().enabled() ? injector.getInstance(SweeperWorker.class) : null;
       Javalin http = injector.getInstance(HttpServer.class).create().start(config.port());
       LOG.info("convo-archive listening on port {} ({} layout, bucket {})", http.port(), config.s3().layout().configName(),
           config.s3().bucket());
-      if (config.sweep().enabled()) {
-        injector.getInstance(SweeperWorker.class).start();
+      if (sweeper != null) {
+        sweeper.start();
         LOG.info("sweeper on: conversations with {} set{}", config.sweep().source().deletedColumn(),
             config.sweep().source().inactiveAfter().map(d -> ", or inactive for " + d).orElse(""));
       }

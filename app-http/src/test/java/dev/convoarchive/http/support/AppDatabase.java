@@ -14,6 +14,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -64,6 +69,45 @@ public final class AppDatabase {
   public void execute(String sql) {
     try (Connection connection = pool().getConnection(); Statement statement = connection.createStatement()) {
       statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Inserts {@code perUser} conversations with {@code messages} messages each for every user, all
+   * marked deleted, in two statements (thousands in well under a second); returns their ids by user.
+   */
+  public Map<UserId, Set<String>> seedDeleted(List<UserId> users, int perUser, int messages) {
+    try (Connection connection = pool().getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement conversations = connection.prepareStatement(
+              "insert into conversations (id, user_id, title, deleted_at) select gen_random_uuid(), u, 'seeded ' || g, now() "
+                  + "from unnest(?::uuid[]) u, generate_series(1, ?) g");
+          PreparedStatement content = connection.prepareStatement(
+              "insert into messages (id, conversation_id, role, content, created_at) "
+                  + "select gen_random_uuid(), c.id, 'user', 'seeded message ' || g, c.created_at + g * interval '1 millisecond' "
+                  + "from conversations c, generate_series(1, ?) g where c.title like 'seeded %' and c.user_id = any(?::uuid[])")) {
+        String[] ids = users.stream().map(UserId::toString).toArray(String[]::new);
+        conversations.setArray(1, connection.createArrayOf("uuid", ids));
+        conversations.setInt(2, perUser);
+        conversations.executeUpdate();
+        content.setInt(1, messages);
+        content.setArray(2, connection.createArrayOf("uuid", ids));
+        content.executeUpdate();
+      }
+      connection.commit();
+      Map<UserId, Set<String>> seeded = new HashMap<>();
+      try (PreparedStatement select = connection.prepareStatement(
+          "select user_id::text, id::text from conversations where user_id = any(?::uuid[]) and deleted_at is not null")) {
+        select.setArray(1, connection.createArrayOf("uuid", users.stream().map(UserId::toString).toArray()));
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            seeded.computeIfAbsent(UserId.parse(rows.getString(1)), user -> new HashSet<>()).add(rows.getString(2));
+          }
+        }
+      }
+      return seeded;
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -1,7 +1,6 @@
 package dev.convoarchive.domain.port;
 
-import dev.convoarchive.domain.model.ConversationId;
-import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.model.DueConversation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,17 +14,14 @@ import java.util.Optional;
  */
 public interface SweepQueue {
 
-  /** One due conversation. */
-  record Due(UserId owner, ConversationId id) {}
-
   /**
    * Claims up to {@code limit} due conversations, oldest first, none that another sweeper holds,
    * for {@code lease} from {@code now}.
    */
-  List<Due> claim(int limit, Instant now, Duration lease);
+  List<DueConversation> claim(int limit, Instant now, Duration lease);
 
   /** Gives a claim up: after its conversation was archived, or was found gone. */
-  void release(Due due);
+  void release(DueConversation due);
 
   /** Since when the longest-waiting due conversation has been due, or empty when none is. */
   Optional<Instant> oldestDue(Instant now);

@@ -7,12 +7,12 @@ import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.SweepQueue;
-import dev.convoarchive.domain.port.SweepQueue.Due;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,12 +107,12 @@ public final class Sweeper implements AutoCloseable {
     int gone = 0;
     int failed = 0;
     while (!stopping) {
-      List<Due> batch = queue.claim(settings.batchSize(), clock.instant(), settings.lease());
+      List<DueConversation> batch = queue.claim(settings.batchSize(), clock.instant(), settings.lease());
       if (batch.isEmpty()) {
         break;
       }
       List<Future<Outcome>> outcomes = new ArrayList<>();
-      for (Due due : batch) {
+      for (DueConversation due : batch) {
         outcomes.add(workers.submit(() -> archive(due)));
       }
       RuntimeException outage = null;
@@ -145,7 +145,7 @@ public final class Sweeper implements AutoCloseable {
 
   private record Outcome(Kind kind, RuntimeException failure) {}
 
-  private Outcome archive(Due due) {
+  private Outcome archive(DueConversation due) {
     try {
       service.archive(due.owner(), due.id());
       queue.release(due);
