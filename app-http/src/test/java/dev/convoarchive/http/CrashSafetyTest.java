@@ -198,17 +198,21 @@ class CrashSafetyTest {
     env.put("PORT", Integer.toString(port));
     env.put("ARCHIVE_STRATEGY", variant.layout().configName());
     env.put("ARCHIVE_INDEX", variant.index().configName());
+    putStores(env, TestStores.database());
+    File log = new File("target/crash-child-" + variant + (conditionsIgnored ? "-unconditional-" : "-") + kill + ".log");
+    return builder.redirectErrorStream(true).redirectOutput(log).start();
+  }
+
+  /** A child process's settings for the shared test bucket and {@code db}, as an operator would export them. */
+  static void putStores(java.util.Map<String, String> env, dev.convoarchive.supabase.SupabaseDbConfig db) {
     env.put("S3_BUCKET", TestStores.BUCKET);
     env.put("S3_ENDPOINT", TestStores.s3().endpoint().toString());
     env.put("S3_PATH_STYLE", "true");
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ACCESS_KEY_ID", "embedded");
     env.put("AWS_SECRET_ACCESS_KEY", "embedded");
-    var db = TestStores.database();
     env.put("SUPABASE_DB_URL", db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password());
     env.put("SUPABASE_JWT_SECRET", Tokens.SECRET);
-    File log = new File("target/crash-child-" + variant + (conditionsIgnored ? "-unconditional-" : "-") + kill + ".log");
-    return builder.redirectErrorStream(true).redirectOutput(log).start();
   }
 
   private static void awaitReady(int port, Process child) throws InterruptedException {

@@ -58,6 +58,15 @@ class RacingRequestsTest {
     return responses;
   }
 
+  /** A conversation of {@code user}'s, made live and then archived over HTTP: where each round starts. */
+  private static Conversation archivedThroughTheApi(TestService service, UserId user, String token) {
+    Conversation conversation = Conversations.sample(user, 2);
+    TestStores.live().restore(conversation);
+    assertThat(service.send("POST", "/v1/users/me/conversations/" + conversation.id() + "/archive", token).statusCode())
+        .isEqualTo(201);
+    return conversation;
+  }
+
   @ParameterizedTest
   @EnumSource(Variant.class)
   void anEraseRacingARestoreIsNeverUndone(Variant variant) throws Exception {
@@ -69,10 +78,8 @@ class RacingRequestsTest {
       for (int round = 0; round < ROUNDS; round++) {
         UserId user = UserId.random();
         String token = tokens.hs256(tokens.userClaims(user));
-        Conversation conversation = Conversations.sample(user, 2);
-        live.restore(conversation);
+        Conversation conversation = archivedThroughTheApi(service, user, token);
         String id = conversation.id().value();
-        assertThat(service.send("POST", "/v1/users/me/conversations/" + id + "/archive", token).statusCode()).isEqualTo(201);
 
         List<HttpResponse<String>> answers = race(pool, service, token,
             new String[] {"DELETE", "/v1/users/me/archive/" + id}, new String[] {"POST", "/v1/users/me/archive/" + id + "/restore"});
@@ -112,10 +119,8 @@ class RacingRequestsTest {
       for (int round = 0; round < ROUNDS; round++) {
         UserId user = UserId.random();
         String token = tokens.hs256(tokens.userClaims(user));
-        Conversation conversation = Conversations.sample(user, 2);
-        live.restore(conversation);
+        Conversation conversation = archivedThroughTheApi(service, user, token);
         String id = conversation.id().value();
-        assertThat(service.send("POST", "/v1/users/me/conversations/" + id + "/archive", token).statusCode()).isEqualTo(201);
 
         List<HttpResponse<String>> answers = race(pool, service, token,
             new String[] {"POST", "/v1/users/me/conversations/" + id + "/archive"},

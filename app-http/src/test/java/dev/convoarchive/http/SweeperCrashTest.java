@@ -131,14 +131,7 @@ class SweeperCrashTest {
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx256m", CrashSafetyTest.CHILD_JIT,
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sweep", "--once");
     var env = builder.environment();
-    env.put("S3_BUCKET", TestStores.BUCKET);
-    env.put("S3_ENDPOINT", TestStores.s3().endpoint().toString());
-    env.put("S3_PATH_STYLE", "true");
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_ACCESS_KEY_ID", "embedded");
-    env.put("AWS_SECRET_ACCESS_KEY", "embedded");
-    env.put("SUPABASE_DB_URL", db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password());
-    env.put("SUPABASE_JWT_SECRET", Tokens.SECRET);
+    CrashSafetyTest.putStores(env, db);
     env.put("SWEEP_BATCH_SIZE", "20");
     env.put("SWEEP_CONCURRENCY", "4");
     env.put("SWEEP_LEASE", "PT10S");
