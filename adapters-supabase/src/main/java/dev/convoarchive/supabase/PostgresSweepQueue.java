@@ -44,10 +44,14 @@ final class PostgresSweepQueue implements SweepQueue {
     this.inactiveAfter = source.inactiveAfter();
   }
 
-  /** Stops start-up when the deleted column is missing, naming the script that adds it. */
+  /**
+   * Stops start-up when the deleted column is missing (naming the script that adds it) or is not a
+   * timestamp: "due" means not null, so a boolean flag that is false for live conversations would
+   * send every conversation to the archive.
+   */
   void requireDeletedColumn(String liveSchema) {
     Transactions.onConnection(dataSource, "checking " + conversations + "." + deletedColumn, connection -> {
-      try (PreparedStatement select = connection.prepareStatement("select 1 from information_schema.columns "
+      try (PreparedStatement select = connection.prepareStatement("select data_type from information_schema.columns "
           + "where table_schema = ? and table_name = 'conversations' and column_name = ?")) {
         select.setString(1, liveSchema);
         select.setString(2, deletedColumn);
@@ -56,6 +60,12 @@ final class PostgresSweepQueue implements SweepQueue {
             throw new IllegalStateException("the sweeper needs column " + conversations + "." + deletedColumn
                 + " (SWEEP_DELETED_COLUMN); run soft-delete.sql (adapters-supabase) to add it, or name the column "
                 + "your app sets when it deletes a conversation");
+          }
+          if (!row.getString(1).startsWith("timestamp")) {
+            throw new IllegalStateException("the sweeper's column " + conversations + "." + deletedColumn
+                + " (SWEEP_DELETED_COLUMN) is " + row.getString(1) + "; it must be a timestamp that is null while the "
+                + "conversation is live and set when it is deleted (a flag such as is_deleted = false would make "
+                + "every conversation due)");
           }
         }
       }

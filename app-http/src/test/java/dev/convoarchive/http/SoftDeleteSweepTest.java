@@ -105,4 +105,20 @@ class SoftDeleteSweepTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestService.start(sweeping(database), List.of()))
         .hasMessageContaining("deleted_at").hasMessageContaining("soft-delete.sql");
   }
+
+  @Test
+  void aDeletedColumnThatIsNotATimestampStopsStartUpInsteadOfSweepingEverything() {
+    AppDatabase database = AppDatabase.create(false);
+    database.execute("alter table conversations add column is_deleted boolean not null default false");
+    LiveConversations live = Guice.createInjector(new SupabaseModule(database.config())).getInstance(LiveConversations.class);
+    Conversation conversation = Conversations.sample(UserId.random(), 1);
+    live.restore(conversation);
+    AppConfig config = sweeping(database);
+    AppConfig flagged = config.withSweep(config.sweep().withSource(
+        new dev.convoarchive.supabase.SweepSource("is_deleted", java.util.Optional.empty())));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestService.start(flagged, List.of()))
+        .hasMessageContaining("is_deleted").hasMessageContaining("must be a timestamp");
+    assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+  }
 }
