@@ -1,13 +1,6 @@
 package dev.convoarchive.supabase;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 
 /**
  * The types of the id columns as the database has them. Values are bound untyped so PostgreSQL
@@ -37,31 +30,5 @@ record IdColumns(IdType conversationId, IdType userId, IdType messageId) {
 
   static boolean fits(IdType type, String value) {
     return type == IdType.TEXT || UUID_TEXT.matcher(value).matches();
-  }
-
-  /** Reads the column types; a missing table stops start-up with what to do about it. */
-  static IdColumns detect(DataSource dataSource, String schema) {
-    String sql = "select table_name, column_name, data_type from information_schema.columns "
-        + "where table_schema = ? and table_name in ('conversations', 'messages') "
-        + "and column_name in ('id', 'user_id', 'conversation_id')";
-    Map<String, IdType> types = new HashMap<>();
-    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, schema);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          types.put(rows.getString(1) + "." + rows.getString(2),
-              rows.getString(3).equals("uuid") ? IdType.UUID : IdType.TEXT);
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not read the live database's tables: " + e.getMessage(), e);
-    }
-    for (String column : new String[] {"conversations.id", "conversations.user_id", "messages.id", "messages.conversation_id"}) {
-      if (!types.containsKey(column)) {
-        throw new IllegalStateException("column " + schema + "." + column + " not found in the live database; "
-            + "apply the schema.sql shipped with convo-archive (adapters-supabase) first");
-      }
-    }
-    return new IdColumns(types.get("conversations.id"), types.get("conversations.user_id"), types.get("messages.id"));
   }
 }

@@ -2,7 +2,9 @@ package dev.convoarchive.supabase;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.model.Conversation;
@@ -12,6 +14,7 @@ import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.supabase.LiveTables.Part;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,9 +25,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -45,32 +52,38 @@ import javax.sql.DataSource;
  */
 final class PostgresLiveConversations implements LiveConversations {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {};
+  private static final System.Logger LOG = System.getLogger(PostgresLiveConversations.class.getName());
+  /** Decimals as written, so a numeric column of the app's comes back exactly. */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+  private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final DataSource dataSource;
+  private final LiveSchema live;
   private final IdColumns ids;
   /** Where restores are recorded (the service's schema), so cold tiering can wait after one; or none. */
   private final Optional<String> restoreLog;
   private final Clock clock;
 
-  PostgresLiveConversations(DataSource dataSource, IdColumns ids, Optional<String> restoreLog, Clock clock) {
+  PostgresLiveConversations(DataSource dataSource, LiveSchema live, Optional<String> restoreLog, Clock clock) {
     this.dataSource = dataSource;
-    this.ids = ids;
+    this.live = live;
+    this.ids = live.ids();
     this.restoreLog = restoreLog.map(schema -> schema + ".restored_conversations");
     this.clock = clock;
   }
 
-  /** The live store on {@code schema}, whose id column types are read now. */
+  /** The live store on {@code schema}'s tables of the default names, whose columns are read now. */
   static PostgresLiveConversations on(DataSource dataSource, String schema) {
-    return new PostgresLiveConversations(dataSource, IdColumns.detect(dataSource, schema), Optional.empty(),
-        Clock.systemUTC());
+    return new PostgresLiveConversations(dataSource, LiveSchema.read(dataSource, schema, LiveTables.DEFAULT),
+        Optional.empty(), Clock.systemUTC());
   }
 
-  /** As {@link #on(DataSource, String)}, recording each restore in {@code serviceSchema} (migrated). */
-  static PostgresLiveConversations on(DataSource dataSource, String schema, String serviceSchema, Clock clock) {
-    return new PostgresLiveConversations(dataSource, IdColumns.detect(dataSource, schema), Optional.of(serviceSchema), clock);
+  /** The live store on {@code tables}, recording each restore in {@code serviceSchema} (migrated). */
+  static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables tables, String serviceSchema,
+      Clock clock) {
+    return new PostgresLiveConversations(dataSource, LiveSchema.read(dataSource, schema, tables),
+        Optional.of(serviceSchema), clock);
   }
 
   @Override
@@ -104,7 +117,7 @@ final class PostgresLiveConversations implements LiveConversations {
       }
       T result = archiveStep.apply(conversation.get());
       try (PreparedStatement delete = connection.prepareStatement(
-          "delete from conversations where id = ? and user_id = ?")) {
+          "delete from " + live.conversationsTable() + whereIdAndOwner())) {
         delete.setObject(1, id.value(), Types.OTHER);
         delete.setObject(2, owner.toString(), Types.OTHER);
         delete.executeUpdate(); // messages go with it: on delete cascade
@@ -177,9 +190,9 @@ final class PostgresLiveConversations implements LiveConversations {
     });
   }
 
-  private static boolean isLive(Connection connection, UserId owner, ConversationId id) throws SQLException {
+  private boolean isLive(Connection connection, UserId owner, ConversationId id) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(
-        "select 1 from conversations where id = ? and user_id = ?")) {
+        "select 1 from " + live.conversationsTable() + whereIdAndOwner())) {
       select.setObject(1, id.value(), Types.OTHER);
       select.setObject(2, owner.toString(), Types.OTHER);
       try (ResultSet row = select.executeQuery()) {
@@ -216,42 +229,102 @@ final class PostgresLiveConversations implements LiveConversations {
     });
   }
 
-  private static void insert(Connection connection, Conversation conversation) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(
-        "insert into conversations (id, user_id, title, created_at, updated_at) values (?, ?, ?, ?, ?)")) {
-      insert.setObject(1, conversation.id().value(), Types.OTHER);
-      insert.setObject(2, conversation.owner().toString(), Types.OTHER);
-      insert.setString(3, conversation.title());
-      insert.setObject(4, utc(conversation.createdAt()));
-      insert.setObject(5, utc(conversation.updatedAt()));
+  /**
+   * Inserts the conversation and its messages, every column at once through
+   * {@code jsonb_populate_record}: the mapped ones and the app's extra columns, each converted to
+   * its column's type by PostgreSQL. Columns not in the document take their defaults.
+   */
+  private void insert(Connection connection, Conversation conversation) throws SQLException {
+    // Mapped values first; extra columns after them, since a mapped column the app left NULL is
+    // recorded there as NULL (see nullable). Id and owner are last: they are never an extra's.
+    Map<String, Object> row = new LinkedHashMap<>();
+    live.tables().name(Part.CONVERSATIONS_TITLE).ifPresent(title -> row.put(title, conversation.title()));
+    row.put(name(Part.CONVERSATIONS_CREATED_AT), conversation.createdAt().toString());
+    row.put(name(Part.CONVERSATIONS_UPDATED_AT), conversation.updatedAt().toString());
+    row.putAll(writable(conversation.extraColumns(), live.conversationColumns(), conversation.id()));
+    row.put(name(Part.CONVERSATIONS_ID), conversation.id().value());
+    row.put(name(Part.CONVERSATIONS_USER_ID), conversation.owner().toString());
+    String columns = quoted(row.keySet());
+    try (PreparedStatement insert = connection.prepareStatement("insert into " + live.conversationsTable() + " (" + columns
+        + ") select " + columns + " from jsonb_populate_record(null::" + live.conversationsTable() + ", ?::jsonb)")) {
+      insert.setString(1, json(row));
       insert.executeUpdate();
     }
-    try (PreparedStatement insert = connection.prepareStatement(
-        "insert into messages (id, conversation_id, role, content, metadata, created_at) values (?, ?, ?, ?, ?, ?)")) {
-      for (Message message : conversation.messages()) {
-        insert.setObject(1, message.id(), Types.OTHER);
-        insert.setObject(2, conversation.id().value(), Types.OTHER);
-        insert.setString(3, message.role().wireName());
-        insert.setString(4, message.content());
-        insert.setObject(5, json(message.metadata()), Types.OTHER);
-        insert.setObject(6, utc(message.createdAt()));
-        insert.addBatch();
-      }
-      insert.executeBatch();
+    if (conversation.messages().isEmpty()) {
+      return;
     }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Set<String> keys = new LinkedHashSet<>();
+    for (Message message : conversation.messages()) {
+      Map<String, Object> values = new LinkedHashMap<>();
+      values.put(name(Part.MESSAGES_ROLE), message.role().wireName());
+      values.put(name(Part.MESSAGES_CONTENT), message.content());
+      live.tables().name(Part.MESSAGES_METADATA).ifPresent(metadata -> values.put(metadata, message.metadata()));
+      values.put(name(Part.MESSAGES_CREATED_AT), message.createdAt().toString());
+      values.putAll(writable(message.extraColumns(), live.messageColumns(), conversation.id()));
+      values.put(name(Part.MESSAGES_ID), message.id());
+      values.put(name(Part.MESSAGES_CONVERSATION_ID), conversation.id().value());
+      keys.addAll(values.keySet());
+      rows.add(values);
+    }
+    String messageColumns = quoted(keys);
+    try (PreparedStatement insert = connection.prepareStatement("insert into " + live.messagesTable() + " ("
+        + messageColumns + ") select " + messageColumns + " from jsonb_populate_recordset(null::" + live.messagesTable()
+        + ", ?::jsonb)")) {
+      insert.setString(1, json(rows));
+      insert.executeUpdate();
+    }
+  }
+
+  /**
+   * The extra columns a restore can write. A generated column computes its own value again; a
+   * column the app has dropped since cannot take one (its value stays in the archive).
+   */
+  private static Map<String, Object> writable(Map<String, Object> extra, Set<String> columns, ConversationId id) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    extra.forEach((column, value) -> {
+      if (columns.contains(column)) {
+        row.put(column, value);
+      } else {
+        LOG.log(System.Logger.Level.DEBUG, "restoring {0}: column {1} is generated or no longer in the live table; "
+            + "its archived value is not written", id, column);
+      }
+    });
+    return row;
+  }
+
+  private String name(Part part) {
+    return live.tables().name(part).orElseThrow();
+  }
+
+  private static String quoted(Set<String> columns) {
+    StringJoiner joined = new StringJoiner(", ");
+    columns.forEach(column -> joined.add(LiveTables.quote(column)));
+    return joined.toString();
+  }
+
+  private String whereIdAndOwner() {
+    return " where " + live.column(Part.CONVERSATIONS_ID) + " = ? and " + live.column(Part.CONVERSATIONS_USER_ID) + " = ?";
   }
 
   private <T> T inTransaction(String doing, Transactions.Work<T> work) {
     return Transactions.inTransaction(dataSource, doing, work);
   }
 
+  /**
+   * Reads the conversation and its messages: the mapped columns by name, and the whole row as JSON,
+   * of which every column not mapped (nor the soft-delete mark) becomes an extra column.
+   */
   private Optional<Conversation> read(Connection connection, UserId owner, ConversationId id, boolean lock)
       throws SQLException {
-    String select = "select title, created_at, updated_at from conversations where id = ? and user_id = ?"
-        + (lock ? " for update" : "");
-    String title;
+    String title = live.tables().name(Part.CONVERSATIONS_TITLE).map(LiveTables::quote).orElse("null");
+    String select = "select " + title + ", " + live.column(Part.CONVERSATIONS_CREATED_AT) + ", "
+        + live.column(Part.CONVERSATIONS_UPDATED_AT) + ", to_jsonb(c) from " + live.conversationsTable() + " c"
+        + whereIdAndOwner() + (lock ? " for update" : "");
+    String titleValue;
     Instant createdAt;
     Instant updatedAt;
+    Map<String, Object> extra;
     try (PreparedStatement statement = connection.prepareStatement(select)) {
       statement.setObject(1, id.value(), Types.OTHER);
       statement.setObject(2, owner.toString(), Types.OTHER);
@@ -259,42 +332,84 @@ final class PostgresLiveConversations implements LiveConversations {
         if (!row.next()) {
           return Optional.empty();
         }
-        title = row.getString(1);
-        createdAt = row.getObject(2, OffsetDateTime.class).toInstant();
-        updatedAt = row.getObject(3, OffsetDateTime.class).toInstant();
+        extra = extraColumns(row.getString(4), CONVERSATION_PARTS);
+        titleValue = row.getString(1);
+        if (titleValue == null) {
+          live.tables().name(Part.CONVERSATIONS_TITLE).ifPresent(name -> extra.put(name, null));
+        }
+        Instant created = nullable(row, 2, Part.CONVERSATIONS_CREATED_AT, extra);
+        Instant updated = nullable(row, 3, Part.CONVERSATIONS_UPDATED_AT, extra);
+        createdAt = created != null ? created : updated != null ? updated : Instant.EPOCH;
+        updatedAt = updated != null ? updated : createdAt;
       }
     }
+    String metadata = live.tables().name(Part.MESSAGES_METADATA).map(LiveTables::quote).orElse("null");
+    String created = live.column(Part.MESSAGES_CREATED_AT);
+    String messageId = live.column(Part.MESSAGES_ID);
     List<Message> messages = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(
-        "select id, role, content, metadata, created_at from messages where conversation_id = ? "
-            + "order by created_at, id")) {
+        "select " + messageId + ", " + live.column(Part.MESSAGES_ROLE) + ", " + live.column(Part.MESSAGES_CONTENT) + ", "
+            + metadata + ", " + created + ", to_jsonb(m) from " + live.messagesTable() + " m where "
+            + live.column(Part.MESSAGES_CONVERSATION_ID) + " = ? order by " + created + ", " + messageId)) {
       statement.setObject(1, id.value(), Types.OTHER);
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
+          Map<String, Object> messageExtra = extraColumns(row.getString(6), MESSAGE_PARTS);
+          Instant messageCreated = nullable(row, 5, Part.MESSAGES_CREATED_AT, messageExtra);
           messages.add(new Message(row.getString(1), Role.parse(row.getString(2)), row.getString(3),
-              row.getObject(5, OffsetDateTime.class).toInstant(), metadata(row.getString(4))));
+              messageCreated != null ? messageCreated : createdAt, metadata(row.getString(4)), messageExtra));
         }
       }
     }
-    return Optional.of(new Conversation(id, owner, title, createdAt, updatedAt, messages));
+    return Optional.of(new Conversation(id, owner, titleValue, createdAt, updatedAt, messages, extra));
   }
 
-  private static String json(Map<String, Object> metadata) {
+  private static final List<Part> CONVERSATION_PARTS = List.of(Part.CONVERSATIONS_ID, Part.CONVERSATIONS_USER_ID,
+      Part.CONVERSATIONS_TITLE, Part.CONVERSATIONS_CREATED_AT, Part.CONVERSATIONS_UPDATED_AT,
+      Part.CONVERSATIONS_DELETED_AT);
+  private static final List<Part> MESSAGE_PARTS = List.of(Part.MESSAGES_ID, Part.MESSAGES_CONVERSATION_ID,
+      Part.MESSAGES_ROLE, Part.MESSAGES_CONTENT, Part.MESSAGES_METADATA, Part.MESSAGES_CREATED_AT);
+
+  /** The row's columns other than {@code mapped} ones, as JSON values. */
+  private Map<String, Object> extraColumns(String rowJson, List<Part> mapped) {
+    Map<String, Object> row = parse(rowJson);
+    for (Part part : mapped) {
+      live.tables().name(part).ifPresent(row::remove);
+    }
+    return row;
+  }
+
+  /**
+   * A mapped time column's value; when the app left it NULL, the model gets a stand-in from the
+   * caller and the extra columns record the NULL, which a restore writes back instead.
+   */
+  private Instant nullable(ResultSet row, int column, Part part, Map<String, Object> extra) throws SQLException {
+    OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+    if (value == null) {
+      extra.put(live.tables().name(part).orElseThrow(), null);
+      return null;
+    }
+    return value.toInstant();
+  }
+
+  private static String json(Object value) {
     try {
-      return JSON.writeValueAsString(metadata);
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("message metadata could not be written as JSON", e);
+      throw new IllegalStateException("a row could not be written as JSON", e);
     }
   }
 
   private static Map<String, Object> metadata(String json) {
-    if (json == null) {
-      return Map.of();
-    }
+    return json == null ? Map.of() : parse(json);
+  }
+
+  private static Map<String, Object> parse(String json) {
     try {
-      return JSON.readValue(json, METADATA);
+      Map<String, Object> value = JSON.readValue(json, JSON_OBJECT);
+      return value == null ? new LinkedHashMap<>() : new LinkedHashMap<>(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a message's metadata column holds invalid JSON", e);
+      throw new IllegalStateException("a row or metadata column holds a JSON value that is not an object", e);
     }
   }
 

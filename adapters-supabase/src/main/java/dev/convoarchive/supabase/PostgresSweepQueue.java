@@ -29,18 +29,31 @@ final class PostgresSweepQueue implements SweepQueue {
 
   private final DataSource dataSource;
   private final String conversations;
+  private final String liveSchema;
+  private final String table;
+  private final String id;
+  private final String userId;
+  private final String updatedAt;
   private final String claims;
   private final String restores;
   private final String deletedColumn;
+  private final String deletedName;
   private final Optional<Duration> inactiveAfter;
   private final String instance = UUID.randomUUID().toString();
 
-  PostgresSweepQueue(DataSource dataSource, String liveSchema, String serviceSchema, SweepSource source) {
+  PostgresSweepQueue(DataSource dataSource, String liveSchema, LiveTables tables, String serviceSchema,
+      SweepSource source) {
     this.dataSource = dataSource;
-    this.conversations = liveSchema + ".conversations";
+    this.liveSchema = liveSchema;
+    this.table = tables.name(LiveTables.Part.CONVERSATIONS_TABLE).orElseThrow();
+    this.conversations = LiveTables.quote(liveSchema) + "." + LiveTables.quote(table);
+    this.id = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_ID);
+    this.userId = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_USER_ID);
+    this.updatedAt = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_UPDATED_AT);
     this.claims = serviceSchema + ".sweep_claims";
     this.restores = serviceSchema + ".restored_conversations";
-    this.deletedColumn = source.deletedColumn();
+    this.deletedColumn = "c." + LiveTables.quote(source.deletedColumn());
+    this.deletedName = source.deletedColumn();
     this.inactiveAfter = source.inactiveAfter();
   }
 
@@ -49,20 +62,22 @@ final class PostgresSweepQueue implements SweepQueue {
    * timestamp: "due" means not null, so a boolean flag that is false for live conversations would
    * send every conversation to the archive.
    */
-  void requireDeletedColumn(String liveSchema) {
-    Transactions.onConnection(dataSource, "checking " + conversations + "." + deletedColumn, connection -> {
+  void requireDeletedColumn() {
+    String column = liveSchema + "." + table + "." + deletedName;
+    Transactions.onConnection(dataSource, "checking " + column, connection -> {
       try (PreparedStatement select = connection.prepareStatement("select data_type from information_schema.columns "
-          + "where table_schema = ? and table_name = 'conversations' and column_name = ?")) {
+          + "where table_schema = ? and table_name = ? and column_name = ?")) {
         select.setString(1, liveSchema);
-        select.setString(2, deletedColumn);
+        select.setString(2, table);
+        select.setString(3, deletedName);
         try (ResultSet row = select.executeQuery()) {
           if (!row.next()) {
-            throw new IllegalStateException("the sweeper needs column " + conversations + "." + deletedColumn
+            throw new IllegalStateException("the sweeper needs column " + column
                 + " (SWEEP_DELETED_COLUMN); run soft-delete.sql (adapters-supabase) to add it, or name the column "
                 + "your app sets when it deletes a conversation");
           }
           if (!row.getString(1).startsWith("timestamp")) {
-            throw new IllegalStateException("the sweeper's column " + conversations + "." + deletedColumn
+            throw new IllegalStateException("the sweeper's column " + column
                 + " (SWEEP_DELETED_COLUMN) is " + row.getString(1) + "; it must be a timestamp that is null while the "
                 + "conversation is live and set when it is deleted (a flag such as is_deleted = false would make "
                 + "every conversation due)");
@@ -75,14 +90,14 @@ final class PostgresSweepQueue implements SweepQueue {
 
   /** Due: marked deleted, or (tiering) last active, or restored, before the cutoff. */
   private String dueCondition() {
-    return "(c." + deletedColumn + " is not null"
+    return "(" + deletedColumn + " is not null"
         + (inactiveAfter.isPresent()
-            ? " or greatest(c.updated_at, coalesce(r.restored_at, '-infinity'::timestamptz)) < ?" : "")
+            ? " or greatest(" + updatedAt + ", coalesce(r.restored_at, '-infinity'::timestamptz)) < ?" : "")
         + ")";
   }
 
   private String dueFrom() {
-    return " from " + conversations + " c left join " + restores + " r on r.conversation_id = c.id::text ";
+    return " from " + conversations + " c left join " + restores + " r on r.conversation_id = " + id + "::text ";
   }
 
   private int bindCutoff(PreparedStatement statement, int index, Instant now) throws SQLException {
@@ -94,11 +109,12 @@ final class PostgresSweepQueue implements SweepQueue {
 
   @Override
   public List<DueConversation> claim(int limit, Instant now, Duration lease) {
-    String sql = "with due as (select c.id, c.user_id" + dueFrom() + "where " + dueCondition()
-        + " and not exists (select 1 from " + claims + " s where s.conversation_id = c.id::text and s.claimed_until > ?)"
-        + " order by coalesce(c." + deletedColumn + ", c.updated_at) limit ? for no key update of c skip locked) "
+    String sql = "with due as (select " + id + "::text as id, " + userId + "::text as user_id" + dueFrom() + "where "
+        + dueCondition() + " and not exists (select 1 from " + claims + " s where s.conversation_id = " + id
+        + "::text and s.claimed_until > ?) order by coalesce(" + deletedColumn + ", " + updatedAt
+        + ") limit ? for no key update of c skip locked) "
         + "insert into " + claims + " (conversation_id, user_id, claimed_by, claimed_until) "
-        + "select id::text, user_id::text, ?, ? from due "
+        + "select id, user_id, ?, ? from due "
         + "on conflict (conversation_id) do update set user_id = excluded.user_id, claimed_by = excluded.claimed_by, "
         + "claimed_until = excluded.claimed_until where " + claims + ".claimed_until <= ? "
         + "returning conversation_id, user_id";
@@ -136,8 +152,8 @@ final class PostgresSweepQueue implements SweepQueue {
   @Override
   public Optional<Instant> oldestDue(Instant now) {
     // DueConversation since: when marked deleted, or when the inactivity period ran out.
-    String since = "coalesce(c." + deletedColumn
-        + inactiveAfter.map(d -> ", greatest(c.updated_at, coalesce(r.restored_at, '-infinity'::timestamptz)) + ?::interval")
+    String since = "coalesce(" + deletedColumn
+        + inactiveAfter.map(d -> ", greatest(" + updatedAt + ", coalesce(r.restored_at, '-infinity'::timestamptz)) + ?::interval")
             .orElse("") + ")";
     String sql = "select min(" + since + ")" + dueFrom() + "where " + dueCondition();
     return Transactions.onConnection(dataSource, "reading the sweep backlog", connection -> {

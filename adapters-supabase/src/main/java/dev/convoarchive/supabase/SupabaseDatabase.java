@@ -9,6 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.convoarchive.supabase.LiveTables.Part;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /** Connection pools and the chat schema. */
@@ -70,20 +76,61 @@ public final class SupabaseDatabase {
     return sql;
   }
 
+  /** The scripts shipped for Supabase users, each a template of the configured names. */
+  public static final List<String> SCRIPTS = List.of("soft-delete", "soft-delete-undo", "service-role");
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z][a-z_.]*)}");
+
   /**
-   * Runs one of the SQL scripts shipped for Supabase users ({@code soft-delete.sql},
-   * {@code soft-delete-undo.sql}) on the configured database, as a user would in the SQL editor.
+   * One of {@link #SCRIPTS} with its {@code ${...}} names filled in from {@code config}: its schema,
+   * service schema and live tables, quoted.
    */
-  public static void runScript(SupabaseDbConfig config, String name) {
-    String sql;
-    try (InputStream in = SupabaseDatabase.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no script " + name);
-      }
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  public static String script(String name, SupabaseDbConfig config) {
+    return script(name, config.schema(), config.serviceSchema(), config.tables());
+  }
+
+  /** As above, for the app's tables {@code tables} in {@code schema}, and the service's own schema. */
+  public static String script(String name, String schema, String serviceSchema, LiveTables tables) {
+    if (!SCRIPTS.contains(name)) {
+      throw new IllegalArgumentException("no script " + name + "; there are " + String.join(", ", SCRIPTS));
+    }
+    String template;
+    try (InputStream in = SupabaseDatabase.class.getResourceAsStream(name + ".sql")) {
+      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Map<String, String> names = new HashMap<>();
+    names.put("schema", LiveTables.quote(schema));
+    names.put("service_schema", LiveTables.quote(serviceSchema));
+    names.put("conversations", LiveTables.quote(schema) + "." + tables.sql(Part.CONVERSATIONS_TABLE));
+    names.put("messages", LiveTables.quote(schema) + "." + tables.sql(Part.MESSAGES_TABLE));
+    names.put("conversations.id", tables.sql(Part.CONVERSATIONS_ID));
+    names.put("conversations.deleted_at", tables.sql(Part.CONVERSATIONS_DELETED_AT));
+    names.put("conversations.updated_at", tables.sql(Part.CONVERSATIONS_UPDATED_AT));
+    names.put("messages.conversation_id", tables.sql(Part.MESSAGES_CONVERSATION_ID));
+    String index = tables.name(Part.CONVERSATIONS_TABLE).orElseThrow() + "_"
+        + tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow() + "_idx";
+    names.put("deleted_at_index", LiveTables.quote(index.substring(0, Math.min(63, index.length()))));
+    Matcher placeholder = PLACEHOLDER.matcher(template);
+    StringBuilder sql = new StringBuilder();
+    while (placeholder.find()) {
+      String value = names.get(placeholder.group(1));
+      if (value == null) {
+        throw new IllegalStateException(name + ".sql names an unknown ${" + placeholder.group(1) + "}");
+      }
+      placeholder.appendReplacement(sql, Matcher.quoteReplacement(value));
+    }
+    placeholder.appendTail(sql);
+    return sql.toString();
+  }
+
+  /**
+   * Runs one of {@link #SCRIPTS} (for the configured names) on the configured database, as a user
+   * would in the SQL editor.
+   */
+  public static void runScript(SupabaseDbConfig config, String name) {
+    String sql = script(name.replaceFirst("\\.sql$", ""), config);
     try (HikariDataSource pool = pool(config.withPoolSize(1));
         Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
       statement.execute(sql);

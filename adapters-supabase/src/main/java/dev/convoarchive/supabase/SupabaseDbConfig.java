@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param user the database user
  * @param password the password (never logged)
  * @param poolSize the most connections held at once
- * @param schema the schema holding {@code conversations} and {@code messages}
+ * @param schema the schema holding the app's conversations and messages tables
  * @param preparedStatements false behind Supabase's transaction-mode pooler (port 6543), which
  *     cannot keep server-side prepared statements across transactions
  * @param serviceSchema the schema of convo-archive's own tables (the per-file catalog), created and
@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  * @param timeout the longest the service waits for the database: for a connection from the pool
  *     and for each answer on one; a database that stops answering fails the request (503)
  *     instead of holding it
+ * @param tables the names of the app's live tables and columns (schema.sql's by default)
  */
 public record SupabaseDbConfig(
     String jdbcUrl, String user, String password, int poolSize, String schema, boolean preparedStatements,
-    String serviceSchema, Duration timeout) {
+    String serviceSchema, Duration timeout, LiveTables tables) {
 
   public static final int DEFAULT_POOL_SIZE = 10;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
@@ -42,7 +43,7 @@ public record SupabaseDbConfig(
       throw new InvalidInputException("SUPABASE_DB_URL", "must be a postgres:// or jdbc:postgresql:// URL");
     }
     if (poolSize < 1 || poolSize > 200) {
-      throw new InvalidInputException("poolSize", "must be between 1 and 200; got " + poolSize);
+      throw new InvalidInputException("ARCHIVE_DB_POOL_SIZE", "must be between 1 and 200; got " + poolSize);
     }
     if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
       throw new InvalidInputException("schema",
@@ -53,6 +54,7 @@ public record SupabaseDbConfig(
           "must be a plain SQL identifier other than public, such as " + DEFAULT_SERVICE_SCHEMA + "; got "
               + InvalidInputException.quote(serviceSchema));
     }
+    tables = tables == null ? LiveTables.DEFAULT : tables;
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new InvalidInputException("ARCHIVE_DB_TIMEOUT", "must be between 1 second and 10 minutes; got " + timeout);
@@ -72,7 +74,7 @@ public record SupabaseDbConfig(
     if (text.startsWith("jdbc:postgresql://")) {
       URI uri = parse(text.substring("jdbc:".length()));
       return new SupabaseDbConfig(text, null, null, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, uri.getPort() != TRANSACTION_POOLER_PORT,
-          DEFAULT_SERVICE_SCHEMA, DEFAULT_TIMEOUT);
+          DEFAULT_SERVICE_SCHEMA, DEFAULT_TIMEOUT, LiveTables.DEFAULT);
     }
     if (!text.startsWith("postgres://") && !text.startsWith("postgresql://")) {
       throw new InvalidInputException("SUPABASE_DB_URL",
@@ -95,31 +97,35 @@ public record SupabaseDbConfig(
     String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + "/" + database
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     return new SupabaseDbConfig(jdbc, user, password, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, port != TRANSACTION_POOLER_PORT,
-        DEFAULT_SERVICE_SCHEMA, DEFAULT_TIMEOUT);
+        DEFAULT_SERVICE_SCHEMA, DEFAULT_TIMEOUT, LiveTables.DEFAULT);
   }
 
   public SupabaseDbConfig withPoolSize(int poolSize) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
   }
 
   public SupabaseDbConfig withSchema(String schema) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
   }
 
   public SupabaseDbConfig withServiceSchema(String serviceSchema) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
   }
 
   public SupabaseDbConfig withJdbcUrl(String jdbcUrl) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
+  }
+
+  public SupabaseDbConfig withTables(LiveTables tables) {
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
   }
 
   public SupabaseDbConfig withTimeout(Duration timeout) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
   }
 
   public SupabaseDbConfig withPreparedStatements(boolean preparedStatements) {
-    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout);
+    return new SupabaseDbConfig(jdbcUrl, user, password, poolSize, schema, preparedStatements, serviceSchema, timeout, tables);
   }
 
   /** Never prints the password. */
@@ -127,7 +133,7 @@ public record SupabaseDbConfig(
   public String toString() {
     return "SupabaseDbConfig[jdbcUrl=" + jdbcUrl.replaceAll("password=[^&]*", "password=***") + ", user=" + user
         + ", poolSize=" + poolSize + ", schema=" + schema + ", preparedStatements=" + preparedStatements
-        + ", serviceSchema=" + serviceSchema + ", timeout=" + timeout + "]";
+        + ", serviceSchema=" + serviceSchema + ", timeout=" + timeout + ", tables=" + tables + "]";
   }
 
   private static URI parse(String text) {

@@ -69,8 +69,9 @@ public final class SupabaseModule extends AbstractModule {
   @Provides
   @Singleton
   PostgresSweepQueue sweepQueue(@LiveDatabase HikariDataSource pool, LiveConversations migratedFirst) {
-    PostgresSweepQueue queue = new PostgresSweepQueue(pool, config.schema(), config.serviceSchema(), sweep.orElseThrow());
-    queue.requireDeletedColumn(config.schema());
+    PostgresSweepQueue queue = new PostgresSweepQueue(pool, config.schema(), tables(), config.serviceSchema(),
+        sweep.orElseThrow());
+    queue.requireDeletedColumn();
     return queue;
   }
 
@@ -132,7 +133,14 @@ public final class SupabaseModule extends AbstractModule {
   @Singleton
   LiveConversations liveConversations(@LiveDatabase HikariDataSource pool, Optional<Clock> clock) {
     ServiceSchema.migrate(pool, config.serviceSchema());
-    return PostgresLiveConversations.on(pool, config.schema(), config.serviceSchema(), clock.orElse(Clock.systemUTC()));
+    return PostgresLiveConversations.on(pool, config.schema(), tables(), config.serviceSchema(),
+        clock.orElse(Clock.systemUTC()));
+  }
+
+  /** The configured names, with the sweeper's deleted column when it sweeps. */
+  private LiveTables tables() {
+    return sweep.map(source -> config.tables().with(LiveTables.Part.CONVERSATIONS_DELETED_AT, source.deletedColumn()))
+        .orElse(config.tables());
   }
 
   @Provides

@@ -57,7 +57,23 @@ class SupabaseDbConfigTest {
   void startUpFailsClearlyWhenTheTablesAreMissing() {
     assertThatThrownBy(() -> PostgresLiveConversations.on(TestDatabase.pool(IdType.UUID), "no_such_schema"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no_such_schema.conversations.id not found")
+        .hasMessageContaining("table no_such_schema.conversations not found (LIVE_CONVERSATIONS_TABLE")
+        .hasMessageContaining("table no_such_schema.messages not found (LIVE_MESSAGES_TABLE")
         .hasMessageContaining("schema.sql");
+  }
+
+  /** Names are quoted into SQL, so only plain names are taken; none only where a column may be missing. */
+  @Test
+  void tableAndColumnNamesArePlainNames() {
+    LiveTables chats = LiveTables.DEFAULT.with(LiveTables.Part.CONVERSATIONS_TABLE, "Chats_2024");
+    assertThat(chats.name(LiveTables.Part.CONVERSATIONS_TABLE)).contains("Chats_2024");
+    assertThat(LiveTables.DEFAULT.with(LiveTables.Part.MESSAGES_METADATA, "none").name(LiveTables.Part.MESSAGES_METADATA))
+        .isEmpty();
+    for (String bad : new String[] {"chats\"; drop table x", "public.chats", "1chats", "", "a".repeat(64)}) {
+      assertThatThrownBy(() -> LiveTables.DEFAULT.with(LiveTables.Part.CONVERSATIONS_TABLE, bad))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("LIVE_CONVERSATIONS_TABLE");
+    }
+    assertThatThrownBy(() -> LiveTables.DEFAULT.with(LiveTables.Part.CONVERSATIONS_ID, "none"))
+        .hasMessageContaining("LIVE_CONVERSATIONS_ID");
   }
 }

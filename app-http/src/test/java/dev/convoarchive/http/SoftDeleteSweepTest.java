@@ -119,6 +119,8 @@ class SoftDeleteSweepTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestService.start(flagged, List.of()))
         .hasMessageContaining("is_deleted").hasMessageContaining("must be a timestamp");
-    assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+    Conversation still = live.find(conversation.owner(), conversation.id()).orElseThrow();
+    assertThat(still.messages()).isEqualTo(conversation.messages());
+    assertThat(still.extraColumns()).as("the app's own column, kept as it is").isEqualTo(java.util.Map.of("is_deleted", false));
   }
 }

@@ -34,7 +34,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   public SupabaseDbConfig config() {
     return new SupabaseDbConfig("jdbc:postgresql://localhost:" + server.getPort() + "/postgres", "postgres", "postgres",
         SupabaseDbConfig.DEFAULT_POOL_SIZE, SupabaseDbConfig.DEFAULT_SCHEMA, true, SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA,
-        SupabaseDbConfig.DEFAULT_TIMEOUT);
+        SupabaseDbConfig.DEFAULT_TIMEOUT, null);
   }
 
   public int port() {

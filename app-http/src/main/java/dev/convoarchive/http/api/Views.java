@@ -1,5 +1,6 @@
 package dev.convoarchive.http.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
@@ -26,26 +27,29 @@ final class Views {
     }
   }
 
-  record MessageView(String id, String role, String content, Instant createdAt, Map<String, Object> metadata) {
+  /** {@code extraColumns}: the app's own other columns of the row, present only when there are some. */
+  record MessageView(String id, String role, String content, Instant createdAt, Map<String, Object> metadata,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns) {
     static MessageView of(Message m) {
-      return new MessageView(m.id(), m.role().wireName(), m.content(), m.createdAt(), m.metadata());
+      return new MessageView(m.id(), m.role().wireName(), m.content(), m.createdAt(), m.metadata(), m.extraColumns());
     }
   }
 
   record ConversationView(String id, String userId, String title, Instant createdAt, Instant updatedAt,
-      List<MessageView> messages) {
+      List<MessageView> messages, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns) {
     static ConversationView of(Conversation c) {
       return new ConversationView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
-          c.messages().stream().map(MessageView::of).toList());
+          c.messages().stream().map(MessageView::of).toList(), c.extraColumns());
     }
   }
 
   record ArchivedView(String id, String userId, String title, Instant createdAt, Instant updatedAt, Instant archivedAt,
-      int formatVersion, List<MessageView> messages) {
+      int formatVersion, List<MessageView> messages,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns) {
     static ArchivedView of(ArchivedConversation a) {
       Conversation c = a.conversation();
       return new ArchivedView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
-          a.archivedAt(), a.formatVersion(), c.messages().stream().map(MessageView::of).toList());
+          a.archivedAt(), a.formatVersion(), c.messages().stream().map(MessageView::of).toList(), c.extraColumns());
     }
   }
 

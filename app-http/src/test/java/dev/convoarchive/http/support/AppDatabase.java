@@ -41,14 +41,7 @@ public final class AppDatabase {
 
   /** A fresh database with the chat tables, the roles and the app's policies. */
   public static AppDatabase create(boolean softDelete) {
-    SupabaseDbConfig server = TestStores.database();
-    String name = "app_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
-    try (Connection connection = plain(server.jdbcUrl(), server).getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("create database " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    SupabaseDbConfig config = server.withJdbcUrl(server.jdbcUrl().replaceAll("/[a-z0-9_]+$", "/" + name));
+    SupabaseDbConfig config = empty().config();
     SupabaseDatabase.applySchema(config, IdType.UUID);
     AppDatabase database = new AppDatabase(config);
     database.execute(resource("/supabase-app.sql"));
@@ -56,6 +49,28 @@ public final class AppDatabase {
       SupabaseDatabase.runScript(config, "soft-delete.sql");
     }
     return database;
+  }
+
+  /** A fresh, empty database, for tables a test creates itself. */
+  public static AppDatabase empty() {
+    SupabaseDbConfig server = TestStores.database();
+    String name = "app_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
+    try (Connection connection = plain(server.jdbcUrl(), server).getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("create database " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return new AppDatabase(server.withJdbcUrl(server.jdbcUrl().replaceAll("/[a-z0-9_]+$", "/" + name)));
+  }
+
+  /** The first column of the first row, as text (null when there is no row). */
+  public String text(String sql) {
+    try (Connection connection = pool().getConnection(); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      return row.next() ? row.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public SupabaseDbConfig config() {
