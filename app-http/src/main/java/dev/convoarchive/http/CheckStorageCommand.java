@@ -1,6 +1,6 @@
 package dev.convoarchive.http;
 
-import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.AppConfig.StorageSettings;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3Clients;
 import dev.convoarchive.s3.StorageCheck;
@@ -14,22 +14,22 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code java -jar convo-archive.jar check-storage}: runs {@link StorageCheck} against the
- * configured bucket (or, with nothing configured, against the embedded store) and exits non-zero
- * when any guarantee is missing. Operators run it before going live.
+ * configured bucket (or, with no bucket configured, against the embedded store) and exits non-zero
+ * when any guarantee is missing. Operators run it before going live; it needs the S3 settings only.
  */
 public final class CheckStorageCommand {
 
   private CheckStorageCommand() {}
 
   /** Returns the process exit code: 0 when every check passed. */
-  public static int run(AppConfig config, PrintStream out, List<ExecutionInterceptor> interceptors) {
-    if (config.localMode()) {
-      try (EmbeddedS3 embedded = EmbeddedS3.start(0, null, List.of(config.s3().bucket()))) {
+  public static int run(StorageSettings settings, PrintStream out, List<ExecutionInterceptor> interceptors) {
+    if (settings.embedded()) {
+      try (EmbeddedS3 embedded = EmbeddedS3.start(0, null, List.of(settings.s3().bucket()))) {
         out.println("S3_BUCKET is not set: checking the embedded S3 server local mode uses");
-        return check(config.s3().withEndpoint(embedded.endpoint(), true), EmbeddedS3.credentials(), out, interceptors);
+        return check(settings.s3().withEndpoint(embedded.endpoint(), true), EmbeddedS3.credentials(), out, interceptors);
       }
     }
-    return check(config.s3(), DefaultCredentialsProvider.builder().build(), out, interceptors);
+    return check(settings.s3(), DefaultCredentialsProvider.builder().build(), out, interceptors);
   }
 
   private static int check(S3ArchiveConfig config, AwsCredentialsProvider credentials, PrintStream out,

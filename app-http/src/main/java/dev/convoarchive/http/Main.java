@@ -2,51 +2,147 @@ package dev.convoarchive.http;
 
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.ConfigException;
+import dev.convoarchive.http.config.ServiceKeyHash;
+import dev.convoarchive.http.config.Settings;
 import dev.convoarchive.http.local.LocalMode;
 import dev.convoarchive.http.sweep.SweepCommand;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.UnsafeStorageException;
+import dev.convoarchive.supabase.SupabaseDatabase;
+import dev.convoarchive.supabase.SupabaseDbConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts the service: on the configured bucket and database, or in local mode when neither is
- * configured. With an argument it runs a command instead: {@code check-storage} checks the
- * configured bucket; {@code rebuild-index} and {@code remove-orphans} are maintenance (see
- * {@link MaintenanceCommand}); {@code sweep --once} archives everything due (see {@link SweepCommand}).
+ * configured. With an argument it runs a command instead (see {@link #USAGE}).
  */
 public final class Main {
 
-  private static final String USAGE =
-      "usage: java -jar convo-archive.jar [check-storage | rebuild-index | remove-orphans [PT24H] | sweep --once]";
+  static final String USAGE = String.join("\n",
+      "usage: java -jar convo-archive.jar [COMMAND]",
+      "",
+      "Without a command, runs the service: on S3_BUCKET and SUPABASE_DB_URL, or with neither set in",
+      "local mode, on an embedded S3 server and PostgreSQL.",
+      "",
+      "commands:",
+      "  check-storage            check that the S3 store keeps the guarantees the layout relies on",
+      "                           (needs only the S3 settings)",
+      "  rebuild-index            rebuild the per-file index from the objects in S3",
+      "  remove-orphans [PT24H]   delete archive objects no index entry names, older than the age given",
+      "  sweep --once             archive every conversation due now, then exit",
+      "  service-key              print a new service key and the hash to add to SERVICE_KEY_HASHES",
+      "  service-key --hash       read a key on standard input and print its hash",
+      "  print-sql SCRIPT         print a SQL script for the configured table names: "
+          + String.join(", ", SupabaseDatabase.SCRIPTS),
+      "  --help                   this text",
+      "  --version                the version",
+      "",
+      "Settings are environment variables (or -D system properties of the same name):");
 
   private Main() {}
 
   /** Runs a command; returns the exit code. */
-  private static int command(String[] args) {
+  static int command(String[] args, InputStream in, PrintStream out, PrintStream err) {
     try {
-      AppConfig config = AppConfig.fromEnvironment();
       return switch (args[0]) {
-        case "check-storage" -> args.length == 1 ? CheckStorageCommand.run(config, System.out, java.util.List.of()) : usage();
-        case "rebuild-index" -> args.length == 1 ? MaintenanceCommand.rebuildIndex(config, System.out) : usage();
+        case "--help", "-h", "help" -> {
+          out.print(help());
+          yield 0;
+        }
+        case "--version" -> {
+          out.println("convo-archive " + version());
+          yield 0;
+        }
+        case "service-key" -> serviceKey(args, in, out, err);
+        case "print-sql" -> {
+          if (args.length != 2 || !SupabaseDatabase.SCRIPTS.contains(args[1])) {
+            yield usage(err);
+          }
+          AppConfig.DatabaseNames names = AppConfig.loadDatabaseNames(System.getenv(), System.getProperties());
+          out.print(SupabaseDatabase.script(args[1], SupabaseDbConfig.DEFAULT_SCHEMA, names.serviceSchema(), names.tables()));
+          yield 0;
+        }
+        case "check-storage" -> args.length == 1
+            ? CheckStorageCommand.run(AppConfig.loadStorage(System.getenv(), System.getProperties()), out, java.util.List.of())
+            : usage(err);
+        case "rebuild-index" -> args.length == 1 ? MaintenanceCommand.rebuildIndex(AppConfig.fromEnvironment(), out) : usage(err);
         case "remove-orphans" -> args.length <= 2
-            ? MaintenanceCommand.removeOrphans(config, args.length == 2 ? args[1] : null, System.out) : usage();
-        case "sweep" -> args.length == 2 && args[1].equals("--once") ? SweepCommand.once(config, System.out, System.err) : usage();
-        default -> usage();
+            ? MaintenanceCommand.removeOrphans(AppConfig.fromEnvironment(), args.length == 2 ? args[1] : null, out)
+            : usage(err);
+        case "sweep" -> args.length == 2 && args[1].equals("--once")
+            ? SweepCommand.once(AppConfig.fromEnvironment(), out, err) : usage(err);
+        default -> usage(err);
       };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
     } catch (ConfigException | UnsafeStorageException e) {
-      System.err.println(e.getMessage());
+      err.println(e.getMessage());
       return 2;
     } catch (RuntimeException e) {
-      System.err.println("convo-archive " + args[0] + " failed: " + e.getMessage());
+      err.println("convo-archive " + args[0] + " failed: " + e.getMessage());
       return 1;
     }
   }
 
-  private static int usage() {
-    System.err.println(USAGE);
+  /** The commands, then every setting with its default, from the one list the README shows too. */
+  static String help() {
+    StringBuilder text = new StringBuilder(USAGE).append("\n\n");
+    for (Settings.Setting setting : Settings.ALL) {
+      text.append("  ").append(setting.name());
+      if (!setting.defaultValue().isEmpty()) {
+        text.append(" (default: ").append(setting.defaultValue()).append(')');
+      }
+      text.append("\n      ").append(setting.meaning().replace("`", "")).append('\n');
+    }
+    return text.toString();
+  }
+
+  static String version() {
+    Properties properties = new Properties();
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      properties.load(in);
+    } catch (IOException | NullPointerException e) {
+      return "(unknown version)";
+    }
+    return properties.getProperty("version", "(unknown version)");
+  }
+
+  private static int serviceKey(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    if (args.length == 1) {
+      String key = ServiceKeyHash.newKey();
+      out.println("service key (give it to the chat backend; it is shown only now):");
+      out.println("  " + key);
+      out.println("its hash (add it to SERVICE_KEY_HASHES, comma-separated with the others):");
+      out.println("  " + ServiceKeyHash.of(key));
+      return 0;
+    }
+    if (args.length == 2 && args[1].equals("--hash")) {
+      try {
+        String key = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+        if (key == null || key.isBlank()) {
+          err.println("service-key --hash: give the key on standard input");
+          return 2;
+        }
+        out.println(ServiceKeyHash.of(key.trim()));
+        return 0;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return usage(err);
+  }
+
+  private static int usage(PrintStream err) {
+    err.println(USAGE.lines().findFirst().orElseThrow() + "; --help lists the commands and settings");
     return 2;
   }
 
@@ -55,7 +151,7 @@ public final class Main {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     if (args.length > 0) {
-      System.exit(command(args));
+      System.exit(command(args, System.in, System.out, System.err));
       return;
     }
     AutoCloseable service;

@@ -18,7 +18,7 @@ class CheckStorageCommandTest {
   @Test
   void withNothingConfiguredItChecksTheEmbeddedStoreAndPasses() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit = CheckStorageCommand.run(AppConfig.load(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
+    int exit = CheckStorageCommand.run(AppConfig.loadStorage(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
         List.of());
 
     String report = out.toString(StandardCharsets.UTF_8);
@@ -30,7 +30,7 @@ class CheckStorageCommandTest {
   @Test
   void aStoreThatIgnoresConditionalWritesFailsWithANonZeroExitForALayoutThatNeedsThem() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit = CheckStorageCommand.run(AppConfig.load(Map.of("ARCHIVE_INDEX", "s3"), new Properties()),
+    int exit = CheckStorageCommand.run(AppConfig.loadStorage(Map.of("ARCHIVE_INDEX", "s3"), new Properties()),
         new PrintStream(out, true, StandardCharsets.UTF_8), List.of(new Faults().ignoreConditions(true)));
 
     String report = out.toString(StandardCharsets.UTF_8);
@@ -43,7 +43,7 @@ class CheckStorageCommandTest {
   @Test
   void theSameStorePassesForThePostgresIndexAndTheReportSaysWhatItCanServe() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit = CheckStorageCommand.run(AppConfig.load(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
+    int exit = CheckStorageCommand.run(AppConfig.loadStorage(Map.of(), new Properties()), new PrintStream(out, true, StandardCharsets.UTF_8),
         List.of(new Faults().ignoreConditions(true)));
 
     String report = out.toString(StandardCharsets.UTF_8);

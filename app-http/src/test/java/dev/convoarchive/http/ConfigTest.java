@@ -164,4 +164,47 @@ class ConfigTest {
         .hasMessageContaining("SWEEPER").hasMessageContaining("SWEEP_DELETED_COLUMN").hasMessageContaining("SWEEP_BATCH_SIZE")
         .hasMessageContaining("ARCHIVE_RETENTION").hasMessageContaining("SWEEP_LEASE");
   }
+
+  /** --help and the README show Settings.ALL: it must be exactly what is read. */
+  @Test
+  void theSettingsListIsExactlyWhatIsRead() {
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    dev.convoarchive.http.config.Settings.ALL.forEach(setting -> assertThat(listed.add(setting.name()))
+        .as("listed once: " + setting.name()).isTrue());
+    assertThat(AppConfig.settingsRead(Map.of())).isEqualTo(listed);
+  }
+
+  @Test
+  void theNewSettingsAreReadAndChecked() {
+    Map<String, String> env = new java.util.HashMap<>(PRODUCTION);
+    env.put("CORS_ALLOWED_ORIGINS", "https://Chat.Example.com, http://localhost:3000");
+    env.put("ARCHIVE_DB_POOL_SIZE", "25");
+    env.put("METRICS_PORT", "9464");
+    env.put("ARCHIVED_CHATS_PAGE", "on");
+    env.put("LIVE_CONVERSATIONS_TABLE", "chats");
+    AppConfig config = AppConfig.load(env, new Properties());
+    assertThat(config.web().corsAllowedOrigins()).containsExactly("https://chat.example.com", "http://localhost:3000");
+    assertThat(config.database().orElseThrow().poolSize()).isEqualTo(25);
+    assertThat(config.web().metricsPort()).contains(9464);
+    assertThat(config.web().archivedChatsPage()).isTrue();
+    assertThat(config.database().orElseThrow().tables().name(dev.convoarchive.supabase.LiveTables.Part.CONVERSATIONS_TABLE))
+        .contains("chats");
+    assertThat(AppConfig.load(PRODUCTION, new Properties()).web().archivedChatsPage()).as("off in production").isFalse();
+    assertThat(AppConfig.load(Map.of(), new Properties()).web().archivedChatsPage()).as("on in local mode").isTrue();
+
+    Map<String, String> bad = new java.util.HashMap<>(PRODUCTION);
+    bad.put("CORS_ALLOWED_ORIGINS", "https://chat.example.com/path");
+    bad.put("ARCHIVE_DB_POOL_SIZE", "0");
+    bad.put("METRICS_PORT", "http");
+    bad.put("ARCHIVED_CHATS_PAGE", "yes");
+    bad.put("LOG_FORMAT", "xml");
+    bad.put("SERVICE_KEY_HASHES", "md5:abc");
+    bad.put("LIVE_MESSAGES_TABLE", "messages; drop table x");
+    assertThatThrownBy(() -> AppConfig.load(bad, new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CORS_ALLOWED_ORIGINS").hasMessageContaining("ARCHIVE_DB_POOL_SIZE")
+        .hasMessageContaining("METRICS_PORT").hasMessageContaining("ARCHIVED_CHATS_PAGE")
+        .hasMessageContaining("LOG_FORMAT").hasMessageContaining("SERVICE_KEY_HASHES")
+        .hasMessageContaining("LIVE_MESSAGES_TABLE");
+  }
 }

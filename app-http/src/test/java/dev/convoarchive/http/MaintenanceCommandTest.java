@@ -40,7 +40,7 @@ class MaintenanceCommandTest {
   private AppConfig config(Variant variant) {
     AppConfig base = TestService.config(variant, tokens);
     return new AppConfig(0, base.s3().withPrefix(prefix), base.database(), base.auth(), base.dataDirectory(),
-        base.maxBodyBytes(), false, SweepConfig.off());
+        base.maxBodyBytes(), false, SweepConfig.off(), base.web());
   }
 
   private int rebuild(Variant variant) {

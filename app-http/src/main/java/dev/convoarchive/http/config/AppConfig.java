@@ -6,6 +6,7 @@ import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
 import dev.convoarchive.s3.IndexLocation;
 import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.supabase.LiveTables;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SweepSource;
 import java.net.URI;
@@ -33,6 +34,7 @@ import java.util.function.Function;
  * @param localMode true when neither S3_BUCKET nor SUPABASE_DB_URL is set: the service then starts
  *     its own S3 server and PostgreSQL
  * @param sweep the background sweeper (off by default)
+ * @param web what browsers and scrapers see: allowed origins, the archive page, the metrics port
  */
 public record AppConfig(
     int port,
@@ -42,33 +44,83 @@ public record AppConfig(
     Path dataDirectory,
     int maxBodyBytes,
     boolean localMode,
-    SweepConfig sweep) {
+    SweepConfig sweep,
+    WebSettings web) {
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   public static final String LOCAL_BUCKET = "convo-archive-local";
 
-  /** How access tokens are verified: a legacy HS256 secret, a Supabase project's JWKS, or both. */
-  public record AuthSettings(Optional<String> jwtSecret, Optional<URI> supabaseUrl) {
+  /**
+   * How callers are verified: user tokens by a legacy HS256 secret, a Supabase project's JWKS, or
+   * both; the chat backend by the legacy service_role key (with the secret) or by service keys,
+   * of which only SHA-256 hashes are configured.
+   */
+  public record AuthSettings(Optional<String> jwtSecret, Optional<URI> supabaseUrl, List<ServiceKeyHash> serviceKeys) {
+    public AuthSettings {
+      serviceKeys = List.copyOf(serviceKeys);
+    }
+
+    public AuthSettings(Optional<String> jwtSecret, Optional<URI> supabaseUrl) {
+      this(jwtSecret, supabaseUrl, List.of());
+    }
+
     public boolean configured() {
       return jwtSecret.isPresent() || supabaseUrl.isPresent();
+    }
+
+    public AuthSettings withServiceKeys(List<ServiceKeyHash> serviceKeys) {
+      return new AuthSettings(jwtSecret, supabaseUrl, serviceKeys);
+    }
+  }
+
+  /**
+   * What browsers and scrapers see.
+   *
+   * @param corsAllowedOrigins origins whose pages may call the API (none by default)
+   * @param archivedChatsPage whether the "Archived chats" page is served
+   * @param metricsPort a separate port for /metrics; empty: on the service's port
+   */
+  public record WebSettings(List<String> corsAllowedOrigins, boolean archivedChatsPage, Optional<Integer> metricsPort) {
+    public WebSettings {
+      corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+    }
+
+    public static WebSettings defaults() {
+      return new WebSettings(List.of(), false, Optional.empty());
+    }
+
+    public WebSettings withCorsAllowedOrigins(List<String> origins) {
+      return new WebSettings(origins, archivedChatsPage, metricsPort);
+    }
+
+    public WebSettings withArchivedChatsPage(boolean on) {
+      return new WebSettings(corsAllowedOrigins, on, metricsPort);
+    }
+
+    public WebSettings withMetricsPort(Optional<Integer> port) {
+      return new WebSettings(corsAllowedOrigins, archivedChatsPage, port);
     }
   }
 
   public AppConfig withPort(int port) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
   }
 
   public AppConfig withSweep(SweepConfig sweep) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
   }
 
   public AppConfig withAuth(AuthSettings auth) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
+  }
+
+  public AppConfig withWeb(WebSettings web) {
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
   }
 
   public AppConfig withStorage(S3ArchiveConfig s3, SupabaseDbConfig database) {
-    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode, sweep);
+    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
   }
 
   /** Reads the process's environment and system properties. */
@@ -77,48 +129,41 @@ public record AppConfig(
   }
 
   public static AppConfig load(Map<String, String> env, Properties properties) {
-    Reader in = new Reader(env, properties);
-    int port = in.get("PORT", DEFAULT_PORT, text -> {
-      int value = Integer.parseInt(text);
-      if (value < 0 || value > 65535) {
-        throw new NumberFormatException();
-      }
-      return value;
-    }, "a port number from 0 to 65535");
-    ArchiveLayout layout = in.get("ARCHIVE_STRATEGY", ArchiveLayout.PER_FILE, ArchiveLayout::parse, null);
-    IndexLocation index = in.get("ARCHIVE_INDEX", IndexLocation.POSTGRES, IndexLocation::parse, null);
-    Compression compression = in.get("ARCHIVE_COMPRESSION", Compression.GZIP, Compression::parse, null);
+    return load(new Reader(env, properties));
+  }
+
+  private static AppConfig load(Reader in) {
+    int port = in.get("PORT", DEFAULT_PORT, AppConfig::portNumber, "a port number from 0 to 65535");
     int maxBody = in.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, Integer::parseUnsignedInt, "a number of bytes");
     Path dataDirectory = in.get("DATA_DIR", Path.of("data"), Path::of, "a folder path");
 
-    Duration s3Timeout = in.get("ARCHIVE_S3_TIMEOUT", S3ArchiveConfig.DEFAULT_CALL_TIMEOUT, Duration::parse,
-        "an ISO-8601 duration such as PT30S");
     Duration dbTimeout = in.get("ARCHIVE_DB_TIMEOUT", SupabaseDbConfig.DEFAULT_TIMEOUT, Duration::parse,
         "an ISO-8601 duration such as PT15S");
-    Optional<String> bucket = in.text("S3_BUCKET");
-    Optional<String> endpointText = in.text("S3_ENDPOINT");
-    if (bucket.isEmpty() && endpointText.isPresent()) {
-      in.problem("S3_BUCKET: is required when S3_ENDPOINT is set");
-    }
-    String prefix = in.text("S3_PREFIX").orElse(S3ArchiveConfig.DEFAULT_PREFIX);
-    Optional<URI> endpoint = endpointText.flatMap(text -> in.parse("S3_ENDPOINT", text, AppConfig::httpUri, "an http(s) URL"));
-    boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
-    String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
-    Optional<S3ArchiveConfig> s3 = in.attempt(() -> new S3ArchiveConfig(bucket.orElse(LOCAL_BUCKET), prefix, endpoint,
-        pathStyle, region, layout, index, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS, s3Timeout));
+    Optional<S3ArchiveConfig> s3 = s3(in);
 
     String serviceSchema = in.text("ARCHIVE_DB_SCHEMA").orElse(SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
+    int poolSize = in.get("ARCHIVE_DB_POOL_SIZE", SupabaseDbConfig.DEFAULT_POOL_SIZE, Integer::parseInt,
+        "a number from 1 to 200");
+    Optional<LiveTables> tables = liveTables(in);
     Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL")
-        .flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url).withServiceSchema(serviceSchema).withTimeout(dbTimeout)));
+        .flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url).withServiceSchema(serviceSchema).withTimeout(dbTimeout)
+            .withPoolSize(poolSize).withTables(tables.orElse(LiveTables.DEFAULT))));
     Optional<URI> supabaseUrl = in.text("SUPABASE_URL").flatMap(text -> in.parse("SUPABASE_URL", text, AppConfig::httpUri,
         "the project URL, e.g. https://abcdefgh.supabase.co"));
     Optional<String> secret = in.text("SUPABASE_JWT_SECRET");
     if (secret.isPresent() && secret.get().length() < 32) {
       in.problem("SUPABASE_JWT_SECRET: is shorter than 32 characters; copy the JWT secret from the Supabase dashboard");
     }
-    AuthSettings auth = new AuthSettings(secret, supabaseUrl);
+    List<ServiceKeyHash> serviceKeys = in.text("SERVICE_KEY_HASHES").map(text -> list(text).stream()
+        .flatMap(entry -> in.attempt(() -> ServiceKeyHash.parse(entry)).stream()).toList()).orElse(List.of());
+    AuthSettings auth = new AuthSettings(secret, supabaseUrl, serviceKeys);
+    WebSettings web = web(in);
+    in.get("LOG_FORMAT", "text", text -> switch (text) {
+      case "text", "json" -> text; // read by logback.xml itself; checked here so a typo stops start-up
+      default -> throw new IllegalArgumentException();
+    }, "text or json");
 
-    boolean s3Set = bucket.isPresent();
+    boolean s3Set = in.text("S3_BUCKET").isPresent();
     boolean dbSet = in.text("SUPABASE_DB_URL").isPresent();
     if (s3Set != dbSet) {
       in.problem((s3Set ? "SUPABASE_DB_URL" : "S3_BUCKET") + ": is not set while "
@@ -129,16 +174,122 @@ public record AppConfig(
     }
     SweepConfig sweep = sweep(in);
     in.throwIfAny();
-    return new AppConfig(port, s3.orElseThrow(), database, auth, dataDirectory, maxBody, !s3Set && !dbSet, sweep);
+    boolean localMode = !s3Set && !dbSet;
+    return new AppConfig(port, s3.orElseThrow(), database, auth, dataDirectory, maxBody, localMode, sweep,
+        web.withArchivedChatsPage(web.archivedChatsPage() || localMode));
+  }
+
+  /**
+   * The names of every setting {@link #load} reads (whatever their values), so that a test can
+   * hold the list --help prints and the README shows to what is really read.
+   */
+  public static java.util.Set<String> settingsRead(Map<String, String> env) {
+    Reader in = new Reader(env, new Properties());
+    try {
+      load(in);
+    } catch (ConfigException expected) {
+      // problems do not matter here, only which names were asked for
+    }
+    return in.read;
+  }
+
+  /** Where the archive is, and nothing else: what check-storage needs. */
+  public record StorageSettings(S3ArchiveConfig s3, boolean embedded) {}
+
+  /** Reads the S3 settings only; the database and auth settings are neither needed nor checked. */
+  public static StorageSettings loadStorage(Map<String, String> env, Properties properties) {
+    Reader in = new Reader(env, properties);
+    Optional<S3ArchiveConfig> s3 = s3(in);
+    in.throwIfAny();
+    return new StorageSettings(s3.orElseThrow(), in.text("S3_BUCKET").isEmpty());
+  }
+
+  /** The service's schema and the live tables' names: what print-sql fills its scripts with. */
+  public record DatabaseNames(String serviceSchema, LiveTables tables) {}
+
+  /** Reads the names only; no database URL is needed (the scripts are pasted into Supabase's SQL editor). */
+  public static DatabaseNames loadDatabaseNames(Map<String, String> env, Properties properties) {
+    Reader in = new Reader(env, properties);
+    String serviceSchema = in.text("ARCHIVE_DB_SCHEMA").orElse(SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
+    Optional<LiveTables> tables = liveTables(in);
+    in.throwIfAny();
+    return new DatabaseNames(serviceSchema, tables.orElseThrow());
+  }
+
+  private static Optional<S3ArchiveConfig> s3(Reader in) {
+    ArchiveLayout layout = in.get("ARCHIVE_STRATEGY", ArchiveLayout.PER_FILE, ArchiveLayout::parse, null);
+    IndexLocation index = in.get("ARCHIVE_INDEX", IndexLocation.POSTGRES, IndexLocation::parse, null);
+    Compression compression = in.get("ARCHIVE_COMPRESSION", Compression.GZIP, Compression::parse, null);
+    Duration s3Timeout = in.get("ARCHIVE_S3_TIMEOUT", S3ArchiveConfig.DEFAULT_CALL_TIMEOUT, Duration::parse,
+        "an ISO-8601 duration such as PT30S");
+    Optional<String> bucket = in.text("S3_BUCKET");
+    Optional<String> endpointText = in.text("S3_ENDPOINT");
+    if (bucket.isEmpty() && endpointText.isPresent()) {
+      in.problem("S3_BUCKET: is required when S3_ENDPOINT is set");
+    }
+    String prefix = in.text("S3_PREFIX").orElse(S3ArchiveConfig.DEFAULT_PREFIX);
+    Optional<URI> endpoint = endpointText.flatMap(text -> in.parse("S3_ENDPOINT", text, AppConfig::httpUri, "an http(s) URL"));
+    boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
+    String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
+    return in.attempt(() -> new S3ArchiveConfig(bucket.orElse(LOCAL_BUCKET), prefix, endpoint,
+        pathStyle, region, layout, index, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS, s3Timeout));
+  }
+
+  private static WebSettings web(Reader in) {
+    List<String> origins = in.text("CORS_ALLOWED_ORIGINS").map(AppConfig::list).orElse(List.of()).stream()
+        .flatMap(origin -> in.parse("CORS_ALLOWED_ORIGINS", origin, AppConfig::origin,
+            "a comma-separated list of origins such as https://chat.example.com (scheme, host and port only)").stream())
+        .toList();
+    boolean page = in.get("ARCHIVED_CHATS_PAGE", false, AppConfig::onOff, "on or off");
+    Optional<Integer> metricsPort = in.text("METRICS_PORT")
+        .flatMap(text -> in.parse("METRICS_PORT", text, AppConfig::portNumber, "a port number from 0 to 65535"));
+    return new WebSettings(origins, page, metricsPort);
+  }
+
+  /** Every LIVE_* name (and the sweeper's deleted column), each checked. */
+  private static Optional<LiveTables> liveTables(Reader in) {
+    java.util.Map<LiveTables.Part, String> names = new java.util.EnumMap<>(LiveTables.Part.class);
+    for (LiveTables.Part part : LiveTables.Part.values()) {
+      in.text(part.setting()).ifPresent(name -> names.put(part, name));
+    }
+    return in.attempt(() -> new LiveTables(names));
+  }
+
+  /** An origin as browsers send it: scheme://host[:port], nothing more. */
+  private static String origin(String text) {
+    URI uri = URI.create(text);
+    boolean bare = (uri.getPath() == null || uri.getPath().isEmpty()) && uri.getQuery() == null
+        && uri.getFragment() == null && uri.getUserInfo() == null;
+    if (uri.getHost() == null || !bare || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+      throw new IllegalArgumentException("not an origin");
+    }
+    return uri.getScheme() + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT)
+        + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+  }
+
+  private static List<String> list(String text) {
+    return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+  }
+
+  private static boolean onOff(String text) {
+    return switch (text) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException();
+    };
+  }
+
+  private static int portNumber(String text) {
+    int value = Integer.parseInt(text);
+    if (value < 0 || value > 65535) {
+      throw new NumberFormatException();
+    }
+    return value;
   }
 
   private static SweepConfig sweep(Reader in) {
     SweepConfig defaults = SweepConfig.off();
-    boolean enabled = in.get("SWEEPER", false, text -> switch (text) {
-      case "on" -> true;
-      case "off" -> false;
-      default -> throw new IllegalArgumentException();
-    }, "on or off");
+    boolean enabled = in.get("SWEEPER", false, AppConfig::onOff, "on or off");
     String column = in.text("SWEEP_DELETED_COLUMN").orElse(SweepSource.DEFAULT_DELETED_COLUMN);
     Optional<Duration> inactiveAfter = in.text("SWEEP_INACTIVE_AFTER")
         .flatMap(text -> in.parse("SWEEP_INACTIVE_AFTER", text, Duration::parse, "an ISO-8601 duration such as P180D"));
@@ -191,6 +342,9 @@ public record AppConfig(
     private final Map<String, String> env;
     private final Properties properties;
     private final List<String> problems = new ArrayList<>();
+    private final java.util.Set<String> read = new java.util.TreeSet<>();
+    private static final java.util.Set<String> KNOWN =
+        Settings.ALL.stream().map(Settings.Setting::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     Reader(Map<String, String> env, Properties properties) {
       this.env = env;
@@ -198,6 +352,10 @@ public record AppConfig(
     }
 
     Optional<String> text(String name) {
+      if (!KNOWN.contains(name)) {
+        throw new IllegalStateException(name + " is read but not listed in Settings.ALL");
+      }
+      read.add(name);
       String value = properties.getProperty(name, env.get(name));
       return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }

@@ -39,7 +39,8 @@ public final class TestService implements AutoCloseable {
   public static AppConfig config(Variant variant, Tokens tokens) {
     return new AppConfig(0, TestStores.s3Config(variant), Optional.of(TestStores.database()),
         new AuthSettings(Optional.of(Tokens.SECRET), Optional.of(tokens.supabaseUrl())),
-        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false, SweepConfig.off());
+        Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false, SweepConfig.off(),
+        AppConfig.WebSettings.defaults());
   }
 
   /** The service in {@code layout} with the default index (PostgreSQL for per-file). */

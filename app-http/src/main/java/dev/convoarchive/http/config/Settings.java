@@ -1,0 +1,87 @@
+package dev.convoarchive.http.config;
+
+import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.supabase.LiveTables;
+import dev.convoarchive.supabase.SupabaseDbConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every setting the service reads, with its default and meaning: the one list {@code --help}
+ * prints and the README's configuration table shows (a test keeps the three in step).
+ */
+public final class Settings {
+
+  /** One setting; {@code defaultValue} is empty when unset means "off" or "none". */
+  public record Setting(String name, String defaultValue, String meaning) {}
+
+  private Settings() {}
+
+  public static final List<Setting> ALL = all();
+
+  private static List<Setting> all() {
+    List<Setting> all = new ArrayList<>(List.of(
+        new Setting("PORT", String.valueOf(AppConfig.DEFAULT_PORT), "HTTP port"),
+        new Setting("METRICS_PORT", "", "serve `/metrics` on this port only (for a scraper on a private network); "
+            + "unset: on `PORT`"),
+        new Setting("ARCHIVE_STRATEGY", "per-file", "`per-file` or `single-file`"),
+        new Setting("ARCHIVE_INDEX", "postgres", "where `per-file` keeps its index: `postgres` (a table in the "
+            + "service's own schema) or `s3` (`_metadata.json` per user)"),
+        new Setting("ARCHIVE_COMPRESSION", "gzip", "`gzip` or `none`"),
+        new Setting("S3_BUCKET", "", "the bucket (must exist); unset with `SUPABASE_DB_URL` unset: local mode, "
+            + "on an embedded S3 server"),
+        new Setting("S3_PREFIX", S3ArchiveConfig.DEFAULT_PREFIX, "key prefix"),
+        new Setting("S3_ENDPOINT", "", "endpoint of an S3-compatible store (MinIO, R2, Supabase Storage, ...); "
+            + "unset: AWS"),
+        new Setting("S3_PATH_STYLE", "false", "`true` for path-style addressing"),
+        new Setting("AWS_REGION", S3ArchiveConfig.DEFAULT_REGION, "signing region (`AWS_DEFAULT_REGION` is read "
+            + "when this is unset)"),
+        new Setting("AWS_DEFAULT_REGION", "", "signing region, when `AWS_REGION` is unset"),
+        new Setting("ARCHIVE_S3_TIMEOUT", S3ArchiveConfig.DEFAULT_CALL_TIMEOUT.toString(), "the longest one S3 "
+            + "request may take, the SDK's retries included (each attempt gets a third); past it a request "
+            + "answers 503 with `Retry-After`"),
+        new Setting("SUPABASE_DB_URL", "", "`postgres://user:pass@host:port/db` (as Supabase shows it) or "
+            + "`jdbc:postgresql://...`; unset with `S3_BUCKET` unset: local mode, on an embedded PostgreSQL"),
+        new Setting("ARCHIVE_DB_SCHEMA", SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA, "the service's own schema in "
+            + "the live database, created and migrated at start-up; not `public`"),
+        new Setting("ARCHIVE_DB_POOL_SIZE", String.valueOf(SupabaseDbConfig.DEFAULT_POOL_SIZE), "the most "
+            + "connections to the live database at once (1 to 200); the per-file index in PostgreSQL has a "
+            + "pool of the same size"),
+        new Setting("ARCHIVE_DB_TIMEOUT", SupabaseDbConfig.DEFAULT_TIMEOUT.toString(), "the longest the "
+            + "service waits on the database: for a pooled connection and for each answer; past it a request "
+            + "answers 503 with `Retry-After`"),
+        new Setting("SUPABASE_URL", "", "project URL; user tokens are checked against "
+            + "`{SUPABASE_URL}/auth/v1/.well-known/jwks.json` (ES256/RS256) and issuer `{SUPABASE_URL}/auth/v1`"),
+        new Setting("SUPABASE_JWT_SECRET", "", "legacy HS256 JWT secret: checks legacy user tokens and the "
+            + "legacy `service_role` key"),
+        new Setting("SERVICE_KEY_HASHES", "", "comma-separated `sha256:<hex>` hashes of the service keys the "
+            + "chat backend may send instead of a user token (`service-key` prints a new key and its hash); "
+            + "several at once for rotation"),
+        new Setting("CORS_ALLOWED_ORIGINS", "", "comma-separated origins (`https://chat.example.com`) whose "
+            + "browser pages may call `/v1/`; unset: none"),
+        new Setting("ARCHIVED_CHATS_PAGE", "off", "`on` serves the \"Archived chats\" page at `/archived-chats/` "
+            + "(always on in local mode)"),
+        new Setting("LOG_FORMAT", "text", "`text` (one line per event, ISO-8601 time with zone) or `json` (JSON "
+            + "lines)"),
+        new Setting("MAX_BODY_BYTES", String.valueOf(AppConfig.DEFAULT_MAX_BODY_BYTES), "largest request body "
+            + "accepted"),
+        new Setting("SWEEPER", "off", "`on` runs the background sweeper (see \"Adopting it without changing the "
+            + "chat app\")"),
+        new Setting("SWEEP_INTERVAL", SweepConfig.DEFAULT_INTERVAL.toString(), "pause between sweeper passes"),
+        new Setting("SWEEP_BATCH_SIZE", String.valueOf(SweepConfig.DEFAULT_BATCH_SIZE), "conversations claimed "
+            + "at once"),
+        new Setting("SWEEP_CONCURRENCY", String.valueOf(SweepConfig.DEFAULT_CONCURRENCY), "conversations "
+            + "archived at once per instance"),
+        new Setting("SWEEP_LEASE", SweepConfig.DEFAULT_LEASE.toString(), "how long a claim holds; a crashed "
+            + "instance's claims lapse after it"),
+        new Setting("SWEEP_INACTIVE_AFTER", "", "cold tiering: also archive conversations inactive this long "
+            + "(e.g. `P180D`); unset: off"),
+        new Setting("ARCHIVE_RETENTION", "", "erase archived conversations archived longer ago than this (e.g. "
+            + "`P365D`); unset: kept for ever"),
+        new Setting("DATA_DIR", "data", "where local mode keeps its data")));
+    for (LiveTables.Part part : LiveTables.Part.values()) {
+      all.add(new Setting(part.setting(), part.defaultName(), part.meaning()));
+    }
+    return List.copyOf(all);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.convoarchive.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convoarchive.http.config.ServiceKeyHash;
+import dev.convoarchive.http.config.Settings;
+import dev.convoarchive.http.support.TestStores;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The commands, run as an operator runs them: a process of their own, with only the settings they need. */
+class CommandsTest {
+
+  /** What a finished command printed and returned. */
+  record Run(int exit, String out, String err) {}
+
+  static Run run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        CrashSafetyTest.CHILD_JIT, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(name -> Settings.ALL.stream().anyMatch(s -> s.name().equals(name)));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    // Small outputs: read after exit, bounded by the wait.
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
+    return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpListsEveryCommandAndEverySettingWithItsDefault() throws Exception {
+    Run help = run(Map.of(), "", "--help");
+
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("check-storage", "rebuild-index", "remove-orphans", "sweep --once", "service-key",
+        "print-sql", "--version");
+    for (Settings.Setting setting : Settings.ALL) {
+      String line = "  " + setting.name() + (setting.defaultValue().isEmpty() ? "" : " (default: " + setting.defaultValue() + ")");
+      assertThat(help.out()).as(setting.name()).contains(line + "\n");
+    }
+  }
+
+  @Test
+  void versionPrintsTheProjectsVersion() throws Exception {
+    Run version = run(Map.of(), "", "--version");
+
+    assertThat(version.exit()).isZero();
+    assertThat(version.out().trim()).isEqualTo("convo-archive " + System.getProperty("convo-archive.version"));
+  }
+
+  @Test
+  void anUnknownCommandPointsAtHelp() throws Exception {
+    Run unknown = run(Map.of(), "", "archive-everything");
+
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("--help");
+  }
+
+  /** The store is checked before anything else is set up: no database, no auth settings. */
+  @Test
+  void checkStorageNeedsOnlyTheS3Settings() throws Exception {
+    Run check = run(Map.of(
+        "S3_BUCKET", TestStores.BUCKET,
+        "S3_ENDPOINT", TestStores.s3().endpoint().toString(),
+        "S3_PATH_STYLE", "true",
+        "AWS_REGION", "us-east-1",
+        "AWS_ACCESS_KEY_ID", "embedded",
+        "AWS_SECRET_ACCESS_KEY", "embedded"), "", "check-storage");
+
+    assertThat(check.exit()).as(check.out() + check.err()).isZero();
+    assertThat(check.out()).contains("[PASS]").doesNotContain("SUPABASE_DB_URL");
+  }
+
+  @Test
+  void serviceKeyPrintsAKeyAndTheHashThatAcceptsIt() throws Exception {
+    Run created = run(Map.of(), "", "service-key");
+    assertThat(created.exit()).isZero();
+    List<String> lines = created.out().lines().map(String::trim).toList();
+    String key = lines.stream().filter(line -> line.startsWith(ServiceKeyHash.KEY_PREFIX)).findFirst().orElseThrow();
+    String hash = lines.stream().filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
+    assertThat(ServiceKeyHash.parse(hash)).isEqualTo(ServiceKeyHash.of(key));
+
+    Run hashed = run(Map.of(), key + "\n", "service-key", "--hash");
+    assertThat(hashed.exit()).isZero();
+    assertThat(hashed.out().trim()).isEqualTo(hash);
+  }
+
+  @Test
+  void printSqlFillsInTheConfiguredNames() throws Exception {
+    Run sql = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats", "LIVE_MESSAGES_CONVERSATION_ID", "chat_id",
+        "SWEEP_DELETED_COLUMN", "removed_at"), "", "print-sql", "soft-delete");
+
+    assertThat(sql.exit()).as(sql.err()).isZero();
+    assertThat(sql.out()).contains("alter table \"public\".\"chats\" add column if not exists \"removed_at\" timestamptz;")
+        .contains("conversation_deleted(\"chat_id\")").doesNotContain("${conversations}").doesNotContain("public.conversations");
+
+    Run bad = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats; drop table x"), "", "print-sql", "soft-delete");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("LIVE_CONVERSATIONS_TABLE");
+  }
+}
