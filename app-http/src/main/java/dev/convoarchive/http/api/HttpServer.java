@@ -1,16 +1,22 @@
 package dev.convoarchive.http.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.config.AppConfig.WebSettings;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
+import io.javalin.plugin.bundled.CorsPlugin;
 import io.javalin.router.Endpoint;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
@@ -42,6 +48,7 @@ public final class HttpServer {
   private final Metrics metrics;
   private final ObjectMapper json;
   private final int maxBodyBytes;
+  private final WebSettings web;
 
   @Inject
   public HttpServer(ArchiveRoutes archive, OpsRoutes ops, Problems problems, Metrics metrics, ObjectMapper json,
@@ -52,6 +59,7 @@ public final class HttpServer {
     this.metrics = metrics;
     this.json = json;
     this.maxBodyBytes = config.maxBodyBytes();
+    this.web = config.web();
   }
 
   public Javalin create() {
@@ -71,8 +79,14 @@ public final class HttpServer {
       // (ArchiveRoutes' beforeMatched), then the body. Nothing reads a body before the first two
       // passed, so an unauthenticated sender of a slow or huge body costs no worker.
       config.routes.before(this::beforeRequest);
+      if (!web.corsAllowedOrigins().isEmpty()) {
+        allowOrigins(config);
+      }
+      if (web.archivedChatsPage()) {
+        ArchivedChatsPage.register(config.routes);
+      }
       archive.register(config.routes);
-      ops.register(config.routes);
+      ops.register(config.routes, web.metricsPort().isEmpty());
       config.routes.beforeMatched(ctx -> {
         if (BODY_METHODS.contains(ctx.method())) {
           checkBody(ctx);
@@ -85,6 +99,70 @@ public final class HttpServer {
       config.routes.error(405, ctx -> problemIfEmpty(ctx, 405, "method-not-allowed",
           ctx.method() + " is not allowed on " + ctx.path()));
       config.routes.after(this::afterRequest);
+    });
+  }
+
+  /** Headers a page's script may read from an answer (a browser hides the others). */
+  private static final List<String> EXPOSED_HEADERS =
+      List.of(RequestIds.HEADER, "Retry-After", "Location", "Content-Disposition", "ETag");
+
+  /**
+   * Browser pages from the configured origins may call /v1/. Javalin's CORS plugin answers
+   * preflights (with the requested headers and method, Supabase's apikey and x-client-info
+   * included) and adds the headers to answers. A request from another origin is refused here with
+   * 403 before anything runs: the plugin only marks it 400 and lets the route run. A page the
+   * service serves itself (same origin: the Origin names the Host the request was sent to) needs
+   * no CORS at all.
+   */
+  private void allowOrigins(JavalinConfig config) {
+    config.registerPlugin(new CorsPlugin(cors -> cors.addRule(rule -> {
+      rule.path = "/v1/*";
+      rule.allowCredentials = true;
+      rule.maxAge = CORS_MAX_AGE_SECONDS;
+      web.corsAllowedOrigins().forEach(origin -> rule.allowHost(origin));
+      EXPOSED_HEADERS.forEach(rule::exposeHeader);
+    })));
+    Set<String> allowed = Set.copyOf(web.corsAllowedOrigins());
+    config.routes.beforeMatched("/v1/*", ctx -> {
+      String origin = ctx.header(Header.ORIGIN);
+      if (origin == null) {
+        return;
+      }
+      if (!allowed.contains(origin.toLowerCase(Locale.ROOT)) && !sameOrigin(origin, ctx)) {
+        throw new ApiException(403, "origin-not-allowed", "pages from " + InvalidInputException.quote(origin)
+            + " may not call this service; its operator lists the allowed ones in CORS_ALLOWED_ORIGINS");
+      }
+      ctx.status(200); // undo the plugin's mark on a same-origin request
+    });
+  }
+
+  /** How long a browser may reuse a preflight's answer (Chrome caps it at 2 hours). */
+  static final int CORS_MAX_AGE_SECONDS = 600;
+
+  /** The Origin names the host the request was sent to (directly, or as a proxy forwarded it). */
+  private static boolean sameOrigin(String origin, Context ctx) {
+    String authority;
+    try {
+      authority = java.net.URI.create(origin).getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return authority != null && (authority.equalsIgnoreCase(String.valueOf(ctx.header(Header.HOST)))
+        || authority.equalsIgnoreCase(String.valueOf(ctx.header("X-Forwarded-Host"))));
+  }
+
+  /**
+   * A server with only /metrics, for METRICS_PORT: a scraper on a private network reaches it, the
+   * public port does not serve it.
+   */
+  public Javalin createMetricsServer() {
+    return Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler(problems)));
+      ops.registerMetrics(config.routes);
+      config.routes.exception(Exception.class, problems::handle);
+      config.routes.exception(HttpResponseException.class, problems::handle);
+      config.routes.error(404, ctx -> problemIfEmpty(ctx, 404, "not-found", "this port serves only /metrics"));
     });
   }
 

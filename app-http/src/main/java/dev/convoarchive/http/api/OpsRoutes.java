@@ -34,12 +34,19 @@ public final class OpsRoutes {
     this.openApi = resource("/openapi.json");
   }
 
-  public void register(RoutesConfig routes) {
+  /** The operators' routes; /metrics only when {@code withMetrics} (else it has a port of its own). */
+  public void register(RoutesConfig routes, boolean withMetrics) {
     ArchiveRoutes.getAndHead(routes, "/health/live", ctx -> respond(ctx, 200, new Views.Health("up", Map.of())));
     ArchiveRoutes.getAndHead(routes, "/health/ready", this::ready);
+    if (withMetrics) {
+      registerMetrics(routes);
+    }
+    ArchiveRoutes.getAndHead(routes, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+  }
+
+  public void registerMetrics(RoutesConfig routes) {
     ArchiveRoutes.getAndHead(routes, "/metrics",
         ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-    ArchiveRoutes.getAndHead(routes, "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
   }
 
   /** Ready when every critical dependency answers; otherwise 503, naming which did not. */

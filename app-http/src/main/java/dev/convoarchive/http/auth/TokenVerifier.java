@@ -17,6 +17,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
+import dev.convoarchive.http.config.ServiceKeyHash;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Accepted callers: a user (a UUID {@code sub}, audience {@code authenticated}), or the service
  * role ({@code role: service_role}, as in Supabase's legacy {@code service_role} key: issuer
- * {@code supabase}, no audience, no subject). Supabase's public {@code anon} key and any other
- * token that names neither gets nothing.
+ * {@code supabase}, no audience, no subject), or a service key whose SHA-256 hash is configured
+ * (what replaces the service_role key once a project moves to Supabase's new {@code sb_secret_}
+ * keys, which are not JWTs and which this service cannot check). Supabase's public {@code anon}
+ * and {@code sb_publishable_} keys and any other token that names neither gets nothing.
  */
 public final class TokenVerifier {
 
@@ -47,6 +50,7 @@ public final class TokenVerifier {
   private final DefaultJWTProcessor<SecurityContext> secretProcessor;
   private final DefaultJWTProcessor<SecurityContext> jwksProcessor;
   private final String issuer;
+  private final List<ServiceKeyHash> serviceKeys;
 
   /** The least time between two JWKS fetches caused by unknown key ids, so that forged kids cannot flood Supabase. */
   public static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
@@ -57,6 +61,7 @@ public final class TokenVerifier {
 
   TokenVerifier(AuthSettings settings, Duration minRefetchInterval) {
     this.issuer = settings.supabaseUrl().map(url -> url + "/auth/v1").orElse(null);
+    this.serviceKeys = settings.serviceKeys();
     this.secretProcessor = settings.jwtSecret().map(TokenVerifier::secretProcessor).orElse(null);
     this.jwksProcessor = settings.supabaseUrl().map(url -> jwksProcessor(url, minRefetchInterval)).orElse(null);
   }
@@ -97,6 +102,18 @@ public final class TokenVerifier {
       throw AuthException.unauthenticated("the Authorization header must be \"Bearer <token>\"");
     }
     String token = authorization.substring(7).trim();
+    if (isServiceKey(token)) {
+      return Caller.service();
+    }
+    if (token.startsWith(ServiceKeyHash.KEY_PREFIX)) {
+      throw AuthException.unauthenticated("this service key is not configured here (SERVICE_KEY_HASHES): "
+          + "revoked, mistyped, or for another deployment");
+    }
+    if (token.startsWith("sb_secret_") || token.startsWith("sb_publishable_")) {
+      throw AuthException.unauthenticated("Supabase's " + token.substring(0, token.indexOf('_', 3) + 1)
+          + " keys are not accepted unless their hash is in SERVICE_KEY_HASHES; send the user's access token, "
+          + "or a service key");
+    }
     JWTClaimsSet claims = verifiedClaims(token);
     return callerOf(claims);
   }
@@ -161,6 +178,22 @@ public final class TokenVerifier {
     } catch (InvalidInputException e) {
       throw AuthException.unauthenticated("the token's subject is not a Supabase user id");
     }
+  }
+
+  /**
+   * True when the token's hash is one of the configured ones. Every configured hash is compared,
+   * each in constant time, so neither which key matched nor how much of it shows in the timing.
+   */
+  private boolean isServiceKey(String token) {
+    if (serviceKeys.isEmpty()) {
+      return false;
+    }
+    ServiceKeyHash presented = ServiceKeyHash.of(token);
+    boolean matched = false;
+    for (ServiceKeyHash key : serviceKeys) {
+      matched |= key.matches(presented);
+    }
+    return matched;
   }
 
   /** Without SUPABASE_URL (a bare HS256 secret) there is no project issuer to insist on. */

@@ -21,6 +21,7 @@ import dev.convoarchive.supabase.SupabaseModule;
 import io.javalin.Javalin;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +33,14 @@ public final class Application implements AutoCloseable {
   private static final Key<Set<AutoCloseable>> CLOSEABLES = Key.get(new TypeLiteral<>() {});
 
   private final Javalin http;
+  /** The /metrics server on METRICS_PORT, when it has a port of its own. */
+  private final Optional<Javalin> metrics;
   private final Injector injector;
   private final boolean sweeping;
 
-  private Application(Javalin http, Injector injector, boolean sweeping) {
+  private Application(Javalin http, Optional<Javalin> metrics, Injector injector, boolean sweeping) {
     this.http = http;
+    this.metrics = metrics;
     this.injector = injector;
     this.sweeping = sweeping;
   }
@@ -54,15 +58,24 @@ public final class Application implements AutoCloseable {
       injector.getInstance(LiveConversations.class); // reads the id columns; fails now if the tables are missing
       // Built before the port opens: a missing deleted column stops start-up here.
       SweeperWorker sweeper = config.sweep().enabled() ? injector.getInstance(SweeperWorker.class) : null;
-      Javalin http = injector.getInstance(HttpServer.class).create().start(config.port());
-      LOG.info("convo-archive listening on port {} ({} layout, bucket {})", http.port(), config.s3().layout().configName(),
-          config.s3().bucket());
+      HttpServer server = injector.getInstance(HttpServer.class);
+      Optional<Javalin> metrics = config.web().metricsPort().map(port -> server.createMetricsServer().start(port));
+      Javalin http;
+      try {
+        http = server.create().start(config.port());
+      } catch (RuntimeException e) {
+        metrics.ifPresent(Javalin::stop);
+        throw e;
+      }
+      LOG.info("convo-archive listening on port {} ({} layout, bucket {}){}", http.port(),
+          config.s3().layout().configName(), config.s3().bucket(),
+          metrics.map(m -> "; /metrics on port " + m.port()).orElse(""));
       if (sweeper != null) {
         sweeper.start();
         LOG.info("sweeper on: conversations with {} set{}", config.sweep().source().deletedColumn(),
             config.sweep().source().inactiveAfter().map(d -> ", or inactive for " + d).orElse(""));
       }
-      return new Application(http, injector, config.sweep().enabled());
+      return new Application(http, metrics, injector, config.sweep().enabled());
     } catch (RuntimeException e) {
       closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
@@ -139,6 +152,11 @@ public final class Application implements AutoCloseable {
     return http.port();
   }
 
+  /** The port /metrics is served on: its own, or the service's. */
+  public int metricsPort() {
+    return metrics.map(Javalin::port).orElse(http.port());
+  }
+
   public Injector injector() {
     return injector;
   }
@@ -156,6 +174,7 @@ public final class Application implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    metrics.ifPresent(Javalin::stop);
     if (sweeping) {
       try {
         injector.getInstance(SweeperWorker.class).close(); // before the pools it uses
