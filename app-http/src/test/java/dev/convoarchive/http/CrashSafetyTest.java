@@ -215,7 +215,7 @@ class CrashSafetyTest {
     env.put("SUPABASE_JWT_SECRET", Tokens.SECRET);
   }
 
-  private static void awaitReady(int port, Process child) throws InterruptedException {
+  static void awaitReady(int port, Process child) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!child.isAlive()) {
@@ -233,7 +233,7 @@ class CrashSafetyTest {
     throw new AssertionError("the service did not become ready in 60 s");
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
