@@ -32,6 +32,9 @@ class LocalModeTest {
     try {
       String banner = running.banner();
       assertThat(banner).contains("export TOKEN=" + running.userToken()).contains("/conversations/" + first + "/archive");
+      assertThat(banner.strip()).as("the run ends with something a person can look at")
+          .endsWith("/archived-chats/#access_token=" + running.userToken());
+      assertThat(get(running, "/archived-chats/", null).body()).contains("<title>Archived chats</title>");
       HttpResponse<String> archived = post(running, "/v1/users/me/conversations/" + first + "/archive", running.userToken());
       assertThat(archived.statusCode()).as(archived.body()).isEqualTo(201);
       HttpResponse<String> asService = get(running, "/v1/users/" + LocalMode.DEMO_USER + "/archive", running.serviceToken());
@@ -45,8 +48,8 @@ class LocalModeTest {
       assertThat(again.secret()).as("the secret is kept, so printed tokens stay valid").isEqualTo(running.secret());
       HttpResponse<String> listed = get(again, "/v1/users/me/archive", again.userToken());
       JsonNode items = LifecycleTest.json(listed).get("items");
-      assertThat(items).hasSize(1);
-      assertThat(items.get(0).get("id").asText()).isEqualTo(first);
+      assertThat(items.findValuesAsText("id")).as("the one archived here, and the demo's archived third")
+          .containsExactlyInAnyOrder(first, LocalMode.DEMO_CONVERSATIONS.get(2).value());
       assertThat(post(again, "/v1/users/me/conversations/" + first + "/archive", again.userToken()).statusCode())
           .as("the demo data is not loaded again over what was archived").isEqualTo(200);
     } finally {

@@ -128,7 +128,7 @@ public final class ArchiveRoutes {
     try (Stream<ArchivedConversation> conversations = service.export(owner)) {
       Iterator<ArchivedConversation> it = conversations.iterator();
       boolean any = it.hasNext();
-      ctx.status(200).contentType(NDJSON);
+      ctx.status(200).contentType(NDJSON).header("Content-Disposition", "attachment; filename=\"archived-chats.ndjson\"");
       OutputStream out = ctx.outputStream();
       // Jackson would close the response stream after the first line.
       ObjectWriter lines = json.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

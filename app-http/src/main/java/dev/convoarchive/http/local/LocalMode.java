@@ -12,6 +12,7 @@ import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.wiring.Application;
@@ -81,7 +82,8 @@ public final class LocalMode {
       Application app = Application.start(resolved, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()));
       Running running = new Running(app, secret, data, List.copyOf(servers));
       try {
-        seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class));
+        seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class),
+            app.injector().getInstance(ArchiveService.class));
       } catch (IOException | RuntimeException e) {
         running.close();
         throw e;
@@ -124,7 +126,7 @@ public final class LocalMode {
           "",
           "convo-archive is running in local mode on " + base,
           "  data (S3 objects, PostgreSQL, JWT secret) is kept in " + dataDirectory,
-          "  demo user " + DEMO_USER + " starts with three live conversations; the first two are used below",
+          "  demo user " + DEMO_USER + " starts with two live conversations, used below, and one archived",
           "",
           "export TOKEN=" + user,
           "export SERVICE_TOKEN=" + serviceToken(),
@@ -140,15 +142,24 @@ public final class LocalMode {
           "curl -s -X DELETE " + auth + " " + base + "/v1/users/me/archive",
           "curl -s -H \"Authorization: Bearer $SERVICE_TOKEN\" " + base + "/v1/users/" + DEMO_USER + "/archive",
           "curl -s " + base + "/health/ready",
+          "",
+          "The demo user's \"Archived chats\" page (signed in by the link):",
+          "  " + pageAddress(),
           "");
+    }
+
+    /** The archive page, with the demo user's token in the fragment (which browsers never send). */
+    public String pageAddress() {
+      return "http://localhost:" + app.port() + "/archived-chats/#access_token=" + userToken();
     }
   }
 
   /**
-   * Three live demo conversations, loaded on the first start only, so that what a person archived,
-   * restored or deleted stays that way across restarts.
+   * Three demo conversations, loaded on the first start only, so that what a person archived,
+   * restored or deleted stays that way across restarts. The third is archived at once, so the
+   * "Archived chats" page has something to show.
    */
-  static void seedDemoOnce(Path marker, LiveConversations live) throws IOException {
+  static void seedDemoOnce(Path marker, LiveConversations live, ArchiveService service) throws IOException {
     if (Files.exists(marker)) {
       return;
     }
@@ -163,6 +174,10 @@ public final class LocalMode {
             new Message(UUID.nameUUIDFromBytes((id + "/2").getBytes(StandardCharsets.UTF_8)).toString(), Role.ASSISTANT,
                 "Cheap storage for data you rarely read.", started.plusSeconds(30), Map.of("model", "demo")))));
       }
+    }
+    ConversationId archived = DEMO_CONVERSATIONS.get(2);
+    if (live.find(DEMO_USER, archived).isPresent()) {
+      service.archive(DEMO_USER, archived);
     }
     Files.writeString(marker, now.toString(), StandardCharsets.UTF_8);
   }
