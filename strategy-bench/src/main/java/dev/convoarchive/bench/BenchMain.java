@@ -27,27 +27,27 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The measured comparison of per-file (PostgreSQL index), per-file (S3 index) and single-file. */
-@Command(name = "strategy-bench", mixinStandardHelpOptions = true,
+@Command(name = "strategy-bench", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Runs the same scenarios on the three ways of storing archives against one S3 endpoint (and one "
         + "PostgreSQL for the PostgreSQL index) and writes a report.")
 public final class BenchMain implements Callable<Integer> {
 
-  @Option(names = "--quick", description = "Small sizes and few repeats; finishes in under two minutes.")
+  @Option(names = "--quick", description = "Small sizes and few repeats; finishes in under two minutes (default: a full run).")
   boolean quick;
 
   @Option(names = "--endpoint", description = "An S3-compatible endpoint; default: an embedded S3 server.")
   URI endpoint;
 
-  @Option(names = "--bucket", description = "The bucket on --endpoint (or AWS); it must exist.")
+  @Option(names = "--bucket", description = "The bucket on --endpoint (or AWS); it must exist (default: a bucket on the embedded server).")
   String bucket;
 
-  @Option(names = "--region", defaultValue = "us-east-1")
+  @Option(names = "--region", defaultValue = "us-east-1", description = "The signing region of --endpoint (or AWS).")
   String region;
 
   @Option(names = "--path-style", description = "Path-style addressing on --endpoint.")
   boolean pathStyle;
 
-  @Option(names = "--rtt-ms", defaultValue = "0", description = "Round-trip time added to every request (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rtt-ms", defaultValue = "0", description = "Round-trip time added to every request.")
   double rttMillis;
 
   @Option(names = "--bandwidth-mbps", defaultValue = "0", description = "Bandwidth limit per request in Mbit/s; 0 for none.")
@@ -58,7 +58,7 @@ public final class BenchMain implements Callable<Integer> {
   List<Integer> sizes;
 
   @Option(names = "--single-file-max", defaultValue = "5000",
-      description = "The largest archive size single-file is measured at (default ${DEFAULT-VALUE}): its one file holds every "
+      description = "The largest archive size single-file is measured at: its one file holds every "
           + "conversation and is rewritten whole on every change, so at 20,000 each step moves tens of megabytes.")
   int singleFileMax;
 
@@ -85,10 +85,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--storage-price", defaultValue = "0.023", description = "USD per GB-month stored.")
   double storagePrice;
 
-  @Option(names = "--cost-users", defaultValue = "1000")
+  @Option(names = "--cost-users", defaultValue = "1000", description = "Users in the monthly bill's model.")
   int costUsers;
 
-  @Option(names = "--cost-archives-per-month", defaultValue = "10")
+  @Option(names = "--cost-archives-per-month", defaultValue = "10",
+      description = "Conversations each user archives a month, in the bill's model.")
   int costArchivesPerMonth;
 
   public static void main(String[] args) {

@@ -43,23 +43,23 @@ import picocli.CommandLine.Option;
  * instances sharing one database and one bucket (each instance with its own pools and S3 client,
  * as separate processes would have), against the embedded servers. Writes a Markdown table.
  */
-@Command(name = "sweep-bench", mixinStandardHelpOptions = true,
+@Command(name = "sweep-bench", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Measures conversations swept per second by several sweeper instances sharing one database.")
 public final class SweepBench implements Callable<Integer> {
 
-  @Option(names = "--conversations", defaultValue = "2000", description = "Soft-deleted conversations per run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--conversations", defaultValue = "2000", description = "Soft-deleted conversations per run.")
   int conversations;
 
-  @Option(names = "--instances", split = ",", defaultValue = "1,2,4", description = "Instance counts to run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--instances", split = ",", defaultValue = "1,2,4", description = "Instance counts to run.")
   List<Integer> instances;
 
-  @Option(names = "--batch-size", defaultValue = "100", description = "SWEEP_BATCH_SIZE of each instance (default ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "100", description = "SWEEP_BATCH_SIZE of each instance.")
   int batchSize;
 
-  @Option(names = "--concurrency", defaultValue = "4", description = "SWEEP_CONCURRENCY of each instance (default ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", defaultValue = "4", description = "SWEEP_CONCURRENCY of each instance.")
   int concurrency;
 
-  @Option(names = "--out", defaultValue = "target/bench/sweep.md", description = "Where the table goes (default ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "target/bench/sweep.md", description = "Where the table goes.")
   Path out;
 
   /** One measured run. */
