@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.http.config.ServiceKeyHash;
 import dev.convoarchive.http.config.Settings;
 import dev.convoarchive.http.support.TestStores;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The commands, run as an operator runs them: a process of their own, with only the settings they need. */
+/**
+ * The commands. Those that read settings run as an operator runs them, as a process of their own
+ * with only the settings they need; the others run in this JVM (a process costs seconds).
+ */
 class CommandsTest {
 
   /** What a finished command printed and returned. */
@@ -36,9 +42,18 @@ class CommandsTest {
         new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
+  /** In this JVM: the same entry point main() calls, without the process. */
+  static Run runHere(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.command(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
   @Test
   void helpListsEveryCommandAndEverySettingWithItsDefault() throws Exception {
-    Run help = run(Map.of(), "", "--help");
+    Run help = runHere("", "--help");
 
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("check-storage", "rebuild-index", "remove-orphans", "sweep --once", "service-key",
@@ -51,7 +66,7 @@ class CommandsTest {
 
   @Test
   void versionPrintsTheProjectsVersion() throws Exception {
-    Run version = run(Map.of(), "", "--version");
+    Run version = runHere("", "--version");
 
     assertThat(version.exit()).isZero();
     assertThat(version.out().trim()).isEqualTo("convo-archive " + System.getProperty("convo-archive.version"));
@@ -59,7 +74,7 @@ class CommandsTest {
 
   @Test
   void anUnknownCommandPointsAtHelp() throws Exception {
-    Run unknown = run(Map.of(), "", "archive-everything");
+    Run unknown = runHere("", "archive-everything");
 
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("--help");
@@ -82,14 +97,14 @@ class CommandsTest {
 
   @Test
   void serviceKeyPrintsAKeyAndTheHashThatAcceptsIt() throws Exception {
-    Run created = run(Map.of(), "", "service-key");
+    Run created = runHere("", "service-key");
     assertThat(created.exit()).isZero();
     List<String> lines = created.out().lines().map(String::trim).toList();
     String key = lines.stream().filter(line -> line.startsWith(ServiceKeyHash.KEY_PREFIX)).findFirst().orElseThrow();
     String hash = lines.stream().filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
     assertThat(ServiceKeyHash.parse(hash)).isEqualTo(ServiceKeyHash.of(key));
 
-    Run hashed = run(Map.of(), key + "\n", "service-key", "--hash");
+    Run hashed = runHere(key + "\n", "service-key", "--hash");
     assertThat(hashed.exit()).isZero();
     assertThat(hashed.out().trim()).isEqualTo(hash);
   }
