@@ -177,7 +177,7 @@ class ConfigTest {
   @Test
   void theNewSettingsAreReadAndChecked() {
     Map<String, String> env = new java.util.HashMap<>(PRODUCTION);
-    env.put("CORS_ALLOWED_ORIGINS", "https://Chat.Example.com, http://localhost:3000");
+    env.put("CORS_ALLOWED_ORIGINS", "https://Chat.Example.com:443, http://localhost:3000");
     env.put("ARCHIVE_DB_POOL_SIZE", "25");
     env.put("METRICS_PORT", "9464");
     env.put("ARCHIVED_CHATS_PAGE", "on");

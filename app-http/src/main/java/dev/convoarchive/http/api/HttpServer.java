@@ -41,6 +41,11 @@ public final class HttpServer {
    */
   private static final Set<HandlerType> METRIC_METHODS = Set.copyOf(HandlerType.commonHttp());
   private static final Set<HandlerType> BODY_METHODS = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+  /** Headers a page's script may read from an answer (a browser hides the others). */
+  private static final List<String> EXPOSED_HEADERS =
+      List.of(RequestIds.HEADER, "Retry-After", "Location", "Content-Disposition", "ETag");
+  /** How long a browser may reuse a preflight's answer (Chrome caps it at 2 hours). */
+  static final int CORS_MAX_AGE_SECONDS = 600;
 
   private final ArchiveRoutes archive;
   private final OpsRoutes ops;
@@ -102,10 +107,6 @@ public final class HttpServer {
     });
   }
 
-  /** Headers a page's script may read from an answer (a browser hides the others). */
-  private static final List<String> EXPOSED_HEADERS =
-      List.of(RequestIds.HEADER, "Retry-After", "Location", "Content-Disposition", "ETag");
-
   /**
    * Browser pages from the configured origins may call /v1/. Javalin's CORS plugin answers
    * preflights (with the requested headers and method, Supabase's apikey and x-client-info
@@ -135,9 +136,6 @@ public final class HttpServer {
       ctx.status(200); // undo the plugin's mark on a same-origin request
     });
   }
-
-  /** How long a browser may reuse a preflight's answer (Chrome caps it at 2 hours). */
-  static final int CORS_MAX_AGE_SECONDS = 600;
 
   /** The Origin names the host the request was sent to (directly, or as a proxy forwarded it). */
   private static boolean sameOrigin(String origin, Context ctx) {

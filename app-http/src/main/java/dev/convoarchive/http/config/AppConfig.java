@@ -11,13 +11,20 @@ import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SweepSource;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The service's configuration, read once at boot from environment variables, each of which may
@@ -183,7 +190,7 @@ public record AppConfig(
    * The names of every setting {@link #load} reads (whatever their values), so that a test can
    * hold the list --help prints and the README shows to what is really read.
    */
-  public static java.util.Set<String> settingsRead(Map<String, String> env) {
+  public static Set<String> settingsRead(Map<String, String> env) {
     Reader in = new Reader(env, new Properties());
     try {
       load(in);
@@ -248,7 +255,7 @@ public record AppConfig(
 
   /** Every LIVE_* name (and the sweeper's deleted column), each checked. */
   private static Optional<LiveTables> liveTables(Reader in) {
-    java.util.Map<LiveTables.Part, String> names = new java.util.EnumMap<>(LiveTables.Part.class);
+    Map<LiveTables.Part, String> names = new EnumMap<>(LiveTables.Part.class);
     for (LiveTables.Part part : LiveTables.Part.values()) {
       in.text(part.setting()).ifPresent(name -> names.put(part, name));
     }
@@ -263,12 +270,14 @@ public record AppConfig(
     if (uri.getHost() == null || !bare || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
       throw new IllegalArgumentException("not an origin");
     }
-    return uri.getScheme() + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT)
-        + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    // As browsers send it: lower case, no default port.
+    int defaultPort = uri.getScheme().equals("https") ? 443 : 80;
+    return uri.getScheme() + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+        + (uri.getPort() == -1 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort());
   }
 
   private static List<String> list(String text) {
-    return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+    return Arrays.stream(text.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
   }
 
   private static boolean onOff(String text) {
@@ -342,9 +351,9 @@ public record AppConfig(
     private final Map<String, String> env;
     private final Properties properties;
     private final List<String> problems = new ArrayList<>();
-    private final java.util.Set<String> read = new java.util.TreeSet<>();
-    private static final java.util.Set<String> KNOWN =
-        Settings.ALL.stream().map(Settings.Setting::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private final Set<String> read = new TreeSet<>();
+    private static final Set<String> KNOWN =
+        Settings.ALL.stream().map(Settings.Setting::name).collect(Collectors.toUnmodifiableSet());
 
     Reader(Map<String, String> env, Properties properties) {
       this.env = env;
@@ -375,7 +384,7 @@ public record AppConfig(
       return Optional.empty();
     }
 
-    <T> Optional<T> attempt(java.util.function.Supplier<T> build) {
+    <T> Optional<T> attempt(Supplier<T> build) {
       try {
         return Optional.of(build.get());
       } catch (InvalidInputException e) {
