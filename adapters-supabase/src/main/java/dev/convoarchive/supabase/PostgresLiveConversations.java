@@ -37,8 +37,10 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
- * Live conversations in the chat app's PostgreSQL. Every statement is parameterized and scoped by
- * {@code user_id}, so another user's conversation is simply not found.
+ * Live conversations in the chat app's PostgreSQL, in tables named by {@link LiveTables} (plain
+ * names, always quoted). Every value is a parameter and every statement is scoped by the owner
+ * column, so another user's conversation is simply not found. Rows are read whole: the columns
+ * this service does not interpret travel as extra columns and are written back by a restore.
  *
  * <p>A move-out holds the conversation row {@code FOR UPDATE} from the read until the delete
  * commits. Inserting a message takes a key-share lock on that row through the foreign key, so an

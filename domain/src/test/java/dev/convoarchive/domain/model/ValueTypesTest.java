@@ -125,4 +125,32 @@ class ValueTypesTest {
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("cursor");
     }
   }
+
+  /** However a reader parsed a fraction (double or decimal), copies compare equal and keep its digits. */
+  @Test
+  void fractionsAreHeldAsTheDecimalsTheyWereWrittenAs() {
+    Message asDouble = new Message("m1", Role.USER, "hi", T0, Map.of("temperature", 0.7));
+    Message asDecimal = new Message("m1", Role.USER, "hi", T0, Map.of("temperature", new java.math.BigDecimal("0.7")));
+    assertThat(asDouble).isEqualTo(asDecimal);
+    assertThat(asDouble.metadata().get("temperature")).isEqualTo(new java.math.BigDecimal("0.7"));
+    assertThatThrownBy(() -> new Message("m1", Role.USER, "hi", T0, Map.of("x", Double.NaN)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("message.metadata.x");
+  }
+
+  @Test
+  void extraColumnsAreJsonValuesCopiedDeeplyAndPartOfEquality() {
+    Map<String, Object> columns = new HashMap<>();
+    List<Object> paths = new ArrayList<>(List.of("a.png"));
+    columns.put("image_paths", paths);
+    columns.put("updated_at", null);
+    Conversation conversation = new Conversation(ConversationId.of("c1"), UserId.random(), "t", T0, T0, List.of(),
+        columns);
+    paths.add("b.png");
+    assertThat(conversation.extraColumns().get("image_paths")).isEqualTo(List.of("a.png"));
+    assertThat(conversation.extraColumns()).containsEntry("updated_at", null);
+    assertThat(conversation).isNotEqualTo(new Conversation(conversation.id(), conversation.owner(), "t", T0, T0, List.of()));
+    assertThatThrownBy(() -> new Conversation(ConversationId.of("c1"), UserId.random(), "t", T0, T0, List.of(),
+        Map.of("when", Instant.EPOCH))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("conversation.extraColumns.when");
+  }
 }
