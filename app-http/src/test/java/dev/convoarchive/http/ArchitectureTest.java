@@ -10,7 +10,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.regex.Pattern;
 
-/** The dependency rule of DESIGN.md, checked here because this module sees every other one. */
+/** The dependency rule of the README ("Modules"), checked here because this module sees every other one. */
 @AnalyzeClasses(packages = "dev.convoarchive", importOptions = ArchitectureTest.ProductionCodeOnly.class)
 class ArchitectureTest {
 
