@@ -17,6 +17,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -49,8 +51,8 @@ public final class Main {
 
   private Main() {}
 
-  /** Runs a command; returns the exit code. */
-  static int command(String[] args, InputStream in, PrintStream out, PrintStream err) {
+  /** Runs a command with the settings {@code env} (and the system properties); returns the exit code. */
+  static int command(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     try {
       return switch (args[0]) {
         case "--help", "-h", "help" -> {
@@ -66,19 +68,19 @@ public final class Main {
           if (args.length != 2 || !SupabaseDatabase.SCRIPTS.contains(args[1])) {
             yield usage(err);
           }
-          AppConfig.DatabaseNames names = AppConfig.loadDatabaseNames(System.getenv(), System.getProperties());
+          AppConfig.DatabaseNames names = AppConfig.loadDatabaseNames(env, System.getProperties());
           out.print(SupabaseDatabase.script(args[1], SupabaseDbConfig.DEFAULT_SCHEMA, names.serviceSchema(), names.tables()));
           yield 0;
         }
         case "check-storage" -> args.length == 1
-            ? CheckStorageCommand.run(AppConfig.loadStorage(System.getenv(), System.getProperties()), out, java.util.List.of())
+            ? CheckStorageCommand.run(AppConfig.loadStorage(env, System.getProperties()), out, List.of())
             : usage(err);
-        case "rebuild-index" -> args.length == 1 ? MaintenanceCommand.rebuildIndex(AppConfig.fromEnvironment(), out) : usage(err);
+        case "rebuild-index" -> args.length == 1 ? MaintenanceCommand.rebuildIndex(AppConfig.load(env, System.getProperties()), out) : usage(err);
         case "remove-orphans" -> args.length <= 2
-            ? MaintenanceCommand.removeOrphans(AppConfig.fromEnvironment(), args.length == 2 ? args[1] : null, out)
+            ? MaintenanceCommand.removeOrphans(AppConfig.load(env, System.getProperties()), args.length == 2 ? args[1] : null, out)
             : usage(err);
         case "sweep" -> args.length == 2 && args[1].equals("--once")
-            ? SweepCommand.once(AppConfig.fromEnvironment(), out, err) : usage(err);
+            ? SweepCommand.once(AppConfig.load(env, System.getProperties()), out, err) : usage(err);
         default -> usage(err);
       };
     } catch (InterruptedException e) {
@@ -151,7 +153,7 @@ public final class Main {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     if (args.length > 0) {
-      System.exit(command(args, System.in, System.out, System.err));
+      System.exit(command(args, System.getenv(), System.in, System.out, System.err));
       return;
     }
     AutoCloseable service;

@@ -17,43 +17,41 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/**
- * The commands. Those that read settings run as an operator runs them, as a process of their own
- * with only the settings they need; the others run in this JVM (a process costs seconds).
- */
+/** The commands, each with only the settings it needs. */
 class CommandsTest {
 
   /** What a finished command printed and returned. */
   record Run(int exit, String out, String err) {}
 
-  static Run run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+  /**
+   * Runs a command through the entry point main() calls, in this JVM (a process costs seconds),
+   * with {@code env} as its whole environment.
+   */
+  static Run run(Map<String, String> env, String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.command(args, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** As an operator runs it: a process of its own, with {@code env} as its only settings. */
+  static Run runProcess(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         CrashSafetyTest.CHILD_JIT, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> Settings.ALL.stream().anyMatch(s -> s.name().equals(name)));
     builder.environment().putAll(env);
-    Process process = builder.start();
-    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    process.getOutputStream().close();
-    // Small outputs: read after exit, bounded by the wait.
+    Process process = builder.redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
-    return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-  }
-
-  /** In this JVM: the same entry point main() calls, without the process. */
-  static Run runHere(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.command(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(process.exitValue(), output, "");
   }
 
   @Test
-  void helpListsEveryCommandAndEverySettingWithItsDefault() throws Exception {
-    Run help = runHere("", "--help");
+  void helpListsEveryCommandAndEverySettingWithItsDefault() {
+    Run help = run(Map.of(), "", "--help");
 
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("check-storage", "rebuild-index", "remove-orphans", "sweep --once", "service-key",
@@ -65,52 +63,55 @@ class CommandsTest {
   }
 
   @Test
-  void versionPrintsTheProjectsVersion() throws Exception {
-    Run version = runHere("", "--version");
+  void versionPrintsTheProjectsVersion() {
+    Run version = run(Map.of(), "", "--version");
 
     assertThat(version.exit()).isZero();
     assertThat(version.out().trim()).isEqualTo("convo-archive " + System.getProperty("convo-archive.version"));
   }
 
   @Test
-  void anUnknownCommandPointsAtHelp() throws Exception {
-    Run unknown = runHere("", "archive-everything");
+  void anUnknownCommandPointsAtHelp() {
+    Run unknown = run(Map.of(), "", "archive-everything");
 
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("--help");
   }
 
-  /** The store is checked before anything else is set up: no database, no auth settings. */
+  /**
+   * The store is checked before anything else is set up: no database, no auth settings. A process
+   * of its own, since the AWS SDK reads the credentials from the real environment.
+   */
   @Test
   void checkStorageNeedsOnlyTheS3Settings() throws Exception {
-    Run check = run(Map.of(
+    Run check = runProcess(Map.of(
         "S3_BUCKET", TestStores.BUCKET,
         "S3_ENDPOINT", TestStores.s3().endpoint().toString(),
         "S3_PATH_STYLE", "true",
         "AWS_REGION", "us-east-1",
         "AWS_ACCESS_KEY_ID", "embedded",
-        "AWS_SECRET_ACCESS_KEY", "embedded"), "", "check-storage");
+        "AWS_SECRET_ACCESS_KEY", "embedded"), "check-storage");
 
     assertThat(check.exit()).as(check.out() + check.err()).isZero();
     assertThat(check.out()).contains("[PASS]").doesNotContain("SUPABASE_DB_URL");
   }
 
   @Test
-  void serviceKeyPrintsAKeyAndTheHashThatAcceptsIt() throws Exception {
-    Run created = runHere("", "service-key");
+  void serviceKeyPrintsAKeyAndTheHashThatAcceptsIt() {
+    Run created = run(Map.of(), "", "service-key");
     assertThat(created.exit()).isZero();
     List<String> lines = created.out().lines().map(String::trim).toList();
     String key = lines.stream().filter(line -> line.startsWith(ServiceKeyHash.KEY_PREFIX)).findFirst().orElseThrow();
     String hash = lines.stream().filter(line -> line.startsWith("sha256:")).findFirst().orElseThrow();
     assertThat(ServiceKeyHash.parse(hash)).isEqualTo(ServiceKeyHash.of(key));
 
-    Run hashed = runHere(key + "\n", "service-key", "--hash");
+    Run hashed = run(Map.of(), key + "\n", "service-key", "--hash");
     assertThat(hashed.exit()).isZero();
     assertThat(hashed.out().trim()).isEqualTo(hash);
   }
 
   @Test
-  void printSqlFillsInTheConfiguredNames() throws Exception {
+  void printSqlFillsInTheConfiguredNames() {
     Run sql = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats", "LIVE_MESSAGES_CONVERSATION_ID", "chat_id",
         "SWEEP_DELETED_COLUMN", "removed_at"), "", "print-sql", "soft-delete");
 
