@@ -207,4 +207,12 @@ class ConfigTest {
         .hasMessageContaining("LOG_FORMAT").hasMessageContaining("SERVICE_KEY_HASHES")
         .hasMessageContaining("LIVE_MESSAGES_TABLE");
   }
+
+  @Test
+  void metricsCannotShareThePort() {
+    Map<String, String> env = new java.util.HashMap<>(PRODUCTION);
+    env.put("PORT", "8080");
+    env.put("METRICS_PORT", "8080");
+    assertThatThrownBy(() -> AppConfig.load(env, new Properties())).hasMessageContaining("METRICS_PORT: is the same as PORT");
+  }
 }

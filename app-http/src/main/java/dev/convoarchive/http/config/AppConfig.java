@@ -165,6 +165,10 @@ public record AppConfig(
         .flatMap(entry -> in.attempt(() -> ServiceKeyHash.parse(entry)).stream()).toList()).orElse(List.of());
     AuthSettings auth = new AuthSettings(secret, supabaseUrl, serviceKeys);
     WebSettings web = web(in);
+    if (web.metricsPort().isPresent() && web.metricsPort().get() != 0 && web.metricsPort().get() == port) {
+      in.problem("METRICS_PORT: is the same as PORT (" + port + "); give /metrics a port of its own, or leave it unset "
+          + "to serve /metrics on PORT");
+    }
     in.get("LOG_FORMAT", "text", text -> switch (text) {
       case "text", "json" -> text; // read by logback.xml itself; checked here so a typo stops start-up
       default -> throw new IllegalArgumentException();
