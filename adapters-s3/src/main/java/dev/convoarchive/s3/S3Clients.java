@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** S3 clients as this project needs them. */
 public final class S3Clients {
@@ -40,6 +41,10 @@ public final class S3Clients {
         .region(Region.of(config.region()))
         .credentialsProvider(credentials)
         .forcePathStyle(config.pathStyle())
+        // Plain bodies, signed whole: over http the SDK would otherwise send aws-chunked bodies with
+        // per-chunk signatures, which simpler S3-compatible servers store as they come (seen:
+        // s3rver kept the chunk framing in the object). Bodies here are small byte arrays.
+        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
         .overrideConfiguration(c -> {
           // Bounded, so a store that stops answering fails the request instead of holding it.
           c.apiCallTimeout(config.callTimeout()).apiCallAttemptTimeout(attemptTimeout(config));
