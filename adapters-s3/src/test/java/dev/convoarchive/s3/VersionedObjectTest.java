@@ -94,4 +94,111 @@ class VersionedObjectTest {
       assertThat(indexWrites.get()).isLessThan(80);
     }
   }
+
+  /** A list of lines, so that tests see exactly which changes were kept. */
+  private static final VersionedObject.Codec<List<String>> LINES = new VersionedObject.Codec<>() {
+    @Override
+    public List<String> empty() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<String> decode(java.io.InputStream stored) throws java.io.IOException {
+      String text = new String(stored.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new ArrayList<>(text.isEmpty() ? List.of() : List.of(text.split("\n")));
+    }
+
+    @Override
+    public byte[] encode(List<String> state, Compression compression) {
+      return String.join("\n", state).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  };
+
+  /** Counts GETs and PUTs of one key. */
+  private static final class Requests implements ExecutionInterceptor {
+    final String key;
+    final AtomicInteger gets = new AtomicInteger();
+    final AtomicInteger puts = new AtomicInteger();
+
+    Requests(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      if (context.httpRequest().encodedPath().endsWith(key)) {
+        (context.httpRequest().method().name().equals("PUT") ? puts : gets).incrementAndGet();
+      }
+    }
+  }
+
+  private static VersionedObject.Change<Integer> append(List<String> state, String line) {
+    state.add(line);
+    return VersionedObject.Change.changed(state.size());
+  }
+
+  /** The instance that wrote an object last still knows its ETag: the next change is one conditional write. */
+  @Test
+  void aChangeByTheInstanceThatWroteLastNeedsNoRead() {
+    String key = "last-known/" + UserId.random() + ".txt";
+    Requests requests = new Requests(key);
+    try (S3Client client = S3TestServer.newClient(requests)) {
+      VersionedObject<List<String>> object = new VersionedObject<>(
+          new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+      object.update(key, state -> append(state, "first"));
+      int getsBefore = requests.gets.get();
+
+      int size = object.update(key, state -> append(state, "second"));
+      assertThat(size).isEqualTo(2);
+
+      assertThat(requests.gets.get() - getsBefore).as("reads of the second change").isZero();
+      assertThat(requests.puts).hasValue(2);
+      assertThat(object.read(key)).contains(List.of("first", "second"));
+    }
+  }
+
+  /**
+   * Another machine wrote in between: the last-known version is stale, its write is refused, and
+   * the change starts again from a fresh read; nothing is lost and no race is counted as lost.
+   */
+  @Test
+  void aStaleLastKnownVersionFallsBackToAFreshRead() {
+    String key = "last-known/" + UserId.random() + ".txt";
+    AtomicInteger lostRaces = new AtomicInteger();
+    try (S3Client one = S3TestServer.newClient(); S3Client two = S3TestServer.newClient()) {
+      VersionedObject<List<String>> first = new VersionedObject<>(
+          new ObjectStore(one, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> lostRaces.incrementAndGet());
+      VersionedObject<List<String>> second = new VersionedObject<>(
+          new ObjectStore(two, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+
+      first.update(key, state -> append(state, "a"));
+      second.update(key, state -> append(state, "b"));
+      int size = first.update(key, state -> append(state, "c"));
+      assertThat(size).isEqualTo(3);
+
+      assertThat(second.read(key)).contains(List.of("a", "b", "c"));
+      assertThat(lostRaces).as("a stale cache is not a lost race").hasValue(0);
+    }
+  }
+
+  /** A change that writes nothing cannot be checked by a write, so it is answered from a fresh read. */
+  @Test
+  void aChangeThatChangesNothingSeesTheCurrentState() {
+    String key = "last-known/" + UserId.random() + ".txt";
+    try (S3Client one = S3TestServer.newClient(); S3Client two = S3TestServer.newClient()) {
+      VersionedObject<List<String>> first = new VersionedObject<>(
+          new ObjectStore(one, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+      VersionedObject<List<String>> second = new VersionedObject<>(
+          new ObjectStore(two, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+      first.update(key, state -> append(state, "a"));
+      second.update(key, state -> {
+        state.remove("a");
+        return VersionedObject.Change.changed(state.size());
+      });
+
+      boolean stillThere = first.update(key, state -> VersionedObject.Change.unchanged(state.contains("a")));
+
+      assertThat(stillThere).as("seen as another machine left it").isFalse();
+    }
+  }
 }

@@ -108,6 +108,8 @@ public final class VersionedObject<S> {
   private final Backoff backoff;
   private final Consumer<String> onRetry;
   private final ConcurrentHashMap<String, KeyQueue> queues = new ConcurrentHashMap<>();
+  /** What this process last read or wrote per key: a change starts from it instead of a read. */
+  private final LastKnown lastKnown = new LastKnown(LAST_KNOWN_BYTES);
 
   /** {@code onRetry} hears the key of every conditional write that lost a race and is retried. */
   public VersionedObject(ObjectStore store, Codec<S> codec, int maxAttempts, Consumer<String> onRetry) {
@@ -122,9 +124,14 @@ public final class VersionedObject<S> {
     this.onRetry = onRetry;
   }
 
-  /** The current state, or empty when the object does not exist. */
+  /** At most this many bytes of last-known objects are kept per instance. */
+  static final long LAST_KNOWN_BYTES = 32L * 1024 * 1024;
+
+  /** The current state, or empty when the object does not exist. Always read from the store. */
   public Optional<S> read(String key) {
-    return store.read(key).map(v -> decode(key, v.bytes()));
+    Optional<ObjectStore.Versioned> current = store.read(key);
+    remember(key, current);
+    return current.map(v -> decode(key, v.bytes()));
   }
 
   /**
@@ -167,16 +174,32 @@ public final class VersionedObject<S> {
     return queues.size();
   }
 
+  /**
+   * Applies the batch and writes it conditionally. The first try starts from the last-known
+   * version when there is one (no read): if another writer changed the object since, the write
+   * is refused and the batch starts again from a fresh read, without counting that as a lost
+   * race. A batch that changes nothing is only answered from a fresh read, since a stale state
+   * could give it a wrong answer that no write would catch.
+   */
   private void writeBatch(String key, List<Pending<S, ?>> batch) {
     try {
-      for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-        Optional<ObjectStore.Versioned> current = store.read(key);
+      boolean trustLastKnown = true;
+      for (int attempt = 1; attempt <= maxAttempts; ) {
+        Optional<ObjectStore.Versioned> known = trustLastKnown ? lastKnown.get(key) : Optional.empty();
+        trustLastKnown = false;
+        Optional<ObjectStore.Versioned> current = known.isPresent() ? known : store.read(key);
+        if (known.isEmpty()) {
+          remember(key, current);
+        }
         S state = current.map(v -> decode(key, v.bytes())).orElseGet(codec::empty);
         boolean dirty = false;
         for (Pending<S, ?> pending : batch) {
           dirty |= pending.apply(state);
         }
         if (!dirty) {
+          if (known.isPresent()) {
+            continue; // answer from a fresh read
+          }
           batch.forEach(Pending::settle);
           return;
         }
@@ -185,13 +208,19 @@ public final class VersionedObject<S> {
             ? store.replace(key, bytes, current.get().etag())
             : store.create(key, bytes);
         if (written.isPresent()) {
+          lastKnown.put(key, new ObjectStore.Versioned(bytes, written.get()));
           batch.forEach(Pending::settle);
           return;
+        }
+        lastKnown.forget(key);
+        if (known.isPresent()) {
+          continue; // the last-known version was stale: read afresh, no race lost yet
         }
         onRetry.accept(key);
         if (attempt < maxAttempts) {
           backoff.pause(attempt);
         }
+        attempt++;
       }
       ContentionException gaveUp = ContentionException.onStoredObject(key, maxAttempts);
       batch.forEach(p -> p.outcome.completeExceptionally(gaveUp));
@@ -200,6 +229,19 @@ public final class VersionedObject<S> {
       batch.forEach(p -> p.outcome.completeExceptionally(e));
       throw e;
     }
+  }
+
+  private void remember(String key, Optional<ObjectStore.Versioned> current) {
+    if (current.isPresent()) {
+      lastKnown.put(key, current.get());
+    } else {
+      lastKnown.forget(key);
+    }
+  }
+
+  /** How many keys have a last-known version; for tests. */
+  int lastKnownKeys() {
+    return lastKnown.size();
   }
 
   private S decode(String key, byte[] bytes) {
