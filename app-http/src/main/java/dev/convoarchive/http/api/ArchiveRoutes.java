@@ -17,6 +17,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.Header;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,9 +88,20 @@ public final class ArchiveRoutes {
     respond(ctx, 200, Views.EntryPage.of(service.list(owner, request)));
   }
 
-  private void get(Context ctx) {
+  /**
+   * An archived conversation never changes until it is erased, so its answer carries an ETag (a
+   * hash of the answer's bytes) and a request whose If-None-Match names it gets 304 without a body.
+   */
+  private void get(Context ctx) throws IOException {
     UserId owner = owner(ctx);
-    respond(ctx, 200, Views.ArchivedView.of(service.get(owner, conversationId(ctx))));
+    byte[] body = json.writeValueAsBytes(Views.ArchivedView.of(service.get(owner, conversationId(ctx))));
+    String etag = ETags.of(body);
+    ctx.header(Header.ETAG, etag);
+    if (ETags.matches(ctx.header(Header.IF_NONE_MATCH), etag)) {
+      ctx.status(304);
+      return;
+    }
+    ctx.status(200).contentType("application/json").result(body);
   }
 
   private void delete(Context ctx) {

@@ -247,7 +247,7 @@ public final class HttpServer {
   }
 
   private void afterRequest(Context ctx) {
-    if (ctx.statusCode() == 204) {
+    if (ctx.statusCode() == 204 || ctx.statusCode() == 304) {
       // No content, so no content type (Javalin would otherwise add its default text/plain).
       ctx.res().setContentType(null);
     }
