@@ -23,6 +23,11 @@ public record ServiceKeyHash(byte[] sha256) {
     sha256 = sha256.clone();
   }
 
+  @Override
+  public byte[] sha256() {
+    return sha256.clone();
+  }
+
   public static ServiceKeyHash parse(String text) {
     if (!FORM.matcher(text).matches()) {
       throw new InvalidInputException("SERVICE_KEY_HASHES", "each entry must be sha256:<64 hex digits> "
