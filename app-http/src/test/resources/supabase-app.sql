@@ -1,11 +1,6 @@
--- What a Supabase project has and a chat app adds, for the tests: the API roles, and row-level
--- security on the chat tables so that a user sees only their own (as Chatbot UI's policies do).
-do $$
-begin
-  if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin; end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin; end if;
-end
-$$;
+-- What a chat app adds to a Supabase project (whose API roles supabase-roles.sql creates), for the
+-- tests: row-level security on the chat tables so that a user sees only their own (as Chatbot UI's
+-- policies do).
 grant usage on schema public to anon, authenticated;
 grant select, insert, update, delete on public.conversations, public.messages to authenticated;
 

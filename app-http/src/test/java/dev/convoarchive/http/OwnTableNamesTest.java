@@ -37,12 +37,6 @@ class OwnTableNamesTest {
 
   /** Chatbot UI's shape (supabase/migrations of mckaywrigley/chatbot-ui), trimmed of its foreign keys to other tables. */
   private static final String CHATBOT_UI_TABLES = """
-      do $$
-      begin
-        if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin; end if;
-        if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin; end if;
-      end
-      $$;
       create table chats (
         user_id uuid not null,
         workspace_id uuid not null,

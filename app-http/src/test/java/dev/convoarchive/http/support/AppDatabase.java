@@ -51,7 +51,7 @@ public final class AppDatabase {
     return database;
   }
 
-  /** A fresh, empty database, for tables a test creates itself. */
+  /** A fresh database with Supabase's API roles and no tables, for tables a test creates itself. */
   public static AppDatabase empty() {
     SupabaseDbConfig server = TestStores.database();
     String name = "app_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
@@ -60,7 +60,9 @@ public final class AppDatabase {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-    return new AppDatabase(server.withJdbcUrl(server.jdbcUrl().replaceAll("/[a-z0-9_]+$", "/" + name)));
+    AppDatabase database = new AppDatabase(server.withJdbcUrl(server.jdbcUrl().replaceAll("/[a-z0-9_]+$", "/" + name)));
+    database.execute(resource("/supabase-roles.sql"));
+    return database;
   }
 
   /** The first column of the first row, as text (null when there is no row). */
