@@ -47,8 +47,4 @@ final class LastKnown {
       bytes -= gone.bytes().length;
     }
   }
-
-  synchronized int size() {
-    return entries.size();
-  }
 }

@@ -239,11 +239,6 @@ public final class VersionedObject<S> {
     }
   }
 
-  /** How many keys have a last-known version; for tests. */
-  int lastKnownKeys() {
-    return lastKnown.size();
-  }
-
   private S decode(String key, byte[] bytes) {
     try (InputStream in = new ByteArrayInputStream(bytes)) {
       return codec.decode(in);
