@@ -7,14 +7,10 @@ import dev.convoarchive.http.config.Settings;
 import dev.convoarchive.http.support.TestStores;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The commands, each with only the settings it needs. */
@@ -33,20 +29,6 @@ class CommandsTest {
     int exit = Main.command(args, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  /** As an operator runs it: a process of its own, with {@code env} as its only settings. */
-  static Run runProcess(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        CrashSafetyTest.CHILD_JIT, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(name -> Settings.ALL.stream().anyMatch(s -> s.name().equals(name)));
-    builder.environment().putAll(env);
-    Process process = builder.redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
-    return new Run(process.exitValue(), output, "");
   }
 
   @Test
@@ -79,18 +61,25 @@ class CommandsTest {
   }
 
   /**
-   * The store is checked before anything else is set up: no database, no auth settings. A process
-   * of its own, since the AWS SDK reads the credentials from the real environment.
+   * The store is checked before anything else is set up: no database, no auth settings. The AWS
+   * SDK takes credentials from the process, not from the settings, so they are system properties
+   * here for the duration (the one JVM-wide setting of this test).
    */
   @Test
-  void checkStorageNeedsOnlyTheS3Settings() throws Exception {
-    Run check = runProcess(Map.of(
-        "S3_BUCKET", TestStores.BUCKET,
-        "S3_ENDPOINT", TestStores.s3().endpoint().toString(),
-        "S3_PATH_STYLE", "true",
-        "AWS_REGION", "us-east-1",
-        "AWS_ACCESS_KEY_ID", "embedded",
-        "AWS_SECRET_ACCESS_KEY", "embedded"), "check-storage");
+  void checkStorageNeedsOnlyTheS3Settings() {
+    System.setProperty("aws.accessKeyId", "embedded");
+    System.setProperty("aws.secretAccessKey", "embedded");
+    Run check;
+    try {
+      check = run(Map.of(
+          "S3_BUCKET", TestStores.BUCKET,
+          "S3_ENDPOINT", TestStores.s3().endpoint().toString(),
+          "S3_PATH_STYLE", "true",
+          "AWS_REGION", "us-east-1"), "", "check-storage");
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
 
     assertThat(check.exit()).as(check.out() + check.err()).isZero();
     assertThat(check.out()).contains("[PASS]").doesNotContain("SUPABASE_DB_URL");
