@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class CrashSafetyTest {
 
-  static final int DEFAULT_KILLS = 3;
+  static final int DEFAULT_KILLS = 2;
   /**
    * Child services are started over and over and live seconds: the quick first-tier compiler
    * alone starts them faster, on a machine whose cores the tests already keep busy.
