@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.convoarchive.domain.error.DamagedArchiveException;
+import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
@@ -23,6 +25,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
@@ -53,6 +58,7 @@ final class ArchiveJson {
     asString(module, UserId.class, UserId::toString, UserId::parse);
     asString(module, ConversationId.class, ConversationId::value, ConversationId::of);
     asString(module, Role.class, Role::wireName, Role::parse);
+    ConversationFormat.register(module);
     return module;
   }
 
@@ -88,6 +94,38 @@ final class ArchiveJson {
     }
   }
 
+  /**
+   * The conversation's document encoded afresh (for what is not stored as one: format 1, the
+   * single file), its version a hash of the bytes.
+   */
+  static ArchivedDocument document(ArchivedConversation archived) {
+    byte[] bytes = encode(archived, Compression.NONE);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      String version = "sha256-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+      return new ArchivedDocument(version, false, bytes.length, new ByteArrayInputStream(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** True when the bytes start with the gzip magic number (JSON never starts with byte 0x1f). */
+  static boolean gzipped(byte[] head) {
+    return head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+  }
+
+  /** Up to {@code n} bytes of the JSON that {@code head} (the start of a stored object) begins; fewer when it is cut short. */
+  static byte[] plainHead(byte[] head, int n) {
+    if (!gzipped(head)) {
+      return head;
+    }
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(head))) {
+      return in.readNBytes(n);
+    } catch (IOException e) {
+      return new byte[0]; // cut short inside the gzip header or first block: the caller decodes instead
+    }
+  }
+
   /** Reads a stored object; what cannot be decoded is a {@link DamagedArchiveException} naming the key. */
   static <T> T decode(String key, byte[] bytes, Class<T> type) {
     try (InputStream in = plain(new ByteArrayInputStream(bytes))) {
@@ -106,7 +144,7 @@ final class ArchiveJson {
     PushbackInputStream in = new PushbackInputStream(raw, 2);
     byte[] head = in.readNBytes(2);
     in.unread(head);
-    if (head.length == 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+    if (gzipped(head)) {
       return new GZIPInputStream(in, 64 * 1024);
     }
     return in;

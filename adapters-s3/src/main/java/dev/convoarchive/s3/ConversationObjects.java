@@ -2,11 +2,15 @@ package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.model.ArchiveEntry;
+import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.s3.cas.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +28,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class ConversationObjects implements StoredConversations {
 
   private static final int BULK_WRITERS = 8;
+  /** Enough of a gzip stream to inflate a document's first bytes. */
+  private static final int SNIFFED_BYTES = 1024;
 
   private final ObjectStore store;
   private final ObjectKeys keys;
@@ -71,6 +77,27 @@ final class ConversationObjects implements StoredConversations {
   Optional<ArchivedConversation> read(UserId owner, ConversationId id) {
     String key = keys.conversation(owner, id);
     return store.read(key).map(v -> decode(key, v.bytes()));
+  }
+
+  /**
+   * The stored document, passed on as stored when it is in format 2 (its version the object's
+   * ETag); a format-1 object is decoded and encoded in format 2. Only the first bytes are read here.
+   */
+  Optional<ArchivedDocument> document(UserId owner, ConversationId id) {
+    String key = keys.conversation(owner, id);
+    return store.open(key, SNIFFED_BYTES).map(opened -> {
+      boolean gzipped = ArchiveJson.gzipped(opened.head());
+      if (opened.etag() != null && ConversationFormat.isDocument(ArchiveJson.plainHead(opened.head(), 16))) {
+        return new ArchivedDocument(opened.etag(), gzipped, opened.length(), opened.body());
+      }
+      byte[] bytes;
+      try (InputStream body = opened.body()) {
+        bytes = body.readAllBytes();
+      } catch (IOException e) {
+        throw new StorageUnavailableException("S3", "GetObject " + key + " failed: " + e.getMessage(), e);
+      }
+      return ArchiveJson.document(decode(key, bytes));
+    });
   }
 
   /** The entry of the stored object, or empty when it is gone. */

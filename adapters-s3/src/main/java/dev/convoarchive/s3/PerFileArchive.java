@@ -2,6 +2,7 @@ package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Cursor;
 import dev.convoarchive.domain.model.Page;
@@ -70,6 +71,20 @@ final class PerFileArchive implements S3Archive {
     return objects.read(owner, id);
   }
 
+  /** As {@link #find}, with the object's bytes passed on as stored. */
+  @Override
+  public Optional<ArchivedDocument> document(UserId owner, ConversationId id) {
+    if (catalogDecides() && catalog.find(owner, id).isEmpty()) {
+      return Optional.empty();
+    }
+    return objects.document(owner, id);
+  }
+
+  @Override
+  public Stream<ArchivedDocument> documents(UserId owner) {
+    return ids(owner).map(id -> objects.document(owner, id)).flatMap(Optional::stream);
+  }
+
   @Override
   public Page<ArchiveEntry> list(UserId owner, PageRequest request) {
     return catalog.page(owner, request);
@@ -103,8 +118,11 @@ final class PerFileArchive implements S3Archive {
   /** Conversations are fetched as the stream reaches them, so an archive of any size streams. */
   @Override
   public Stream<ArchivedConversation> export(UserId owner) {
-    Stream<ConversationId> ids = catalogDecides() ? catalogIds(owner) : objects.ids(owner).stream();
-    return ids.map(id -> objects.read(owner, id)).flatMap(Optional::stream);
+    return ids(owner).map(id -> objects.read(owner, id)).flatMap(Optional::stream);
+  }
+
+  private Stream<ConversationId> ids(UserId owner) {
+    return catalogDecides() ? catalogIds(owner) : objects.ids(owner).stream();
   }
 
   /** Every id the catalog lists, a page at a time. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
@@ -94,6 +95,17 @@ final class SingleFileArchive implements S3Archive {
   public int deleteAll(UserId owner) {
     // The emptied file stays: deleting it unconditionally could erase a concurrent writer's update.
     return files.update(fileKey(owner), UserFile::removeAll);
+  }
+
+  /** The single file holds more than this conversation: its document is encoded afresh. */
+  @Override
+  public Optional<ArchivedDocument> document(UserId owner, ConversationId id) {
+    return find(owner, id).map(ArchiveJson::document);
+  }
+
+  @Override
+  public Stream<ArchivedDocument> documents(UserId owner) {
+    return export(owner).map(ArchiveJson::document);
   }
 
   @Override

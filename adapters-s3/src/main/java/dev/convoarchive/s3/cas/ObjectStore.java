@@ -2,6 +2,10 @@ package dev.convoarchive.s3.cas;
 
 import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.s3.Compression;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +68,34 @@ public final class ObjectStore {
         return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
       } catch (NoSuchKeyException e) {
         return Optional.empty();
+      }
+    });
+  }
+
+  /**
+   * An object opened for streaming, with its first bytes already read (to tell what it holds
+   * before passing it on). {@code body} still starts at the first byte; the caller closes it.
+   */
+  public record Opened(String etag, long length, byte[] head, InputStream body) {}
+
+  /** Opens the object and reads up to {@code headBytes} of it; empty when the key does not exist. */
+  public Optional<Opened> open(String key, int headBytes) {
+    return call("GetObject", key, () -> {
+      ResponseInputStream<GetObjectResponse> raw;
+      try {
+        raw = s3.getObject(b -> b.bucket(bucket).key(key));
+      } catch (NoSuchKeyException e) {
+        return Optional.empty();
+      }
+      try {
+        PushbackInputStream body = new PushbackInputStream(raw, headBytes);
+        byte[] head = body.readNBytes(headBytes);
+        body.unread(head);
+        Long length = raw.response().contentLength();
+        return Optional.of(new Opened(raw.response().eTag(), length == null ? -1 : length, head, body));
+      } catch (IOException e) {
+        raw.abort();
+        throw new UncheckedIOException(e);
       }
     });
   }
@@ -180,7 +212,7 @@ public final class ObjectStore {
       throw unavailable(operation, key, e.statusCode() + " " + e.awsErrorDetails().errorCode(), e);
     } catch (SdkException e) {
       throw unavailable(operation, key, e.getMessage(), e);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw unavailable(operation, key, e.getMessage(), e);
     }
   }

@@ -1,10 +1,8 @@
 package dev.convoarchive.http.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.convoarchive.domain.error.InvalidInputException;
-import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
@@ -20,6 +18,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.Header;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -30,7 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The v1 API over a user's archive. {@code {user}} is {@code me} or a user id: a user's token may
@@ -42,6 +43,7 @@ public final class ArchiveRoutes {
   static final String ME = "me";
   static final String NDJSON = "application/x-ndjson";
   private static final String CALLER = "convo-archive.caller";
+  private static final int STREAM_BUFFER = 8192;
 
   private final ArchiveService service;
   private final TokenVerifier tokens;
@@ -89,19 +91,71 @@ public final class ArchiveRoutes {
   }
 
   /**
-   * An archived conversation never changes until it is erased, so its answer carries an ETag (a
-   * hash of the answer's bytes) and a request whose If-None-Match names it gets 304 without a body.
+   * Passes the stored document on as it is (the API's representation): gzip as stored when the
+   * client takes gzip, inflated on the fly when not, in memory that does not grow with the
+   * conversation. An archived conversation never changes until it is erased, so the answer carries
+   * an ETag naming the stored bytes and the coding sent, and an If-None-Match naming it is 304.
    */
   private void get(Context ctx) throws IOException {
     UserId owner = owner(ctx);
-    byte[] body = json.writeValueAsBytes(Views.ArchivedView.of(service.get(owner, conversationId(ctx))));
-    String etag = ETags.of(body);
-    ctx.header(Header.ETAG, etag);
-    if (ETags.matches(ctx.header(Header.IF_NONE_MATCH), etag)) {
-      ctx.status(304);
-      return;
+    try (ArchivedDocument document = service.document(owner, conversationId(ctx))) {
+      boolean passGzip = document.gzipped() && acceptsGzip(ctx.header(Header.ACCEPT_ENCODING));
+      String etag = ETags.of(document.version(), passGzip ? "gzip" : "identity");
+      ctx.header(Header.ETAG, etag).header(Header.VARY, Header.ACCEPT_ENCODING);
+      if (ETags.matches(ctx.header(Header.IF_NONE_MATCH), etag)) {
+        ctx.status(304);
+        return;
+      }
+      ctx.status(200).contentType("application/json");
+      if (passGzip) {
+        // Set before the first write, so the framework does not compress it again.
+        ctx.header(Header.CONTENT_ENCODING, "gzip");
+        if (document.length() >= 0) {
+          ctx.res().setContentLengthLong(document.length());
+        }
+      }
+      try (InputStream body = passGzip ? document.body() : plain(document)) {
+        body.transferTo(ctx.outputStream());
+      }
     }
-    ctx.status(200).contentType("application/json").result(body);
+  }
+
+  /** The document's JSON, inflated as it is read when stored gzipped. */
+  private static InputStream plain(ArchivedDocument document) throws IOException {
+    return document.gzipped() ? new GZIPInputStream(document.body(), STREAM_BUFFER) : document.body();
+  }
+
+  /**
+   * Whether Accept-Encoding allows gzip (RFC 9110 section 12.5.3): named, or covered by "*",
+   * with a q-value above 0.
+   */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    Boolean star = null;
+    for (String item : acceptEncoding.split(",")) {
+      String[] parts = item.trim().split(";");
+      String coding = parts[0].trim().toLowerCase(Locale.ROOT);
+      boolean allowed = true;
+      for (int i = 1; i < parts.length; i++) {
+        String param = parts[i].trim().toLowerCase(Locale.ROOT);
+        if (param.startsWith("q=")) {
+          try {
+            allowed = Double.parseDouble(param.substring(2).trim()) > 0;
+          } catch (NumberFormatException e) {
+            allowed = false;
+          }
+        }
+      }
+      if (coding.equals("gzip") || coding.equals("x-gzip")) {
+        return allowed;
+      }
+      if (coding.equals("*")) {
+        star = allowed;
+      }
+    }
+    return Boolean.TRUE.equals(star);
   }
 
   private void delete(Context ctx) {
@@ -127,9 +181,9 @@ public final class ArchiveRoutes {
   }
 
   /**
-   * Streams one JSON line per conversation as they are read, so an archive of any size goes out in
-   * constant memory. The first conversation is read before the status is sent, so that a storage
-   * failure up front is still a proper 503.
+   * Streams one JSON line per conversation, each stored document passed on as it is read (inflated
+   * when stored gzipped), so an archive of any size goes out in constant memory. The first document
+   * is opened before the status is sent, so that a storage failure up front is still a proper 503.
    */
   private void export(Context ctx) throws IOException {
     UserId owner = owner(ctx);
@@ -137,16 +191,16 @@ public final class ArchiveRoutes {
       ctx.status(200).contentType(NDJSON);
       return;
     }
-    try (Stream<ArchivedConversation> conversations = service.export(owner)) {
-      Iterator<ArchivedConversation> it = conversations.iterator();
+    try (Stream<ArchivedDocument> documents = service.exportDocuments(owner)) {
+      Iterator<ArchivedDocument> it = documents.iterator();
       boolean any = it.hasNext();
       ctx.status(200).contentType(NDJSON).header("Content-Disposition", "attachment; filename=\"archived-chats.ndjson\"");
       OutputStream out = ctx.outputStream();
-      // Jackson would close the response stream after the first line.
-      ObjectWriter lines = json.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       if (any) {
         do {
-          lines.writeValue(out, Views.ArchivedView.of(it.next()));
+          try (ArchivedDocument document = it.next(); InputStream line = plain(document)) {
+            line.transferTo(out); // a document is one line of JSON
+          }
           out.write('\n');
         } while (it.hasNext());
       }

@@ -1,5 +1,6 @@
 package dev.convoarchive.http.api;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -10,10 +11,13 @@ final class ETags {
 
   private ETags() {}
 
-  /** A strong ETag: the first 128 bits of the bytes' SHA-256, base64url, quoted. */
-  static String of(byte[] body) {
+  /**
+   * A strong ETag for a stored document's {@code version} sent in {@code coding}: the first 128
+   * bits of their SHA-256, base64url, quoted (a gzip and an inflated answer are different bytes).
+   */
+  static String of(String version, String coding) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest((version + "/" + coding).getBytes(StandardCharsets.UTF_8));
       return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + '"';
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);

@@ -2,7 +2,6 @@ package dev.convoarchive.http.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.convoarchive.domain.model.ArchiveEntry;
-import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Page;
@@ -40,16 +39,6 @@ final class Views {
     static ConversationView of(Conversation c) {
       return new ConversationView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
           c.messages().stream().map(MessageView::of).toList(), c.extraColumns());
-    }
-  }
-
-  record ArchivedView(String id, String userId, String title, Instant createdAt, Instant updatedAt, Instant archivedAt,
-      int formatVersion, List<MessageView> messages,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns) {
-    static ArchivedView of(ArchivedConversation a) {
-      Conversation c = a.conversation();
-      return new ArchivedView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
-          a.archivedAt(), a.formatVersion(), c.messages().stream().map(MessageView::of).toList(), c.extraColumns());
     }
   }
 

@@ -6,8 +6,11 @@ import java.time.Instant;
 /** A conversation as the archive keeps it: when it was archived and in which format version. */
 public record ArchivedConversation(Conversation conversation, Instant archivedAt, int formatVersion) {
 
-  /** The format this code writes; readers accept it and ignore fields they do not know. */
-  public static final int CURRENT_FORMAT_VERSION = 1;
+  /**
+   * The format this code writes: 2 is the API's representation, stored as is; 1 nested the
+   * conversation. Readers accept both and ignore fields they do not know.
+   */
+  public static final int CURRENT_FORMAT_VERSION = 2;
 
   public ArchivedConversation {
     conversation = Validation.required(conversation, "archived.conversation");

@@ -6,6 +6,7 @@ import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.error.NotFoundException.Place;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
+import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Cursor;
@@ -14,6 +15,7 @@ import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
+import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.model.Restored;
@@ -143,6 +145,27 @@ public final class ArchiveService {
   public ArchivedConversation get(UserId owner, ConversationId requested) {
     ConversationId id = live.canonical(requested);
     return archive.find(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+  }
+
+  /**
+   * The archived conversation's stored document, to pass on as it is; needs an archive with that
+   * ability ({@link ArchivedDocuments}).
+   */
+  public ArchivedDocument document(UserId owner, ConversationId requested) {
+    ConversationId id = live.canonical(requested);
+    return documents().document(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+  }
+
+  /** Every archived document of the owner, lazily; the caller closes each one and the stream. */
+  public Stream<ArchivedDocument> exportDocuments(UserId owner) {
+    return documents().documents(owner);
+  }
+
+  private ArchivedDocuments documents() {
+    if (archive instanceof ArchivedDocuments documents) {
+      return documents;
+    }
+    throw new IllegalStateException(archive.getClass().getSimpleName() + " does not hand out stored documents");
   }
 
   public Page<ArchiveEntry> list(UserId owner, PageRequest request) {
