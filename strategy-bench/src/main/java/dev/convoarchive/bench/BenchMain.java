@@ -67,6 +67,11 @@ public final class BenchMain implements Callable<Integer> {
           + "ignores conditional writes can serve per-file-postgres only.")
   List<String> variantNames;
 
+  @Option(names = "--scenarios", split = ",", paramLabel = "SCENARIO",
+      description = "Which scenarios to run: operations, concurrency, growth, failed-upload, service-overhead, sweeper "
+          + "(default: all). A report of some leaves the others' tables empty.")
+  List<String> scenarioNames;
+
   @Option(names = "--db-url", description = "A postgres:// or jdbc:postgresql:// URL for the PostgreSQL index; default: an embedded PostgreSQL.")
   String dbUrl;
 
@@ -101,6 +106,7 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkScenarios();
     List<Integer> sizeList = sizes != null ? sizes : quick ? List.of(10, 100)
         : endpoint == null ? List.of(10, 100, 1000, 5000) : List.of(10, 100, 1000, 5000, 20000);
     int repeatCount = repeats != null ? repeats : quick ? 5 : 15;
@@ -139,6 +145,10 @@ public final class BenchMain implements Callable<Integer> {
     List<Concurrency> concurrency = new ArrayList<>();
     List<Growth> growth = new ArrayList<>();
     List<FailedUpload> failed = new ArrayList<>();
+    List<Results.Overhead> overhead = new ArrayList<>();
+    List<SweepBench.Run> sweeps = new ArrayList<>();
+    SweepBench.Footprint footprint = null;
+    ServiceOverhead.Settings overheadSettings = quick ? ServiceOverhead.Settings.quick() : ServiceOverhead.Settings.full();
     Scenarios scenarios = null;
     long conversationJsonBytes;
     try (S3Client client = S3Clients.create(config, credentials, List.of(meter, failures));
@@ -152,23 +162,49 @@ public final class BenchMain implements Callable<Integer> {
       scenarios = new Scenarios(machines, client, config, buckets, meter, failures, progress);
       conversationJsonBytes = scenarios.conversationJsonBytes(variants.get(0));
       for (Variant variant : variants) {
-        progress.setExtraMessage(variant + ": growing archive");
-        for (int size : sizeList) {
-          if (variant == Variant.SINGLE_FILE && size > singleFileMax) {
-            progress.stepBy(repeatCount + 2L);
-            continue;
+        if (runs("operations")) {
+          progress.setExtraMessage(variant + ": growing archive");
+          for (int size : sizeList) {
+            if (variant == Variant.SINGLE_FILE && size > singleFileMax) {
+              progress.stepBy(repeatCount + 2L);
+              continue;
+            }
+            samples.addAll(scenarios.growingArchive(variant, size, repeatCount));
           }
-          samples.addAll(scenarios.growingArchive(variant, size, repeatCount));
         }
-        progress.setExtraMessage(variant + ": concurrent writers");
-        for (int w : writers) {
-          concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, true));
-          concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, false));
+        if (runs("concurrency")) {
+          progress.setExtraMessage(variant + ": concurrent writers");
+          for (int w : writers) {
+            concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, true));
+            concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, false));
+          }
         }
-        progress.setExtraMessage(variant + ": growth over time");
-        growth.addAll(scenarios.growthOverTime(variant, months, perMonth));
-        progress.setExtraMessage(variant + ": failed upload");
-        failed.add(scenarios.failedUpload(variant, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
+        if (runs("growth")) {
+          progress.setExtraMessage(variant + ": growth over time");
+          growth.addAll(scenarios.growthOverTime(variant, months, perMonth));
+        }
+        if (runs("failed-upload")) {
+          progress.setExtraMessage(variant + ": failed upload");
+          failed.add(scenarios.failedUpload(variant, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
+        }
+      }
+      if (runs("service-overhead")) {
+        progress.setExtraMessage("service overhead (warming " + overheadSettings.warmUp().toSeconds() + " s)");
+        S3ArchiveConfig overheadStorage = embedded != null ? config.withBucket(OVERHEAD_BUCKET) : config.withPrefix("bench-overhead");
+        overhead.addAll(new ServiceOverhead(database, overheadStorage, credentials, overheadSettings).run());
+      }
+      if (runs("sweeper")) {
+        progress.setExtraMessage("sweeper instances");
+        SweepBench sweep = new SweepBench();
+        sweep.conversations = quick ? 200 : 2000;
+        sweep.instances = quick ? List.of(1, 2) : List.of(1, 2, 4);
+        sweep.batchSize = 100;
+        sweep.concurrency = 4;
+        S3ArchiveConfig sweepBase = Variant.PER_FILE_POSTGRES_INDEX.apply(config);
+        boolean ownBuckets = embedded != null;
+        sweeps.addAll(sweep.runAll(count -> ownBuckets ? sweepBase.withBucket(SweepBench.bucket(count))
+            : sweepBase.withPrefix("sweep-bench-" + count), database));
+        footprint = sweep.footprint;
       }
     } finally {
       if (scenarios != null) {
@@ -185,31 +221,49 @@ public final class BenchMain implements Callable<Integer> {
         embedded != null, rttMillis, bandwidthMbps, sizeList, repeatCount, writers, perWriter, months, perMonth, putPrice,
         getPrice, storagePrice, costUsers, costArchivesPerMonth, conversationJsonBytes, Report.machine(),
         "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()), singleFileMax,
-        dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url");
+        dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url", overheadSettings.warmUp().toSeconds());
     Scenarios finished = scenarios;
     List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout.name() + "|" + size, 0L));
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
     List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
         .map(s -> Scenarios.cost(s, params)).toList();
-    Results results = new Results(params, samples, summaries, concurrency, growth, failed, costs);
+    Results results = new Results(params, samples, summaries, concurrency, growth, failed, costs, overhead, sweeps, footprint);
     Path report = new Report(results).writeTo(out);
     System.out.println("report: " + report.toAbsolutePath());
     return 0;
   }
 
   static final String EMBEDDED_BUCKET = "strategy-bench";
+  static final String OVERHEAD_BUCKET = "bench-overhead";
 
   static String embeddedBucket(Variant variant, int size) {
     return "bench-" + variant.configName() + (size > 0 ? "-" + size : "");
   }
 
   private static List<String> embeddedBuckets(List<Integer> sizes) {
-    List<String> buckets = new ArrayList<>(List.of(EMBEDDED_BUCKET));
+    List<String> buckets = new ArrayList<>(List.of(EMBEDDED_BUCKET, OVERHEAD_BUCKET));
+    List.of(1, 2, 4).forEach(count -> buckets.add(SweepBench.bucket(count)));
     for (Variant variant : Variant.values()) {
       buckets.add(embeddedBucket(variant, 0));
       sizes.forEach(size -> buckets.add(embeddedBucket(variant, size)));
     }
     return buckets;
+  }
+
+  private static final List<String> SCENARIOS =
+      List.of("operations", "concurrency", "growth", "failed-upload", "service-overhead", "sweeper");
+
+  boolean runs(String scenario) {
+    return scenarioNames == null || scenarioNames.stream().map(String::trim).anyMatch(scenario::equals);
+  }
+
+  private void checkScenarios() {
+    for (String name : scenarioNames == null ? List.<String>of() : scenarioNames) {
+      if (!SCENARIOS.contains(name.trim())) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--scenarios: unknown scenario " + name + "; valid: " + String.join(", ", SCENARIOS));
+      }
+    }
   }
 
   private List<Variant> variants() {
@@ -252,6 +306,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (variantNames != null) {
       args.add("--variants " + String.join(",", variantNames));
+    }
+    if (scenarioNames != null) {
+      args.add("--scenarios " + String.join(",", scenarioNames));
     }
     if (singleFileMax != 5000) {
       args.add("--single-file-max " + singleFileMax);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -224,16 +225,23 @@ final class Report {
     }
 
     md.append("\n## Claim 7: concurrent writers (two machines, each with its own client)\n\n")
-        .append("| variant | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries | refused as contended, tried again |\n|---|---|---|---|---|---|---|---|---|\n");
+        .append("Each writer archives one conversation untimed first, so the timing starts with the clients' connections and the ")
+        .append("database pools open. CPU busy: all cores of the machine (bench, embedded servers, PostgreSQL) over the timed part.\n\n")
+        .append("| variant | users | writers | acknowledged | lost | archives/s | latency p50 (p95) | CAS retries | refused as contended, tried again | CPU busy |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (Concurrency c : results.concurrency()) {
       md.append(row(c.variant().label(), c.users(), String.valueOf(c.writers()), String.valueOf(c.acknowledged()), String.valueOf(c.lost()),
-          fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries()), String.valueOf(c.refusedAsContended())));
+          fmt(c.archivesPerSecond()), latency(c.millis()), String.valueOf(c.casRetries()), String.valueOf(c.refusedAsContended()),
+          Double.isNaN(c.cpuBusy()) ? "-" : pct(c.cpuBusy(), 1)));
     }
     md.append("\nClaim: two different users archiving at once block each other in the single-file layout. Measured: ");
     Optional<OpSummary> alone = summary(SINGLE_FILE, smallest(), "archive");
     md.append(twoSf.map(c -> "two users at once take " + fmt(c.millis().p50()) + " ms (p50) per archive").orElse("-"))
         .append(alone.map(a -> " against " + fmt(a.millis().p50()) + " ms for one user alone with " + smallest() + " conversations").orElse(""))
         .append("; each user has a file and a lock of their own, so they do not wait for each other.\n");
+
+    bill(md);
+    overhead(md);
+    sweeper(md);
 
     md.append("\n## Targets\n\n| target | measured | result |\n|---|---|---|\n");
     for (String[] target : targets()) {
@@ -245,7 +253,8 @@ final class Report {
       md.append(row(s.variant().label(), String.valueOf(s.archiveSize()), s.operation(), latency(s), fmt(s.medianRequests()),
           bytes(s.medianBytesUp()), bytes(s.medianBytesDown()), bytes(s.medianAllocatedBytes())));
     }
-    md.append("\nCharts: `charts/latency-<operation>.png`, `charts/concurrency.png`, `charts/growth.png`. Raw figures: `results.json`, `samples.csv`, `summary.csv`.\n");
+    md.append("\nCharts: `charts/latency-<operation>.png`, `charts/concurrency.png`, `charts/growth.png`, `charts/overhead.png`, "
+        + "`charts/sweeper.png`, `charts/tiers.png`. Raw figures: `results.json`, `samples.csv`, `summary.csv`.\n");
     return md.toString();
   }
 
@@ -292,10 +301,189 @@ final class Report {
       rows.add(new String[] {"single-file retrieve allocates far less than the file (< 25%, " + largeSingle + ")",
           bytes(s.medianAllocatedBytes()) + " vs " + bytes(file), s.medianAllocatedBytes() < 0.25 * file ? "PASS" : "MISS"});
     });
+    overheadTargets(rows);
     int lost = results.concurrency().stream().mapToInt(Concurrency::lost).sum();
     rows.add(new String[] {"zero lost updates in every concurrency scenario, every variant", lost + " lost of "
         + results.concurrency().stream().mapToInt(Concurrency::acknowledged).sum(), lost == 0 ? "PASS" : "MISS"});
     return rows;
+  }
+
+  // ---- the bill ----
+
+  /** Supabase's database disk beyond the plan's included size, USD per GB-month. */
+  static final double SUPABASE_DISK_PRICE = 0.125;
+
+  /**
+   * S3 storage classes (us-east-1 list prices): USD per GB-month, per 1,000 PUTs, the smallest
+   * size billed per object, and the fewest days an object is billed for.
+   */
+  record StorageClass(String name, double gbMonth, double putPer1000, long minimumBillableBytes, int minimumDays) {}
+
+  static final List<StorageClass> STORAGE_CLASSES = List.of(
+      new StorageClass("S3 Standard", 0.023, 0.005, 0, 0),
+      new StorageClass("Standard-IA", 0.0125, 0.01, 128 * 1024, 30),
+      new StorageClass("Glacier Instant Retrieval", 0.004, 0.02, 128 * 1024, 90));
+
+  private static final double GB = 1024.0 * 1024 * 1024;
+
+  /**
+   * A user's monthly bill for {@code n} archived conversations and {@code archivesPerMonth}
+   * changes, in one storage class. Per-file objects are written once and kept, so each is billed
+   * at least the class's minimum size; the single file is rewritten on every change, so each
+   * version is billed at least the class's minimum days, and the S3 index object likewise (it is
+   * kept in Standard: rewritten that often, no class with a minimum pays).
+   */
+  OptionalDouble monthlyStorage(Variant variant, int n, StorageClass storageClass) {
+    Optional<Double> object = perFileObjectBytes(n);
+    double changes = results.params().costArchivesPerUserMonth();
+    double puts = changes * storageClass.putPer1000() / 1000;
+    if (variant == SINGLE_FILE) {
+      Optional<OpSummary> file = summary(SINGLE_FILE, n, "archive").filter(o -> o.storedBytes() > 0);
+      if (file.isEmpty()) {
+        return OptionalDouble.empty();
+      }
+      double billed = Math.max(file.get().storedBytes(), storageClass.minimumBillableBytes());
+      double versionsBilled = Math.max(1, changes * storageClass.minimumDays() / 30.0);
+      return OptionalDouble.of(versionsBilled * billed / GB * storageClass.gbMonth() + puts);
+    }
+    if (object.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    double objects = n * Math.max(object.get(), storageClass.minimumBillableBytes()) / GB * storageClass.gbMonth();
+    double index = 0;
+    if (variant == PER_FILE) {
+      index = summary(PER_FILE, n, "archive").map(o -> Math.max(0, o.storedBytes() - n * object.get())).orElse(0.0) / GB * 0.023
+          + changes * 0.005 / 1000;
+    } else if (results.footprint() != null) {
+      index = n * results.footprint().indexBytesPerConversation() / GB * SUPABASE_DISK_PRICE;
+    }
+    return OptionalDouble.of(objects + index + puts);
+  }
+
+  /** The average conversation object, from the PostgreSQL index's bucket (it holds nothing else). */
+  Optional<Double> perFileObjectBytes(int n) {
+    return summary(DATABASE_INDEX, n, "archive").filter(o -> o.storedBytes() > 0).map(o -> (double) o.storedBytes() / n);
+  }
+
+  private void bill(StringBuilder md) {
+    Results.Params p = results.params();
+    md.append("\n## The bill, completed: what a user's archive costs a month\n\n");
+    SweepBench.Footprint footprint = results.footprint();
+    if (footprint != null) {
+      md.append("The status quo a team would otherwise keep: deleted conversations left in the Supabase database, at $")
+          .append(plain(SUPABASE_DISK_PRICE)).append(" per GB-month of disk. Measured: a conversation of 10 messages takes ")
+          .append(bytes(footprint.liveBytesPerConversation())).append(" there (its rows in `conversations` and `messages` with ")
+          .append("their indexes and TOAST, divided by the conversations), and the PostgreSQL index's own row ")
+          .append(bytes(footprint.indexBytesPerConversation())).append(" (the `archive_catalog` table with its indexes, divided by its rows),")
+          .append(" also billed at the database's price. Each user makes ").append(p.costArchivesPerUserMonth())
+          .append(" changes a month. S3 at us-east-1 list prices: Standard $0.023/GB-month; Standard-IA $0.0125 and Glacier ")
+          .append("Instant Retrieval $0.004, both billing an object under 128 KB as 128 KB and for at least 30 and 90 days ")
+          .append("(an object replaced sooner is billed the rest), with PUTs at $0.01 and $0.02 per 1,000 and retrieval at $0.01 and $0.03 per GB.\n\n");
+    }
+    perFileObjectBytes(claimSize()).ifPresent(object -> {
+      md.append("A per-file object is ").append(bytes(object)).append(" (gzip): ");
+      for (StorageClass c : STORAGE_CLASSES.subList(1, STORAGE_CLASSES.size())) {
+        double breakEven = c.minimumBillableBytes() * c.gbMonth() / STORAGE_CLASSES.get(0).gbMonth();
+        md.append(c.name()).append(" pays off only for objects over ").append(bytes(breakEven)).append(", ");
+      }
+      md.append("so for conversations like these it costs ").append(fmt(128 * 1024 * STORAGE_CLASSES.get(1).gbMonth()
+          / (object * STORAGE_CLASSES.get(0).gbMonth()))).append("x (Standard-IA) what Standard does.\n\n");
+    });
+    md.append("| variant | conversations per user | status quo: left in the database | S3 Standard | Standard-IA | Glacier Instant Retrieval | cheapest |\n|---|---|---|---|---|---|---|\n");
+    for (Variant variant : List.of(DATABASE_INDEX, PER_FILE, SINGLE_FILE)) {
+      for (int n : results.params().sizes()) {
+        List<OptionalDouble> prices = STORAGE_CLASSES.stream().map(c -> monthlyStorage(variant, n, c)).toList();
+        if (prices.get(0).isEmpty()) {
+          continue;
+        }
+        String statusQuo = footprint == null ? "-" : "$" + fmt6(n * footprint.liveBytesPerConversation() / GB * SUPABASE_DISK_PRICE);
+        int cheapest = 0;
+        for (int i = 1; i < prices.size(); i++) {
+          if (prices.get(i).isPresent() && prices.get(i).getAsDouble() < prices.get(cheapest).getAsDouble()) {
+            cheapest = i;
+          }
+        }
+        md.append(row(variant.label(), String.valueOf(n), statusQuo, "$" + fmt6(prices.get(0).getAsDouble()),
+            "$" + fmt6(prices.get(1).getAsDouble()), "$" + fmt6(prices.get(2).getAsDouble()), STORAGE_CLASSES.get(cheapest).name()));
+      }
+    }
+    md.append("\nS3 columns: the archive's objects (and the PostgreSQL index's rows at the database's price, or the S3 index object in ")
+        .append("Standard) plus the month's PUTs; GETs and retrieval fees left out (a read of a conversation is a few KB).\n");
+  }
+
+  // ---- service overhead ----
+
+  Optional<Results.Overhead> overhead(String operation, boolean service, int clients) {
+    return results.overhead().stream().filter(o -> o.operation().equals(operation) && o.clients() == clients
+        && o.path().equals(ServiceOverhead.SERVICE) == service).findFirst();
+  }
+
+  private void overhead(StringBuilder md) {
+    if (results.overhead().isEmpty()) {
+      return;
+    }
+    md.append("\n## Service overhead: the service over HTTP against direct calls\n\n")
+        .append("The service as deployed (per-file layout, PostgreSQL index, a user's HS256 token checked on every request, ")
+        .append("access log written to a file) on loopback, beside direct calls for the same objects in the same run, on the ")
+        .append("same S3 server and database, with no network model on either (a modeled round trip adds the same wait to both). ")
+        .append("Requests ask for gzip, so a retrieve passes the stored bytes on as the SDK GET reads them. Both paths were warmed ")
+        .append("together for ").append(fmt(results.params().overheadWarmUpSeconds())).append(" s under ")
+        .append(ServiceOverhead.MANY_CLIENTS).append(" clients before anything was timed. Allocation: bytes allocated per call ")
+        .append("by the service's request threads (its S3 client runs on them) against the bench thread's for the direct call.\n\n")
+        .append("| operation | direct call | clients | direct p50 (p95) ms | service p50 (p95) ms | added p50 | direct calls/s | service calls/s | service / direct | allocated direct | allocated service | ratio |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (String operation : List.of("retrieve", "list", "archive")) {
+      for (int clients : List.of(1, ServiceOverhead.MANY_CLIENTS)) {
+        Optional<Results.Overhead> direct = overhead(operation, false, clients);
+        Optional<Results.Overhead> service = overhead(operation, true, clients);
+        if (direct.isEmpty() || service.isEmpty()) {
+          continue;
+        }
+        Results.Overhead d = direct.get();
+        Results.Overhead v = service.get();
+        boolean one = clients == 1;
+        md.append(row(operation, d.path(), String.valueOf(clients), one ? latency(d.millis()) : "-", one ? latency(v.millis()) : "-",
+            one ? fmt(v.millis().p50() - d.millis().p50()) + " ms" : "-", fmt(d.perSecond()), fmt(v.perSecond()),
+            fmt(v.perSecond() / d.perSecond()) + "x", one ? bytes(d.allocatedBytesPerCall()) : "-",
+            one ? bytes(v.allocatedBytesPerCall()) : "-", one ? fmt(v.allocatedBytesPerCall() / d.allocatedBytesPerCall()) + "x" : "-"));
+      }
+    }
+  }
+
+  private void overheadTargets(List<String[]> rows) {
+    overhead("retrieve", true, ServiceOverhead.MANY_CLIENTS).ifPresent(v -> overhead("retrieve", false, ServiceOverhead.MANY_CLIENTS)
+        .ifPresent(d -> rows.add(new String[] {"service retrieve throughput at " + ServiceOverhead.MANY_CLIENTS
+            + " clients >= 0.9x the direct SDK GET", fmt(v.perSecond()) + " vs " + fmt(d.perSecond()) + " per s ("
+            + fmt(v.perSecond() / d.perSecond()) + "x)", v.perSecond() >= 0.9 * d.perSecond() ? "PASS" : "MISS"})));
+    for (String operation : List.of("retrieve", "list", "archive")) {
+      overhead(operation, true, 1).ifPresent(v -> overhead(operation, false, 1).ifPresent(d -> {
+        double added = v.millis().p50() - d.millis().p50();
+        rows.add(new String[] {"service " + operation + " p50 added at one client <= 1 ms (against " + d.path() + ")",
+            fmt(d.millis().p50()) + " -> " + fmt(v.millis().p50()) + " ms (+" + fmt(added) + " ms)", added <= 1 ? "PASS" : "MISS"});
+      }));
+    }
+    for (String operation : List.of("archive", "retrieve")) {
+      overhead(operation, true, 1).ifPresent(v -> overhead(operation, false, 1).ifPresent(d -> {
+        double ratio = v.allocatedBytesPerCall() / d.allocatedBytesPerCall();
+        rows.add(new String[] {"service " + operation + " allocation within 1.5x of the bare " + d.path(),
+            bytes(v.allocatedBytesPerCall()) + " vs " + bytes(d.allocatedBytesPerCall()) + " (" + fmt(ratio) + "x)",
+            ratio <= 1.5 ? "PASS" : "MISS"});
+      }));
+    }
+  }
+
+  // ---- sweeper ----
+
+  private void sweeper(StringBuilder md) {
+    if (results.sweeps().isEmpty()) {
+      return;
+    }
+    md.append("\n## Sweeper: soft-deleted conversations archived per second\n\n")
+        .append("Sweeper instances sharing one database and one bucket (a fresh bucket per run), each with its own pools and S3 ")
+        .append("client as separate processes would have, default settings (batch 100, concurrency 4 per instance), per-file ")
+        .append("layout with the PostgreSQL index, conversations of 10 messages, with the same network model as above on no request ")
+        .append("(the sweeper's S3 client is its own). All of it shares this machine's cores.\n\n")
+        .append(SweepBench.table(results.sweeps()));
   }
 
   private void requestsClaim(StringBuilder md, Variant variant, int n, int puts, int gets) {
@@ -377,6 +565,49 @@ final class Report {
       }
     }
     BitmapEncoder.saveBitmap(growth, dir.resolve("growth").toString(), BitmapEncoder.BitmapFormat.PNG);
+    if (!results.overhead().isEmpty()) {
+      org.knowm.xchart.CategoryChart bars = new org.knowm.xchart.CategoryChartBuilder().width(720).height(420)
+          .title("calls per second at " + ServiceOverhead.MANY_CLIENTS + " clients: service over HTTP vs direct")
+          .xAxisTitle("operation").yAxisTitle("calls/s").build();
+      List<String> operations = List.of("retrieve", "list", "archive");
+      for (boolean service : List.of(false, true)) {
+        List<Double> rates = new ArrayList<>();
+        for (String op : operations) {
+          rates.add(overhead(op, service, ServiceOverhead.MANY_CLIENTS).map(Results.Overhead::perSecond).orElse(0.0));
+        }
+        bars.addSeries(service ? "service over HTTP" : "direct call", operations, rates);
+      }
+      BitmapEncoder.saveBitmap(bars, dir.resolve("overhead").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+    if (!results.sweeps().isEmpty()) {
+      XYChart sweeper = new XYChartBuilder().width(720).height(420).title("conversations swept per second")
+          .xAxisTitle("sweeper instances").yAxisTitle("conversations/s").build();
+      sweeper.addSeries("swept per second", results.sweeps().stream().map(r -> (double) r.instances()).toList(),
+          results.sweeps().stream().map(SweepBench.Run::perSecond).toList()).setMarker(SeriesMarkers.CIRCLE);
+      BitmapEncoder.saveBitmap(sweeper, dir.resolve("sweeper").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+    XYChart tiers = new XYChartBuilder().width(720).height(420).title("monthly storage bill per user by S3 class")
+        .xAxisTitle("archived conversations per user").yAxisTitle("USD per month").build();
+    tiers.getStyler().setXAxisLogarithmic(true);
+    tiers.getStyler().setYAxisLogarithmic(true);
+    for (Variant variant : List.of(DATABASE_INDEX, SINGLE_FILE)) {
+      for (StorageClass storageClass : STORAGE_CLASSES) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int size : results.params().sizes()) {
+          monthlyStorage(variant, size, storageClass).ifPresent(cost -> {
+            x.add((double) size);
+            y.add(Math.max(cost, 1e-7));
+          });
+        }
+        if (!x.isEmpty()) {
+          tiers.addSeries(variant.label() + ", " + storageClass.name(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+      }
+    }
+    if (!tiers.getSeriesMap().isEmpty()) {
+      BitmapEncoder.saveBitmap(tiers, dir.resolve("tiers").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
   }
 
   // ---- formatting ----
@@ -421,6 +652,10 @@ final class Report {
 
   private static String fmt3(double value) {
     return String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String fmt6(double value) {
+    return String.format(Locale.ROOT, "%.6f", value);
   }
 
   private static String fmt4(double value) {

@@ -5,12 +5,14 @@ import java.util.Map;
 
 /** Every figure a run produces; written as JSON and CSV, and summarized in the Markdown report. */
 record Results(Params params, List<OpSample> samples, List<OpSummary> summaries, List<Concurrency> concurrency,
-    List<Growth> growth, List<FailedUpload> failedUploads, List<Cost> costs) {
+    List<Growth> growth, List<FailedUpload> failedUploads, List<Cost> costs, List<Overhead> overhead,
+    List<SweepBench.Run> sweeps, SweepBench.Footprint footprint) {
 
   record Params(String endpoint, boolean embedded, double rttMillis, double bandwidthMbps, List<Integer> sizes, int repeats,
       List<Integer> writers, int archivesPerWriter, int growthMonths, int archivesPerMonth, double putPricePer1000,
       double getPricePer1000, double storagePricePerGbMonth, int costUsers, int costArchivesPerUserMonth,
-      long conversationJsonBytes, String machine, String command, int singleFileMaxSize, String database) {}
+      long conversationJsonBytes, String machine, String command, int singleFileMaxSize, String database,
+      double overheadWarmUpSeconds) {}
 
   /** One timed operation. */
   record OpSample(Variant variant, int archiveSize, String operation, double millis, int requests,
@@ -22,9 +24,16 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
       long storedBytes) {}
 
   record Concurrency(Variant variant, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
-      Stats millis, long casRetries, int refusedAsContended) {}
+      Stats millis, long casRetries, int refusedAsContended, double cpuBusy) {}
 
   record Growth(Variant variant, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
+
+  /**
+   * One path of the service-overhead scenario: the service over HTTP or the direct call, at one
+   * client (latency, allocation per call) or many (calls per second).
+   */
+  record Overhead(String operation, String path, int clients, int calls, double perSecond, Stats millis,
+      double allocatedBytesPerCall) {}
 
   record FailedUpload(Variant variant, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
 

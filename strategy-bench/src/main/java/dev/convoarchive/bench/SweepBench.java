@@ -62,6 +62,16 @@ public final class SweepBench implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/bench/sweep.md", description = "Where the table goes.")
   Path out;
 
+  /**
+   * What a conversation occupies in PostgreSQL: as a live (or soft-deleted) row with its messages,
+   * and as a row of the PostgreSQL index once archived; each a relation's size with its indexes
+   * and TOAST divided by its rows.
+   */
+  record Footprint(double liveBytesPerConversation, double indexBytesPerConversation) {}
+
+  /** The footprint measured by the last {@link #runAll}. */
+  Footprint footprint;
+
   /** One measured run. */
   record Run(int instances, int conversations, double seconds) {
     double perSecond() {
@@ -77,24 +87,38 @@ public final class SweepBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Run> runs = new ArrayList<>();
+    List<Run> runs;
     // A bucket per run: the embedded server rewrites a bucket's whole key list on every write, so a
     // shared one would slow each run by what the runs before it stored.
-    List<String> buckets = instances.stream().map(count -> "sweep-bench-" + count).toList();
+    List<String> buckets = instances.stream().map(SweepBench::bucket).toList();
     try (EmbeddedS3 s3 = EmbeddedS3.start(0, null, buckets);
         EmbeddedPostgres postgres = EmbeddedPostgres.start(null)) {
-      SupabaseDbConfig database = postgres.config().withPoolSize(Math.max(10, concurrency * 2));
-      SupabaseDatabase.applySchema(database, IdType.UUID);
-      execute(database, "alter table conversations add column if not exists deleted_at timestamptz");
-      for (int count : instances) {
-        runs.add(run(s3.config("sweep-bench-" + count), database, count));
-      }
+      runs = runAll(count -> s3.config(bucket(count)), postgres.config());
     }
     String table = table(runs);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, table);
     System.out.print(table);
     return 0;
+  }
+
+  static String bucket(int instances) {
+    return "sweep-bench-" + instances;
+  }
+
+  /** Every instance count in turn, each on the storage {@code storage} names for it, sharing one database. */
+  List<Run> runAll(java.util.function.IntFunction<S3ArchiveConfig> storage, SupabaseDbConfig database) throws Exception {
+    SupabaseDbConfig pooled = database.withPoolSize(Math.max(10, concurrency * 2));
+    SupabaseDatabase.applySchema(pooled, IdType.UUID);
+    execute(pooled, "alter table conversations add column if not exists deleted_at timestamptz");
+    List<Run> runs = new ArrayList<>();
+    for (int count : instances) {
+      runs.add(run(storage.apply(count), pooled, count));
+    }
+    footprint = new Footprint(liveBytesPerConversation, query(pooled,
+        "select pg_total_relation_size(to_regclass('" + pooled.serviceSchema() + ".archive_catalog'))::float8"
+            + " / greatest(1, (select count(*) from " + pooled.serviceSchema() + ".archive_catalog))"));
+    return runs;
   }
 
   Run run(S3ArchiveConfig config, SupabaseDbConfig database, int count) throws Exception {
@@ -107,7 +131,11 @@ public final class SweepBench implements Callable<Integer> {
     for (int c = 0; c < conversations; c++) {
       seeding.restore(data.conversation(users.get(c % users.size())));
     }
-    execute(database, "update conversations set deleted_at = now() where deleted_at is null");
+    liveBytesPerConversation = query(database, "select (pg_total_relation_size('conversations') + pg_total_relation_size('messages'))::float8"
+        + " / greatest(1, (select count(*) from conversations))");
+    // Only this run's users: the database may hold other scenarios' live conversations.
+    execute(database, "update conversations set deleted_at = now() where deleted_at is null and user_id in ("
+        + String.join(",", users.stream().map(u -> "'" + u + "'").toList()) + ")");
     Sweeper.Settings settings = new Sweeper.Settings(batchSize, concurrency, Duration.ofMinutes(5), Optional.empty());
     List<Injector> injectors = new ArrayList<>();
     List<Sweeper> sweepers = new ArrayList<>();
@@ -154,6 +182,20 @@ public final class SweepBench implements Callable<Integer> {
       table.append(String.format("| %d | %d | %.1f | %.0f |%n", run.instances(), run.conversations(), run.seconds(), run.perSecond()));
     }
     return table.toString();
+  }
+
+  private double liveBytesPerConversation;
+
+  private static double query(SupabaseDbConfig database, String sql) throws Exception {
+    PGSimpleDataSource plain = new PGSimpleDataSource();
+    plain.setUrl(database.jdbcUrl());
+    plain.setUser(database.user());
+    plain.setPassword(database.password());
+    try (Connection connection = plain.getConnection(); Statement statement = connection.createStatement();
+        java.sql.ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getDouble(1);
+    }
   }
 
   private static void execute(SupabaseDbConfig database, String sql) throws Exception {

@@ -81,7 +81,29 @@ class QuickBenchTest {
         .contains("| per-file (PostgreSQL index) list = 0 S3 requests (100) | 0 | PASS |")
         .contains("zero lost updates in every concurrency scenario, every variant | 0 lost");
     assertThat(Files.readAllLines(out.resolve("samples.csv"))).hasSize(1 + results.get("samples").size());
-    for (String chart : List.of("latency-archive", "latency-retrieve", "latency-list", "latency-delete", "concurrency", "growth")) {
+
+    // Service overhead: both paths of each operation, at one client and at many, all answered.
+    assertThat(results.get("overhead")).hasSize(3 * 2 * 2);
+    for (JsonNode row : results.get("overhead")) {
+      assertThat(row.get("calls").asInt()).as(row.toString()).isPositive();
+      assertThat(row.get("perSecond").asDouble()).as(row.toString()).isPositive();
+      if (row.get("clients").asInt() == 1) {
+        assertThat(row.at("/millis/samples").asInt()).isEqualTo(row.get("calls").asInt());
+        assertThat(row.get("allocatedBytesPerCall").asDouble()).as(row.toString()).isPositive();
+      } else {
+        assertThat(row.get("clients").asInt()).isEqualTo(ServiceOverhead.MANY_CLIENTS);
+      }
+    }
+    // The sweeper swept every conversation in each run; the footprints were measured.
+    assertThat(results.get("sweeps")).hasSize(2).allSatisfy(run -> assertThat(run.get("conversations").asInt()).isEqualTo(200));
+    assertThat(results.at("/footprint/liveBytesPerConversation").asDouble())
+        .isGreaterThan(results.at("/footprint/indexBytesPerConversation").asDouble());
+    assertThat(results.at("/footprint/indexBytesPerConversation").asDouble()).isPositive();
+    assertThat(report).contains("## The bill, completed").contains("## Service overhead").contains("## Sweeper")
+        .contains("| service retrieve throughput at 16 clients >= 0.9x the direct SDK GET |")
+        .contains("| service archive allocation within 1.5x of the bare SDK PutObject |");
+    for (String chart : List.of("latency-archive", "latency-retrieve", "latency-list", "latency-delete", "concurrency", "growth",
+        "overhead", "sweeper", "tiers")) {
       byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart + ".png"));
       assertThat(png).as(chart).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
     }
