@@ -321,7 +321,7 @@ final class PostgresLiveConversations implements LiveConversations {
       throws SQLException {
     String title = live.tables().name(Part.CONVERSATIONS_TITLE).map(LiveTables::quote).orElse("null");
     String select = "select " + title + ", " + live.column(Part.CONVERSATIONS_CREATED_AT) + ", "
-        + live.column(Part.CONVERSATIONS_UPDATED_AT) + ", to_jsonb(c) from " + live.conversationsTable() + " c"
+        + live.column(Part.CONVERSATIONS_UPDATED_AT) + ", " + unmapped("c", CONVERSATION_PARTS) + " from " + live.conversationsTable() + " c"
         + whereIdAndOwner() + (lock ? " for update" : "");
     String titleValue;
     Instant createdAt;
@@ -351,7 +351,7 @@ final class PostgresLiveConversations implements LiveConversations {
     List<Message> messages = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(
         "select " + messageId + ", " + live.column(Part.MESSAGES_ROLE) + ", " + live.column(Part.MESSAGES_CONTENT) + ", "
-            + metadata + ", " + created + ", to_jsonb(m) from " + live.messagesTable() + " m where "
+            + metadata + ", " + created + ", " + unmapped("m", MESSAGE_PARTS) + " from " + live.messagesTable() + " m where "
             + live.column(Part.MESSAGES_CONVERSATION_ID) + " = ? order by " + created + ", " + messageId)) {
       statement.setObject(1, id.value(), Types.OTHER);
       try (ResultSet row = statement.executeQuery()) {
@@ -371,6 +371,16 @@ final class PostgresLiveConversations implements LiveConversations {
       Part.CONVERSATIONS_DELETED_AT);
   private static final List<Part> MESSAGE_PARTS = List.of(Part.MESSAGES_ID, Part.MESSAGES_CONVERSATION_ID,
       Part.MESSAGES_ROLE, Part.MESSAGES_CONTENT, Part.MESSAGES_METADATA, Part.MESSAGES_CREATED_AT);
+
+  /**
+   * The row of {@code alias} as JSON without its mapped columns, which are selected on their own:
+   * a message's content is not sent and parsed twice.
+   */
+  private String unmapped(String alias, List<Part> mapped) {
+    String names = mapped.stream().map(part -> live.tables().name(part)).flatMap(Optional::stream)
+        .map(name -> "'" + name.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
+    return "to_jsonb(" + alias + ") - array[" + names + "]::text[]";
+  }
 
   /** The row's columns other than {@code mapped} ones, as JSON values. */
   private Map<String, Object> extraColumns(String rowJson, List<Part> mapped) {

@@ -1,5 +1,9 @@
 package dev.convoarchive.http.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -23,6 +27,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import javax.crypto.spec.SecretKeySpec;
@@ -51,6 +56,19 @@ public final class TokenVerifier {
   private final DefaultJWTProcessor<SecurityContext> jwksProcessor;
   private final String issuer;
   private final List<ServiceKeyHash> serviceKeys;
+  /**
+   * Tokens verified lately and whom they prove, so that a client's next requests skip parsing and
+   * the signature check (the largest per-request cost the profiler found besides storage). An
+   * entry never outlives its token's expiry, nor {@link #REMEMBERED_FOR}: a key withdrawn from
+   * the project's JWKS stops its tokens within that time.
+   */
+  private final Cache<String, Verified> verified;
+
+  static final Duration REMEMBERED_FOR = Duration.ofSeconds(60);
+  private static final int REMEMBERED_TOKENS = 10_000;
+
+  /** A verified token's caller, remembered for {@code lifetime}. */
+  private record Verified(Caller caller, Duration lifetime) {}
 
   /** The least time between two JWKS fetches caused by unknown key ids, so that forged kids cannot flood Supabase. */
   public static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
@@ -60,6 +78,13 @@ public final class TokenVerifier {
   }
 
   TokenVerifier(AuthSettings settings, Duration minRefetchInterval) {
+    this(settings, minRefetchInterval, Ticker.systemTicker());
+  }
+
+  /** {@code ticker} is the remembered tokens' clock (a test's, to pass time). */
+  TokenVerifier(AuthSettings settings, Duration minRefetchInterval, Ticker ticker) {
+    this.verified = Caffeine.newBuilder().maximumSize(REMEMBERED_TOKENS).ticker(ticker)
+        .expireAfter(Expiry.<String, Verified>creating((token, entry) -> entry.lifetime())).build();
     this.issuer = settings.supabaseUrl().map(url -> url + "/auth/v1").orElse(null);
     this.serviceKeys = settings.serviceKeys();
     this.secretProcessor = settings.jwtSecret().map(TokenVerifier::secretProcessor).orElse(null);
@@ -114,8 +139,17 @@ public final class TokenVerifier {
           + " keys are not accepted unless their hash is in SERVICE_KEY_HASHES; send the user's access token, "
           + "or a service key");
     }
+    Verified known = verified.getIfPresent(token);
+    if (known != null) {
+      return known.caller();
+    }
     JWTClaimsSet claims = verifiedClaims(token);
-    return callerOf(claims);
+    Caller caller = callerOf(claims);
+    Duration untilExpiry = Duration.between(Instant.now(), claims.getExpirationTime().toInstant());
+    if (!untilExpiry.isNegative() && !untilExpiry.isZero()) {
+      verified.put(token, new Verified(caller, untilExpiry.compareTo(REMEMBERED_FOR) < 0 ? untilExpiry : REMEMBERED_FOR));
+    }
+    return caller;
   }
 
   private JWTClaimsSet verifiedClaims(String token) {
@@ -194,6 +228,12 @@ public final class TokenVerifier {
       matched |= key.matches(presented);
     }
     return matched;
+  }
+
+  /** How many verified tokens are remembered now (for tests). */
+  long rememberedTokens() {
+    verified.cleanUp();
+    return verified.estimatedSize();
   }
 
   /** Without SUPABASE_URL (a bare HS256 secret) there is no project issuer to insist on. */
