@@ -12,6 +12,7 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.CatalogOfRecord;
 import dev.convoarchive.s3.cas.ObjectStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -71,13 +76,45 @@ final class PerFileArchive implements S3Archive {
     return objects.read(owner, id);
   }
 
-  /** As {@link #find}, with the object's bytes passed on as stored. */
+  /**
+   * As {@link #find}, with the object's bytes passed on as stored. A catalog of record is asked
+   * while the object is fetched, so its lookup adds no time to a GET that waits on S3 longer; an
+   * object it does not list (an orphan) is closed unread and not answered.
+   */
   @Override
   public Optional<ArchivedDocument> document(UserId owner, ConversationId id) {
-    if (catalogDecides() && catalog.find(owner, id).isEmpty()) {
+    if (!catalogDecides()) {
+      return objects.document(owner, id);
+    }
+    CompletableFuture<Boolean> listed = CompletableFuture.supplyAsync(() -> catalog.find(owner, id).isPresent(), LOOKUPS);
+    Optional<ArchivedDocument> document = objects.document(owner, id);
+    boolean archived;
+    try {
+      archived = listed.join();
+    } catch (CompletionException e) {
+      document.ifPresent(PerFileArchive::closeQuietly);
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+    if (!archived) {
+      document.ifPresent(PerFileArchive::closeQuietly);
       return Optional.empty();
     }
-    return objects.document(owner, id);
+    return document;
+  }
+
+  /** Threads for catalog lookups run beside an S3 GET; idle ones end after a minute. */
+  private static final ExecutorService LOOKUPS = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "convo-archive-catalog-lookup");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private static void closeQuietly(ArchivedDocument document) {
+    try {
+      document.close();
+    } catch (IOException | RuntimeException e) {
+      // nothing was sent from it; the connection is dropped with it
+    }
   }
 
   @Override

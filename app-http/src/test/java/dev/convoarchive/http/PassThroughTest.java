@@ -99,6 +99,27 @@ class PassThroughTest {
   }
 
   /**
+   * With the PostgreSQL index, the catalog is asked while the object is fetched: an object no row
+   * names (left by a write a crash interrupted) is not answered, whatever it holds.
+   */
+  @Test
+  void anObjectTheCatalogDoesNotListIsNotAnswered() throws Exception {
+    try (TestService service = TestService.start(Variant.PER_FILE_POSTGRES_INDEX, tokens); S3Client s3 = TestStores.s3Client()) {
+      Conversation archived = Conversations.sample(user, 2);
+      archive(service, archived);
+      String stored = "archived_conversations/" + user + "/" + archived.id() + ".json";
+      byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(TestStores.BUCKET).key(stored)).asByteArray();
+      String orphan = Conversations.newId().value();
+      s3.putObject(b -> b.bucket(TestStores.BUCKET).key("archived_conversations/" + user + "/" + orphan + ".json")
+          .contentEncoding("gzip"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+
+      assertThat(get(service, "/v1/users/me/archive/" + orphan, "gzip").statusCode()).isEqualTo(404);
+      assertThat(get(service, "/v1/users/me/archive/" + orphan, null).statusCode()).isEqualTo(404);
+      assertThat(get(service, "/v1/users/me/archive/" + archived.id(), "gzip").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /**
    * A 6 MB conversation (incompressible, so gzip is as large) goes out in memory that does not
    * depend on it: the service's request threads allocate a small part of its size to answer it,
    * gzip passed through or inflated on the fly. Decoding and encoding it would allocate several

@@ -32,8 +32,8 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
    * One path of the service-overhead scenario: the service over HTTP or the direct call, at one
    * client (latency, allocation per call) or many (calls per second).
    */
-  record Overhead(String operation, String path, int clients, int calls, double perSecond, Stats millis,
-      double allocatedBytesPerCall) {}
+  record Overhead(String network, String operation, String path, int clients, int calls, double perSecond, Stats millis,
+      double allocatedBytesPerCall, double cpuMillisPerCall) {}
 
   record FailedUpload(Variant variant, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
 

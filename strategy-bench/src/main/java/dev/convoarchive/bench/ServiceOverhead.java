@@ -49,6 +49,7 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -69,6 +70,7 @@ final class ServiceOverhead {
 
   static final int MANY_CLIENTS = 16;
   static final String SERVICE = "service over HTTP";
+  static final String NO_NETWORK_MODEL = "none (loopback)";
 
   /** How long to warm and to time, and how many archives to time (each consumes a live conversation). */
   record Settings(Duration warmUp, Duration timed, int singleClientArchives, int archivesPerClient) {
@@ -79,11 +81,18 @@ final class ServiceOverhead {
     static Settings quick() {
       return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(1), 20, 3);
     }
+
+    /** For a second pass in a JVM a first pass warmed: a third of the warm-up. */
+    Settings warmedAlready() {
+      return new Settings(warmUp.dividedBy(3), timed, singleClientArchives, archivesPerClient);
+    }
   }
 
   private final SupabaseDbConfig database;
   private final S3ArchiveConfig s3;
   private final AwsCredentialsProvider credentials;
+  private final List<ExecutionInterceptor> network;
+  private final String networkLabel;
   private final Settings settings;
   private final SampleData data = new SampleData(16);
   private final CloseableHttpClient http = HttpClients.custom()
@@ -101,10 +110,17 @@ final class ServiceOverhead {
   private final List<String> archivedIds = new ArrayList<>();
   private byte[] storedBytes;
 
-  ServiceOverhead(SupabaseDbConfig database, S3ArchiveConfig s3, AwsCredentialsProvider credentials, Settings settings) {
+  /**
+   * {@code network} (the bench's network model, or none) sees every S3 request of both paths, the
+   * service's and the direct client's alike; {@code networkLabel} names it in the results.
+   */
+  ServiceOverhead(SupabaseDbConfig database, S3ArchiveConfig s3, AwsCredentialsProvider credentials,
+      List<ExecutionInterceptor> network, String networkLabel, Settings settings) {
     this.database = database;
     this.s3 = Variant.PER_FILE_POSTGRES_INDEX.apply(s3);
     this.credentials = credentials;
+    this.network = network;
+    this.networkLabel = networkLabel;
     this.settings = settings;
   }
 
@@ -113,8 +129,8 @@ final class ServiceOverhead {
     AppConfig config = new AppConfig(0, s3, Optional.of(database),
         new AuthSettings(Optional.of(secret), Optional.empty()), Files.createTempDirectory("bench-service"),
         AppConfig.DEFAULT_MAX_BODY_BYTES, false, SweepConfig.off(), AppConfig.WebSettings.defaults());
-    service = Application.start(config, S3ArchiveModule.withCredentials(credentials));
-    direct = S3Clients.create(s3, credentials, List.of());
+    service = Application.start(config, S3ArchiveModule.withCredentials(credentials), S3ArchiveModule.withInterceptors(network));
+    direct = S3Clients.create(s3, credentials, network);
     try {
       catalog = service.injector().getInstance(ArchiveCatalog.class);
       live = service.injector().getInstance(LiveConversations.class);
@@ -242,8 +258,8 @@ final class ServiceOverhead {
     }
     double seconds = (System.nanoTime() - began) / 1e9;
     long allocated = viaService ? allocatedSince(serviceBefore) : currentThreadAllocated() - directBefore;
-    return new Overhead(operation, path, 1, millis.size(), millis.size() / seconds, Stats.of(millis),
-        (double) allocated / millis.size());
+    return new Overhead(networkLabel, operation, path, 1, millis.size(), millis.size() / seconds, Stats.of(millis),
+        (double) allocated / millis.size(), Double.NaN);
   }
 
   private Overhead timedParallel(String operation, String path, Runnable call) throws Exception {
@@ -271,14 +287,21 @@ final class ServiceOverhead {
     int run(int client) throws Exception;
   }
 
-  /** {@value #MANY_CLIENTS} clients at once: calls per second over the whole run. */
+  /**
+   * {@value #MANY_CLIENTS} clients at once: calls per second over the whole run, and the machine's
+   * CPU time per call (every process: this one, the embedded servers, PostgreSQL).
+   */
   private Overhead measureParallel(String operation, String path, Client client) throws Exception {
     List<Integer> counts = Collections.synchronizedList(new ArrayList<>());
+    MachineCpu.Sample cpuBefore = MachineCpu.sample();
     long began = System.nanoTime();
     concurrently(MANY_CLIENTS, c -> counts.add(client.run(c)));
     double seconds = (System.nanoTime() - began) / 1e9;
+    double busy = MachineCpu.busySince(cpuBefore);
     int calls = counts.stream().mapToInt(Integer::intValue).sum();
-    return new Overhead(operation, path, MANY_CLIENTS, calls, calls / seconds, Stats.of(List.of()), Double.NaN);
+    double cpuMillisPerCall = busy * Runtime.getRuntime().availableProcessors() * seconds * 1000 / calls;
+    return new Overhead(networkLabel, operation, path, MANY_CLIENTS, calls, calls / seconds, Stats.of(List.of()), Double.NaN,
+        cpuMillisPerCall);
   }
 
   private interface Work {

@@ -82,7 +82,8 @@ class QuickBenchTest {
         .contains("zero lost updates in every concurrency scenario, every variant | 0 lost");
     assertThat(Files.readAllLines(out.resolve("samples.csv"))).hasSize(1 + results.get("samples").size());
 
-    // Service overhead: both paths of each operation, at one client and at many, all answered.
+    // Service overhead: both paths of each operation, at one client and at many, all answered
+    // (quick runs have no network model, so once).
     assertThat(results.get("overhead")).hasSize(3 * 2 * 2);
     for (JsonNode row : results.get("overhead")) {
       assertThat(row.get("calls").asInt()).as(row.toString()).isPositive();
@@ -92,6 +93,7 @@ class QuickBenchTest {
         assertThat(row.get("allocatedBytesPerCall").asDouble()).as(row.toString()).isPositive();
       } else {
         assertThat(row.get("clients").asInt()).isEqualTo(ServiceOverhead.MANY_CLIENTS);
+        assertThat(row.get("cpuMillisPerCall").asDouble()).as(row.toString()).isPositive();
       }
     }
     // The sweeper swept every conversation in each run; the footprints were measured.
@@ -100,8 +102,8 @@ class QuickBenchTest {
         .isGreaterThan(results.at("/footprint/indexBytesPerConversation").asDouble());
     assertThat(results.at("/footprint/indexBytesPerConversation").asDouble()).isPositive();
     assertThat(report).contains("## The bill, completed").contains("## Service overhead").contains("## Sweeper")
-        .contains("| service retrieve throughput at 16 clients >= 0.9x the direct SDK GET |")
-        .contains("| service archive allocation within 1.5x of the bare SDK PutObject |");
+        .contains("| service retrieve throughput at 16 clients >= 0.9x the direct SDK GET (network model: none (loopback)) |")
+        .contains("| service archive allocation within 1.5x of the bare SDK PutObject (network model: none (loopback)) |");
     for (String chart : List.of("latency-archive", "latency-retrieve", "latency-list", "latency-delete", "concurrency", "growth",
         "overhead", "sweeper", "tiers")) {
       byte[] png = Files.readAllBytes(out.resolve("charts").resolve(chart + ".png"));
