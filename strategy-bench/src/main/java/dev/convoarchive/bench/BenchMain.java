@@ -148,6 +148,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Results.Overhead> overhead = new ArrayList<>();
     List<SweepBench.Run> sweeps = new ArrayList<>();
     SweepBench.Footprint footprint = null;
+    java.time.Duration warmUp = java.time.Duration.ofSeconds(quick ? 2 : 60);
     ServiceOverhead.Settings overheadSettings = quick ? ServiceOverhead.Settings.quick() : ServiceOverhead.Settings.full();
     Scenarios scenarios = null;
     long conversationJsonBytes;
@@ -161,6 +162,10 @@ public final class BenchMain implements Callable<Integer> {
           ? BenchMain::embeddedBucket : (variant, size) -> bucket;
       scenarios = new Scenarios(machines, client, config, buckets, meter, failures, progress);
       conversationJsonBytes = scenarios.conversationJsonBytes(variants.get(0));
+      if (runs("operations")) {
+        progress.setExtraMessage("warming up (" + warmUp.toSeconds() + " s)");
+        scenarios.warmUp(variants, warmUp);
+      }
       for (Variant variant : variants) {
         if (runs("operations")) {
           progress.setExtraMessage(variant + ": growing archive");
@@ -228,7 +233,8 @@ public final class BenchMain implements Callable<Integer> {
         embedded != null, rttMillis, bandwidthMbps, sizeList, repeatCount, writers, perWriter, months, perMonth, putPrice,
         getPrice, storagePrice, costUsers, costArchivesPerMonth, conversationJsonBytes, Report.machine(),
         "java -jar strategy-bench/target/strategy-bench.jar " + String.join(" ", commandLine()), singleFileMax,
-        dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url", overheadSettings.warmUp().toSeconds());
+        dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url", overheadSettings.warmUp().toSeconds(),
+        warmUp.toSeconds());
     Scenarios finished = scenarios;
     List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout.name() + "|" + size, 0L));
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);

@@ -12,7 +12,7 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
       List<Integer> writers, int archivesPerWriter, int growthMonths, int archivesPerMonth, double putPricePer1000,
       double getPricePer1000, double storagePricePerGbMonth, int costUsers, int costArchivesPerUserMonth,
       long conversationJsonBytes, String machine, String command, int singleFileMaxSize, String database,
-      double overheadWarmUpSeconds) {}
+      double overheadWarmUpSeconds, double warmUpSeconds) {}
 
   /** One timed operation. */
   record OpSample(Variant variant, int archiveSize, String operation, double millis, int requests,
