@@ -443,7 +443,7 @@ final class Report {
     md.append("\n## Service overhead: the service over HTTP against direct calls\n\n")
         .append("The service as deployed (per-file layout, PostgreSQL index, a user's HS256 token checked on every request, ")
         .append("access log written to a file) on loopback, beside direct calls for the same objects in the same run, on the ")
-        .append("same S3 server and database, with no network model on either (a modeled round trip adds the same wait to both). ")
+        .append("same S3 server and database. ")
         .append("Requests ask for gzip, so a retrieve passes the stored bytes on as the SDK GET reads them. Both paths were warmed ")
         .append("together for ").append(fmt(results.params().overheadWarmUpSeconds())).append(" s under ")
         .append(ServiceOverhead.MANY_CLIENTS).append(" clients before anything was timed. Allocation: bytes allocated per call ")
@@ -488,7 +488,8 @@ final class Report {
         overhead(network, operation, true, 1).ifPresent(v -> overhead(network, operation, false, 1).ifPresent(d -> {
           double added = v.millis().p50() - d.millis().p50();
           rows.add(new String[] {"service " + operation + " p50 added at one client <= 1 ms (against " + d.path() + ")" + under,
-              fmt(d.millis().p50()) + " -> " + fmt(v.millis().p50()) + " ms (+" + fmt(added) + " ms)", added <= 1 ? "PASS" : "MISS"});
+              fmt(d.millis().p50()) + " -> " + fmt(v.millis().p50()) + " ms (" + (added >= 0 ? "+" : "") + fmt(added) + " ms)",
+            added <= 1 ? "PASS" : "MISS"});
         }));
       }
       for (String operation : List.of("archive", "retrieve")) {
@@ -511,8 +512,8 @@ final class Report {
     md.append("\n## Sweeper: soft-deleted conversations archived per second\n\n")
         .append("Sweeper instances sharing one database and one bucket (a fresh bucket per run), each with its own pools and S3 ")
         .append("client as separate processes would have, default settings (batch 100, concurrency 4 per instance), per-file ")
-        .append("layout with the PostgreSQL index, conversations of 10 messages, with the same network model as above on no request ")
-        .append("(the sweeper's S3 client is its own). All of it shares this machine's cores.\n\n")
+        .append("layout with the PostgreSQL index, conversations of 10 messages, without the network model (the sweepers' S3 ")
+        .append("clients are their own). All of it shares this machine's cores.\n\n")
         .append(SweepBench.table(results.sweeps()));
   }
 
