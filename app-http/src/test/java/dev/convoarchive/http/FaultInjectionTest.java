@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FaultInjectionTest {
 
-  static final int DEFAULT_OPERATIONS = 150;
+  static final int DEFAULT_OPERATIONS = 100;
   static final double FAULT_RATE = 0.15;
 
   enum Where { LIVE, ARCHIVED, DELETED }

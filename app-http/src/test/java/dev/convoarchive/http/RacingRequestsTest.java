@@ -33,8 +33,8 @@ class RacingRequestsTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(RacingRequestsTest.class);
   private static final Tokens tokens = Tokens.shared();
-  // The suite runs 15 rounds; docs/reliability.md records a run of 25 (-Dracing.rounds=25).
-  private static final int ROUNDS = Integer.getInteger("racing.rounds", 15);
+  // The suite runs 10 rounds; docs/reliability.md records a run of 25 (-Dracing.rounds=25).
+  private static final int ROUNDS = Integer.getInteger("racing.rounds", 10);
 
   private static List<HttpResponse<String>> race(ExecutorService pool, TestService service, String token,
       String[]... requests) throws Exception {

@@ -208,7 +208,7 @@ public final class BenchMain implements Callable<Integer> {
       if (runs("sweeper")) {
         progress.setExtraMessage("sweeper instances");
         SweepBench sweep = new SweepBench();
-        sweep.conversations = quick ? 200 : 2000;
+        sweep.conversations = quick ? 100 : 2000;
         sweep.instances = quick ? List.of(1, 2) : List.of(1, 2, 4);
         sweep.batchSize = 100;
         sweep.concurrency = 4;

@@ -79,7 +79,7 @@ final class ServiceOverhead {
     }
 
     static Settings quick() {
-      return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(1), 20, 3);
+      return new Settings(Duration.ofSeconds(1), Duration.ofMillis(500), 10, 2);
     }
 
     /** For a second pass in a JVM a first pass warmed: a third of the warm-up. */

@@ -97,7 +97,7 @@ class QuickBenchTest {
       }
     }
     // The sweeper swept every conversation in each run; the footprints were measured.
-    assertThat(results.get("sweeps")).hasSize(2).allSatisfy(run -> assertThat(run.get("conversations").asInt()).isEqualTo(200));
+    assertThat(results.get("sweeps")).hasSize(2).allSatisfy(run -> assertThat(run.get("conversations").asInt()).isEqualTo(100));
     assertThat(results.at("/footprint/liveBytesPerConversation").asDouble())
         .isGreaterThan(results.at("/footprint/indexBytesPerConversation").asDouble());
     assertThat(results.at("/footprint/indexBytesPerConversation").asDouble()).isPositive();
