@@ -112,7 +112,7 @@ public final class BenchMain implements Callable<Integer> {
     int repeatCount = repeats != null ? repeats : quick ? 5 : 15;
     List<Integer> writers = quick ? List.of(2, 8) : List.of(2, 8, 32);
     int perWriter = quick ? 3 : 10;
-    int months = quick ? 12 : 60;
+    int months = quick ? 6 : 60;
     int perMonth = 10;
     EmbeddedS3 embedded = null;
     S3ArchiveConfig config;

@@ -73,18 +73,18 @@ final class ServiceOverhead {
   static final String NO_NETWORK_MODEL = "none (loopback)";
 
   /** How long to warm and to time, and how many archives to time (each consumes a live conversation). */
-  record Settings(Duration warmUp, Duration timed, int singleClientArchives, int archivesPerClient) {
+  record Settings(Duration warmUp, Duration timed, int singleClientArchives, int archivesPerClient, int archived) {
     static Settings full() {
-      return new Settings(Duration.ofSeconds(90), Duration.ofSeconds(8), 300, 40);
+      return new Settings(Duration.ofSeconds(90), Duration.ofSeconds(8), 300, 40, 100);
     }
 
     static Settings quick() {
-      return new Settings(Duration.ofSeconds(1), Duration.ofMillis(500), 10, 2);
+      return new Settings(Duration.ofSeconds(1), Duration.ofMillis(500), 10, 2, 20);
     }
 
     /** For a second pass in a JVM a first pass warmed: a third of the warm-up. */
     Settings warmedAlready() {
-      return new Settings(warmUp.dividedBy(3), timed, singleClientArchives, archivesPerClient);
+      return new Settings(warmUp.dividedBy(3), timed, singleClientArchives, archivesPerClient, archived);
     }
   }
 
@@ -148,9 +148,9 @@ final class ServiceOverhead {
     }
   }
 
-  /** 100 archived conversations to read and list. */
+  /** The archived conversations to read and list (100 in a full run). */
   private void seed() {
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < settings.archived(); i++) {
       Conversation conversation = data.conversation(user);
       live.restore(conversation);
       expect(send("POST", "/v1/users/me/conversations/" + conversation.id() + "/archive"), 201);
