@@ -192,6 +192,9 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
     });
   }
 
+  /** A rebuild writing this many rows or more refreshes the planner's statistics at once. */
+  static final int ANALYZE_AFTER_ROWS = 1000;
+
   @Override
   public int rebuild(UserId owner, List<ArchiveEntry> stored, Predicate<ConversationId> stillStored) {
     Set<String> found = new HashSet<>();
@@ -222,6 +225,16 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
       }
       return null;
     });
+    if (stored.size() >= ANALYZE_AFTER_ROWS) {
+      // PostgreSQL's advice after a bulk load: until autovacuum gets to it, statistics that still
+      // count this user's rows in tens let the planner sort all of them for each listing page.
+      Transactions.onConnection(dataSource, "analyzing the catalog", connection -> {
+        try (java.sql.Statement analyze = connection.createStatement()) {
+          analyze.execute("analyze " + table);
+        }
+        return null;
+      });
+    }
     // Outside any transaction: the check asks the store, and a row recorded meanwhile is kept.
     for (ConversationId id : unlisted) {
       if (!stillStored.test(id)) {

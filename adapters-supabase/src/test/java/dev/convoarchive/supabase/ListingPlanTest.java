@@ -44,6 +44,27 @@ class ListingPlanTest {
     assertThat(catalog.page(heavy, PageRequest.first(100)).items()).hasSize(100);
   }
 
+  /** A rebuild of thousands of entries leaves the planner knowing of them, not of the rows before. */
+  @Test
+  void aLargeRebuildRefreshesThePlannersStatistics() throws Exception {
+    DataSource pool = TestDatabase.pool(IdType.UUID);
+    ArchiveCatalog catalog = PostgresArchiveCatalogContractTest.catalog(pool, SCHEMA + "_stats");
+    catalog.rebuild(UserId.random(), entries(10), id -> true);
+    execute(pool, "analyze " + SCHEMA + "_stats.archive_catalog");
+    catalog.rebuild(UserId.random(), entries(PostgresArchiveCatalog.ANALYZE_AFTER_ROWS), id -> true);
+
+    assertThat(number(pool, "select reltuples from pg_class where oid = '" + SCHEMA + "_stats.archive_catalog'::regclass"))
+        .isEqualTo(10 + PostgresArchiveCatalog.ANALYZE_AFTER_ROWS);
+  }
+
+  private static double number(DataSource pool, String sql) throws Exception {
+    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getDouble(1);
+    }
+  }
+
   private static List<ArchiveEntry> entries(int count) {
     List<ArchiveEntry> entries = new ArrayList<>();
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
