@@ -36,18 +36,19 @@ final class ConversationFormat {
   /** Format 2; field order is the API's. */
   record Document(ConversationId id, UserId userId, String title, Instant createdAt, Instant updatedAt,
       Instant archivedAt, int formatVersion, List<MessageDocument> messages,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> rows) {
 
     static Document of(ArchivedConversation archived) {
       Conversation c = archived.conversation();
       return new Document(c.id(), c.owner(), c.title(), c.createdAt(), c.updatedAt(), archived.archivedAt(),
           ArchivedConversation.CURRENT_FORMAT_VERSION, c.messages().stream().map(MessageDocument::of).toList(),
-          c.extraColumns());
+          c.extraColumns(), c.liveRows());
     }
 
     ArchivedConversation toArchived() {
       List<Message> read = messages == null ? List.of() : messages.stream().map(MessageDocument::toMessage).toList();
-      return new ArchivedConversation(new Conversation(id, userId, title, createdAt, updatedAt, read, extraColumns),
+      return new ArchivedConversation(new Conversation(id, userId, title, createdAt, updatedAt, read, extraColumns, rows),
           archivedAt, formatVersion);
     }
   }

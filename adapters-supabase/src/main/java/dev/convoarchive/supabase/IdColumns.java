@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * coerces them to whichever type a column has; a value that cannot be a uuid is caught here,
  * before it could become an SQL error.
  */
-record IdColumns(IdType conversationId, IdType userId, IdType messageId) {
+record IdColumns(IdType conversationId, IdType userId) {
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -28,7 +28,22 @@ record IdColumns(IdType conversationId, IdType userId, IdType messageId) {
         + "-" + hex.substring(20);
   }
 
+  private static final Pattern INTEGER_TEXT = Pattern.compile("-?[1-9][0-9]{0,18}|0");
+
   static boolean fits(IdType type, String value) {
-    return type == IdType.TEXT || UUID_TEXT.matcher(value).matches();
+    return switch (type) {
+      case TEXT -> true;
+      case UUID -> UUID_TEXT.matcher(value).matches();
+      case INTEGER -> INTEGER_TEXT.matcher(value).matches() && fitsLong(value);
+    };
+  }
+
+  private static boolean fitsLong(String value) {
+    try {
+      Long.parseLong(value);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 }

@@ -1,11 +1,16 @@
 package dev.convoarchive.supabase;
 
-/** The SQL type of the id columns; chat apps use either. */
+/** The SQL type of an id column, as far as the ids it can hold go: chat apps use all three. */
 public enum IdType {
-  UUID, TEXT;
+  UUID, TEXT, INTEGER;
 
-  /** From information_schema's data_type of an id column (uuid, text or character varying). */
-  static IdType of(String dataType) {
-    return dataType.equals("uuid") ? UUID : TEXT;
+  /** From a column's type as information_schema or format_type spells it. */
+  static IdType of(String type) {
+    String base = type.replaceAll("\\(.*", "").strip();
+    return switch (base) {
+      case "uuid" -> UUID;
+      case "smallint", "integer", "bigint" -> INTEGER;
+      default -> TEXT;
+    };
   }
 }

@@ -2,6 +2,7 @@ package dev.convoarchive.supabase;
 
 import dev.convoarchive.domain.error.InvalidInputException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,23 +16,27 @@ import java.util.regex.Pattern;
  * <p>Names are taken as written (case included) and always quoted in SQL; the start-up check
  * ({@link LiveSchema}) says which are missing.
  */
-public record LiveTables(Map<Part, String> names) {
+public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclaredKeys) {
 
   /** What a name stands for; {@link #setting()} is the setting that changes it. */
   public enum Part {
     CONVERSATIONS_TABLE("conversations", "the table of conversations"),
-    CONVERSATIONS_ID("id", "the conversations table's primary key (uuid or text)"),
-    CONVERSATIONS_USER_ID("user_id", "the conversations table's owner column (the auth user's id)"),
+    CONVERSATIONS_ID("id", "the conversations table's primary key (uuid, text or integer)"),
+    CONVERSATIONS_USER_ID("user_id", "the conversations table's owner column (the auth user's id: uuid or text)"),
     CONVERSATIONS_TITLE("title", "the conversations table's title column, or none"),
-    CONVERSATIONS_CREATED_AT("created_at", "the conversations table's creation time column"),
-    CONVERSATIONS_UPDATED_AT("updated_at", "the conversations table's last-change time column"),
-    MESSAGES_TABLE("messages", "the table of messages"),
-    MESSAGES_ID("id", "the messages table's primary key (uuid or text)"),
-    MESSAGES_CONVERSATION_ID("conversation_id", "the messages table's reference to its conversation (on delete cascade)"),
-    MESSAGES_ROLE("role", "the messages table's role column (user, assistant, system or tool)"),
-    MESSAGES_CONTENT("content", "the messages table's text column"),
-    MESSAGES_METADATA("metadata", "the messages table's json or jsonb metadata column, or none"),
-    MESSAGES_CREATED_AT("created_at", "the messages table's creation time column (messages are ordered by it, then by id)"),
+    CONVERSATIONS_CREATED_AT("created_at", "the conversations table's creation time column (timestamp, or epoch "
+        + "seconds or milliseconds)"),
+    CONVERSATIONS_UPDATED_AT("updated_at", "the conversations table's last-change time column, or none"),
+    MESSAGES_TABLE("messages", "the table of messages, one of the conversation's tree; none: the archive keeps every "
+        + "row but shows no messages"),
+    MESSAGES_ID("id", "the messages table's id column"),
+    MESSAGES_CONVERSATION_ID("conversation_id", "the messages table's reference to its conversation, used only when "
+        + "no foreign key declares it"),
+    MESSAGES_ROLE("role", "the messages table's role column (any text: user, assistant, system, tool, or the app's own)"),
+    MESSAGES_CONTENT("content", "the messages table's content column: text, or JSON parts whose text parts are shown"),
+    MESSAGES_METADATA("metadata", "the messages table's JSON column shown as metadata, or none"),
+    MESSAGES_CREATED_AT("created_at", "the messages table's time column (timestamp, or epoch seconds or milliseconds; "
+        + "messages are ordered by it, then by id), or none"),
     /** Never restored: a restored conversation must not come back marked deleted. */
     CONVERSATIONS_DELETED_AT("deleted_at", "the conversations column a soft delete sets (soft-delete.sql); "
         + "the sweeper archives rows where it is set, and a restore never brings it back", "SWEEP_DELETED_COLUMN");
@@ -65,7 +70,8 @@ public record LiveTables(Map<Part, String> names) {
 
     /** Parts that may be {@code none}: the app has no such column. */
     boolean optional() {
-      return this == CONVERSATIONS_TITLE || this == MESSAGES_METADATA;
+      return this == CONVERSATIONS_TITLE || this == CONVERSATIONS_UPDATED_AT || this == MESSAGES_TABLE
+          || this == MESSAGES_METADATA || this == MESSAGES_CREATED_AT;
     }
   }
 
@@ -76,6 +82,64 @@ public record LiveTables(Map<Part, String> names) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
   public static final LiveTables DEFAULT = new LiveTables(Map.of());
+
+  /** The setting that lists the keys an app uses without declaring them. */
+  public static final String UNDECLARED_KEYS_SETTING = "LIVE_UNDECLARED_KEYS";
+
+  /**
+   * A reference the app keeps without a foreign key: {@code child(columns)} holds the values of
+   * {@code parent(referenced)}, and its rows belong to the parent's conversation. Written
+   * {@code [schema.]child(col, ...) -> [schema.]parent(col, ...)}; a table without a schema is in
+   * the conversation table's.
+   */
+  public record UndeclaredKey(Optional<String> childSchema, String childTable, List<String> columns,
+      Optional<String> parentSchema, String parentTable, List<String> referenced) {
+
+    private static final Pattern FORM = Pattern.compile(
+        "\\s*(?:([^.()\\s]+)\\.)?([^.()\\s]+)\\s*\\(([^()]+)\\)\\s*->\\s*(?:([^.()\\s]+)\\.)?([^.()\\s]+)\\s*\\(([^()]+)\\)\\s*");
+
+    public UndeclaredKey {
+      columns = List.copyOf(columns);
+      referenced = List.copyOf(referenced);
+    }
+
+    /** Parses one key as written in {@link #UNDECLARED_KEYS_SETTING}. */
+    static UndeclaredKey parse(String text) {
+      java.util.regex.Matcher m = FORM.matcher(text);
+      if (!m.matches()) {
+        throw new InvalidInputException(UNDECLARED_KEYS_SETTING, "each key is written child_table(column, ...) -> "
+            + "parent_table(column, ...), a table optionally as schema.table, keys separated by ';'; got "
+            + InvalidInputException.quote(text.strip()));
+      }
+      List<String> columns = names(m.group(3));
+      List<String> referenced = names(m.group(6));
+      if (columns.size() != referenced.size()) {
+        throw new InvalidInputException(UNDECLARED_KEYS_SETTING, "a key names as many columns on each side; got "
+            + InvalidInputException.quote(text.strip()));
+      }
+      return new UndeclaredKey(Optional.ofNullable(m.group(1)), m.group(2), columns, Optional.ofNullable(m.group(4)),
+          m.group(5), referenced);
+    }
+
+    private static List<String> names(String list) {
+      return java.util.Arrays.stream(list.split(",")).map(String::strip).toList();
+    }
+
+    @Override
+    public String toString() {
+      return childSchema.map(s -> s + ".").orElse("") + childTable + "(" + String.join(", ", columns) + ") -> "
+          + parentSchema.map(s -> s + ".").orElse("") + parentTable + "(" + String.join(", ", referenced) + ")";
+    }
+  }
+
+  /** Every key of {@link #UNDECLARED_KEYS_SETTING}'s value ({@code ;}-separated). */
+  public static List<UndeclaredKey> parseUndeclaredKeys(String text) {
+    return java.util.Arrays.stream(text.split(";")).filter(key -> !key.isBlank()).map(UndeclaredKey::parse).toList();
+  }
+
+  public LiveTables(Map<Part, String> names) {
+    this(names, List.of());
+  }
 
   /** Parts missing from {@code names} take their default names. */
   public LiveTables {
@@ -94,12 +158,17 @@ public record LiveTables(Map<Part, String> names) {
       all.put(part, name);
     }
     names = Map.copyOf(all);
+    undeclaredKeys = undeclaredKeys == null ? List.of() : List.copyOf(undeclaredKeys);
+  }
+
+  public LiveTables withUndeclaredKeys(List<UndeclaredKey> keys) {
+    return new LiveTables(names, keys);
   }
 
   public LiveTables with(Part part, String name) {
     Map<Part, String> changed = new EnumMap<>(names);
     changed.put(part, name);
-    return new LiveTables(changed);
+    return new LiveTables(changed, undeclaredKeys);
   }
 
   /** The name as written; for an optional part set to none, empty. */
@@ -114,6 +183,6 @@ public record LiveTables(Map<Part, String> names) {
   }
 
   static String quote(String name) {
-    return '"' + name + '"';
+    return Sql.quote(name);
   }
 }

@@ -9,20 +9,21 @@ import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
-import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.Message;
-import dev.convoarchive.domain.model.Role;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.supabase.ConversationTree.Edge;
+import dev.convoarchive.supabase.ConversationTree.Table;
 import dev.convoarchive.supabase.LiveTables.Part;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,15 +38,19 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
- * Live conversations in the chat app's PostgreSQL, in tables named by {@link LiveTables} (plain
- * names, always quoted). Every value is a parameter and every statement is scoped by the owner
- * column, so another user's conversation is simply not found. Rows are read whole: the columns
- * this service does not interpret travel as extra columns and are written back by a restore.
+ * Live conversations in the chat app's PostgreSQL. A conversation is its row in the conversation
+ * table and every row of every table of its {@link ConversationTree}; all of them are read as they
+ * are ({@code to_jsonb}, every column) into the conversation's {@code liveRows}, which a restore
+ * writes back root-first with every column as it was. What people see (title, messages) is a
+ * {@link RowView} of those rows. Every value is a parameter, every name is quoted, and every
+ * statement is scoped by the owner column, so another user's conversation is simply not found.
  *
- * <p>A move-out holds the conversation row {@code FOR UPDATE} from the read until the delete
- * commits. Inserting a message takes a key-share lock on that row through the foreign key, so an
- * insert racing the move either committed before the read (and is in the copy handed over) or
- * waits, then fails on the foreign key once the row is gone: never silently dropped.
+ * <p>A move-out locks every row it reads {@code FOR UPDATE}, from the conversation's row down,
+ * until its delete commits. Inserting a row that references one of them takes a key-share lock on
+ * it, so an insert racing the move either committed before the read (and is in the copy handed
+ * over) or waits, then fails on its foreign key once the row is gone: never silently dropped.
+ * The tree is deleted leaf-first, then checked: a delete that an app's trigger or policy
+ * suppressed rolls the move back instead of reporting an archive that left rows live.
  *
  * <p>The conversation's lock is a transaction-scoped advisory lock on a hash of owner and id, taken
  * first in every transaction that needs it: it exists whether or not the row does, is shared by
@@ -56,36 +61,62 @@ final class PostgresLiveConversations implements LiveConversations {
 
   private static final System.Logger LOG = System.getLogger(PostgresLiveConversations.class.getName());
   /** Decimals as written, so a numeric column of the app's comes back exactly. */
-  private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
   private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+  /** The version of the {@code liveRows} shape written here. */
+  private static final int ROWS_FORMAT = 1;
 
   private final DataSource dataSource;
-  private final LiveSchema live;
+  private final String schema;
+  private final LiveTables names;
+  private final ConversationTree tree;
+  private final RowView view;
   private final IdColumns ids;
   /** Where restores are recorded (the service's schema), so cold tiering can wait after one; or none. */
   private final Optional<String> restoreLog;
   private final Clock clock;
 
-  PostgresLiveConversations(DataSource dataSource, LiveSchema live, Optional<String> restoreLog, Clock clock) {
-    this.dataSource = dataSource;
-    this.live = live;
-    this.ids = live.ids();
-    this.restoreLog = restoreLog.map(schema -> schema + ".restored_conversations");
-    this.clock = clock;
-  }
-
-  /** The live store on {@code schema}'s tables of the default names, whose columns are read now. */
-  static PostgresLiveConversations on(DataSource dataSource, String schema) {
-    return new PostgresLiveConversations(dataSource, LiveSchema.read(dataSource, schema, LiveTables.DEFAULT),
-        Optional.empty(), Clock.systemUTC());
-  }
-
-  /** The live store on {@code tables}, recording each restore in {@code serviceSchema} (migrated). */
-  static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables tables, String serviceSchema,
+  private PostgresLiveConversations(DataSource dataSource, String schema, LiveTables names, Optional<String> restoreLog,
       Clock clock) {
-    return new PostgresLiveConversations(dataSource, LiveSchema.read(dataSource, schema, tables),
-        Optional.of(serviceSchema), clock);
+    this.dataSource = dataSource;
+    this.schema = schema;
+    this.names = names;
+    try (Connection connection = dataSource.getConnection()) {
+      this.tree = ConversationTree.read(connection, schema, names);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the live database's tables: " + e.getMessage(), e);
+    }
+    this.view = RowView.of(tree, names, JSON);
+    Table root = tree.root();
+    this.ids = new IdColumns(IdType.of(root.column(name(Part.CONVERSATIONS_ID)).orElseThrow().type()),
+        IdType.of(root.column(name(Part.CONVERSATIONS_USER_ID)).orElseThrow().type()));
+    this.restoreLog = restoreLog.map(service -> Sql.quote(service) + ".restored_conversations");
+    this.clock = clock;
+    tree.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, "live tables: " + warning));
+  }
+
+  /** The live store on {@code schema}'s tables of the default names, whose tree is read now. */
+  static PostgresLiveConversations on(DataSource dataSource, String schema) {
+    return new PostgresLiveConversations(dataSource, schema, LiveTables.DEFAULT, Optional.empty(), Clock.systemUTC());
+  }
+
+  /** The live store on {@code names} in {@code schema}, whose tree is read now. */
+  static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables names) {
+    return new PostgresLiveConversations(dataSource, schema, names, Optional.empty(), Clock.systemUTC());
+  }
+
+  /** The live store on {@code names}, recording each restore in {@code serviceSchema} (migrated). */
+  static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables names, String serviceSchema,
+      Clock clock) {
+    return new PostgresLiveConversations(dataSource, schema, names, Optional.of(serviceSchema), clock);
+  }
+
+  /** The tree this store archives and restores, for describe-live. */
+  ConversationTree tree() {
+    return tree;
   }
 
   @Override
@@ -100,7 +131,7 @@ final class PostgresLiveConversations implements LiveConversations {
       return Optional.empty();
     }
     try (Connection connection = dataSource.getConnection()) {
-      return read(connection, owner, id, false);
+      return read(connection, owner, id, false).map(Snapshot::conversation);
     } catch (SQLException e) {
       throw Transactions.failure("reading conversation " + id + " failed", e);
     }
@@ -113,18 +144,14 @@ final class PostgresLiveConversations implements LiveConversations {
     }
     return inTransaction("moving conversation " + id + " out", connection -> {
       lock(connection, owner, id);
-      Optional<Conversation> conversation = read(connection, owner, id, true);
-      if (conversation.isEmpty()) {
+      Optional<Snapshot> read = read(connection, owner, id, true);
+      if (read.isEmpty()) {
         return Optional.<T>empty();
       }
-      T result = archiveStep.apply(conversation.get());
-      try (PreparedStatement delete = connection.prepareStatement(
-          "delete from " + live.conversationsTable() + whereIdAndOwner())) {
-        delete.setObject(1, id.value(), Types.OTHER);
-        delete.setObject(2, owner.toString(), Types.OTHER);
-        delete.executeUpdate(); // messages go with it: on delete cascade
-      }
-      return Optional.of(result);
+      // Deleted before the step, so that rows set to NULL by the delete are recorded as they are
+      // left; nothing is committed unless the step returns.
+      Conversation conversation = deleteTree(connection, owner, id, read.get());
+      return Optional.of(archiveStep.apply(conversation));
     });
   }
 
@@ -133,10 +160,10 @@ final class PostgresLiveConversations implements LiveConversations {
     if (!canExist(owner, id)) {
       return Optional.empty();
     }
-    // Committing changes nothing here; it releases the row lock.
+    // Committing changes nothing here; it releases the row locks.
     return inTransaction("holding conversation " + id, connection -> {
       lock(connection, owner, id);
-      return read(connection, owner, id, true).map(step);
+      return read(connection, owner, id, true).map(Snapshot::conversation).map(step);
     });
   }
 
@@ -149,31 +176,23 @@ final class PostgresLiveConversations implements LiveConversations {
     }
     return inTransaction("restoring conversation " + id, connection -> {
       lock(connection, owner, id);
-      Optional<Conversation> current = read(connection, owner, id, false);
+      Optional<Snapshot> current = read(connection, owner, id, false);
       if (current.isPresent()) {
-        return Optional.of(new Restored(current.get(), false));
+        return Optional.of(new Restored(current.get().conversation(), false));
       }
       Optional<Conversation> restoring = source.get();
       if (restoring.isEmpty()) {
         return Optional.<Restored>empty();
       }
       requireStorable(restoring.get());
-      try {
-        insert(connection, restoring.get());
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(Transactions.sqlState(e))) {
-          // Not this owner's (we looked under the lock), so another owner's.
-          throw ConflictException.idTaken(owner, id);
-        }
-        throw e;
-      }
+      insert(connection, restoring.get(), () -> ConflictException.idTaken(owner, id));
       if (restoreLog.isPresent()) {
         try (PreparedStatement log = connection.prepareStatement("insert into " + restoreLog.get()
             + " (conversation_id, user_id, restored_at) values (?, ?, ?) "
             + "on conflict (conversation_id) do update set user_id = excluded.user_id, restored_at = excluded.restored_at")) {
           log.setString(1, id.value());
           log.setString(2, owner.toString());
-          log.setObject(3, utc(clock.instant()));
+          log.setObject(3, clock.instant().atOffset(ZoneOffset.UTC));
           log.executeUpdate();
         }
       }
@@ -188,19 +207,17 @@ final class PostgresLiveConversations implements LiveConversations {
     }
     return inTransaction("holding conversation " + id, connection -> {
       lock(connection, owner, id);
-      return isLive(connection, owner, id) ? Optional.<T>empty() : Optional.of(step.get());
+      return rootRow(connection, owner, id, false).isPresent() ? Optional.<T>empty() : Optional.of(step.get());
     });
   }
 
-  private boolean isLive(Connection connection, UserId owner, ConversationId id) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(
-        "select 1 from " + live.conversationsTable() + whereIdAndOwner())) {
-      select.setObject(1, id.value(), Types.OTHER);
-      select.setObject(2, owner.toString(), Types.OTHER);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next();
-      }
-    }
+  @Override
+  public void restore(Conversation conversation) {
+    requireStorable(conversation);
+    inTransaction("restoring conversation " + conversation.id(), connection -> {
+      insert(connection, conversation, () -> ConflictException.alreadyLive(conversation.owner(), conversation.id()));
+      return null;
+    });
   }
 
   /**
@@ -215,193 +232,521 @@ final class PostgresLiveConversations implements LiveConversations {
     }
   }
 
-  @Override
-  public void restore(Conversation conversation) {
-    requireStorable(conversation);
-    inTransaction("restoring conversation " + conversation.id(), connection -> {
-      try {
-        insert(connection, conversation);
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(Transactions.sqlState(e))) {
-          throw ConflictException.alreadyLive(conversation.owner(), conversation.id());
-        }
-        throw e;
+  // ---- Reading the tree ----
+
+  /** The rows of one conversation: per table of the tree (insert order), rows by key; and the view of them. */
+  private record Snapshot(Map<Table, Map<String, Map<String, Object>>> rows, Conversation conversation) {}
+
+  private Optional<Map<String, Object>> rootRow(Connection connection, UserId owner, ConversationId id, boolean lock)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("select to_jsonb(c)::text from " + tree.root().sql()
+        + " c where c." + Sql.quote(name(Part.CONVERSATIONS_ID)) + " = ? and c." + Sql.quote(name(Part.CONVERSATIONS_USER_ID))
+        + " = ?" + (lock ? " for update of c" : ""))) {
+      statement.setObject(1, id.value(), Types.OTHER);
+      statement.setObject(2, owner.toString(), Types.OTHER);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? Optional.of(parse(row.getString(1))) : Optional.empty();
       }
-      return null;
-    });
+    }
   }
 
   /**
-   * Inserts the conversation and its messages, every column at once through
-   * {@code jsonb_populate_record}: the mapped ones and the app's extra columns, each converted to
-   * its column's type by PostgreSQL. Columns not in the document take their defaults.
+   * Reads the conversation's row, then each table of the tree in insert order: the rows whose key
+   * matches a row already read of a table it references. A tree with a cycle of keys is read
+   * again until no table gains a row.
    */
-  private void insert(Connection connection, Conversation conversation) throws SQLException {
-    // Mapped values first; extra columns after them, since a mapped column the app left NULL is
-    // recorded there as NULL (see nullable). Id and owner are last: they are never an extra's.
+  private Optional<Snapshot> read(Connection connection, UserId owner, ConversationId id, boolean lock) throws SQLException {
+    Optional<Map<String, Object>> root = rootRow(connection, owner, id, lock);
+    if (root.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<Table, Map<String, Map<String, Object>>> rows = new LinkedHashMap<>();
+    for (Table table : tree.tables()) {
+      rows.put(table, new LinkedHashMap<>());
+    }
+    rows.get(tree.root()).put(key(tree.root(), root.get()), root.get());
+    boolean grew = true;
+    for (int pass = 0; grew && pass <= tree.tables().size(); pass++) {
+      grew = false;
+      for (Table table : tree.tables().subList(1, tree.tables().size())) {
+        grew |= readChildren(connection, table, rows, lock);
+      }
+      if (!tree.cyclic()) {
+        break;
+      }
+    }
+    return Optional.of(new Snapshot(rows, view(id, owner, rows, List.of())));
+  }
+
+  /** Adds the rows of {@code table} that reference rows read so far; true when some were new. */
+  private boolean readChildren(Connection connection, Table table, Map<Table, Map<String, Map<String, Object>>> rows,
+      boolean lock) throws SQLException {
+    List<String> conditions = new ArrayList<>();
+    List<String> parameters = new ArrayList<>();
+    for (Edge edge : tree.parentEdges(table)) {
+      Map<String, Map<String, Object>> parents = rows.get(edge.parent());
+      if (parents.isEmpty()) {
+        continue;
+      }
+      conditions.add(matches("t", edge.columns(), edge.parent(), edge.referenced()));
+      parameters.add(json(project(parents.values(), edge.referenced())));
+    }
+    if (conditions.isEmpty()) {
+      return false;
+    }
+    boolean grew = false;
+    try (PreparedStatement statement = connection.prepareStatement("select to_jsonb(t)::text from " + table.sql()
+        + " t where " + String.join(" or ", conditions) + (lock ? " for update of t" : ""))) {
+      for (int i = 0; i < parameters.size(); i++) {
+        statement.setString(i + 1, parameters.get(i));
+      }
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          Map<String, Object> row = parse(result.getString(1));
+          grew |= rows.get(table).putIfAbsent(key(table, row), row) == null;
+        }
+      }
+    }
+    return grew;
+  }
+
+  /** {@code (alias.columns) in (the referenced columns of the rows given as a JSON parameter)}. */
+  private static String matches(String alias, List<String> columns, Table parent, List<String> referenced) {
+    StringJoiner left = new StringJoiner(", ", "(", ")");
+    columns.forEach(column -> left.add(alias + "." + Sql.quote(column)));
+    StringJoiner right = new StringJoiner(", ");
+    referenced.forEach(column -> right.add("p." + Sql.quote(column)));
+    return left + " in (select " + right + " from jsonb_populate_recordset(null::" + parent.sql() + ", ?::jsonb) p)";
+  }
+
+  private static List<Map<String, Object>> project(Iterable<Map<String, Object>> rows, List<String> columns) {
+    List<Map<String, Object>> projected = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Map<String, Object> values = new LinkedHashMap<>();
+      columns.forEach(column -> values.put(column, row.get(column)));
+      projected.add(values);
+    }
+    return projected;
+  }
+
+  /** A row's identity within its table: its primary key's values, or the whole row when it has none. */
+  private static String key(Table table, Map<String, Object> row) {
+    if (table.primaryKey().isEmpty()) {
+      return json(row);
+    }
+    List<Object> values = new ArrayList<>();
+    table.primaryKey().forEach(column -> values.add(row.get(column)));
+    return json(values);
+  }
+
+  /** The view of the rows, carrying them (and {@code detached}) as the conversation's live rows. */
+  private Conversation view(ConversationId id, UserId owner, Map<Table, Map<String, Map<String, Object>>> rows,
+      List<Map<String, Object>> detached) {
+    List<Object> tables = new ArrayList<>();
+    rows.forEach((table, byKey) -> {
+      if (!byKey.isEmpty()) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("schema", table.schema());
+        entry.put("table", table.name());
+        entry.put("rows", new ArrayList<>(byKey.values()));
+        tables.add(entry);
+      }
+    });
+    Map<String, Object> liveRows = new LinkedHashMap<>();
+    liveRows.put("format", ROWS_FORMAT);
+    liveRows.put("tables", tables);
+    if (!detached.isEmpty()) {
+      liveRows.put("detached", detached);
+    }
+    Map<String, Object> root = rows.get(tree.root()).values().iterator().next();
+    List<Map<String, Object>> messages = view.messagesTable().map(t -> List.copyOf(rows.get(t).values())).orElse(List.of());
+    return view.view(id, owner, root, messages, liveRows);
+  }
+
+  // ---- Deleting the tree ----
+
+  /**
+   * Records the references from outside the tree that the delete will set to NULL or their
+   * default, deletes the tree leaf-first, and checks that every row read is gone. Returns the
+   * conversation carrying its rows and those references as they were.
+   */
+  private Conversation deleteTree(Connection connection, UserId owner, ConversationId id, Snapshot snapshot)
+      throws SQLException {
+    List<Detached> detached = detachedReferences(connection, snapshot.rows());
+    List<Table> leafFirst = new ArrayList<>(tree.tables());
+    java.util.Collections.reverse(leafFirst);
+    for (Table table : leafFirst) {
+      Map<String, Map<String, Object>> rows = snapshot.rows().get(table);
+      if (rows.isEmpty()) {
+        continue;
+      }
+      int deleted;
+      try (PreparedStatement delete = connection.prepareStatement("delete from " + table.sql() + " t where "
+          + identifies("t", table))) {
+        delete.setString(1, json(identities(table, rows.values())));
+        deleted = delete.executeUpdate();
+      }
+      if (deleted < rows.size()) {
+        // Fewer than read: a cascade got there first (fine), or a trigger or policy kept them (not).
+        long left = count(connection, table, rows.values());
+        if (left > 0) {
+          throw new IllegalStateException("deleting conversation " + id + " left " + left + " of its rows in "
+              + table.label() + " live (a trigger or row-level security policy of the app kept them); the move was "
+              + "rolled back and the conversation stays live");
+        }
+      }
+    }
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (Detached reference : detached) {
+      after(connection, reference).ifPresent(records::add);
+    }
+    return view(id, owner, snapshot.rows(), records);
+  }
+
+  /** {@code (alias.primary key) in (the keys given as a JSON parameter)}, or the whole row when there is no key. */
+  private static String identifies(String alias, Table table) {
+    if (table.primaryKey().isEmpty()) {
+      return "to_jsonb(" + alias + ") in (select jsonb_array_elements(?::jsonb))";
+    }
+    return matches(alias, table.primaryKey(), table, table.primaryKey());
+  }
+
+  private static List<Map<String, Object>> identities(Table table, Iterable<Map<String, Object>> rows) {
+    if (table.primaryKey().isEmpty()) {
+      List<Map<String, Object>> whole = new ArrayList<>();
+      rows.forEach(whole::add);
+      return whole;
+    }
+    return project(rows, table.primaryKey());
+  }
+
+  private static long count(Connection connection, Table table, Iterable<Map<String, Object>> rows) throws SQLException {
+    try (PreparedStatement count = connection.prepareStatement("select count(*) from " + table.sql() + " t where "
+        + identifies("t", table))) {
+      count.setString(1, json(identities(table, rows)));
+      try (ResultSet result = count.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+  }
+
+  /** A row outside the tree whose reference into it the delete changes, keyed by its primary key. */
+  private record Detached(Edge edge, Map<String, Object> before) {}
+
+  private List<Detached> detachedReferences(Connection connection, Map<Table, Map<String, Map<String, Object>>> rows)
+      throws SQLException {
+    List<Detached> found = new ArrayList<>();
+    for (Edge edge : tree.detachedEdges()) {
+      Map<String, Map<String, Object>> targets = rows.getOrDefault(edge.parent(), Map.of());
+      if (targets.isEmpty() || edge.child().primaryKey().isEmpty()) {
+        continue;
+      }
+      Map<String, Map<String, Object>> own = rows.getOrDefault(edge.child(), Map.of());
+      try (PreparedStatement statement = connection.prepareStatement("select to_jsonb(r)::text from " + edge.child().sql()
+          + " r where " + matches("r", edge.columns(), edge.parent(), edge.referenced()) + " for update of r")) {
+        statement.setString(1, json(project(targets.values(), edge.referenced())));
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            Map<String, Object> row = parse(result.getString(1));
+            if (!own.containsKey(key(edge.child(), row))) {
+              found.add(new Detached(edge, row));
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The record of a detached reference: its row as the delete left it, and the values to put back. */
+  private Optional<Map<String, Object>> after(Connection connection, Detached reference) throws SQLException {
+    Table table = reference.edge().child();
+    try (PreparedStatement statement = connection.prepareStatement("select to_jsonb(t)::text from " + table.sql()
+        + " t where " + identifies("t", table))) {
+      statement.setString(1, json(identities(table, List.of(reference.before()))));
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          return Optional.empty(); // removed by the delete itself (a cascade further down): nothing to point back
+        }
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("schema", table.schema());
+        record.put("table", table.name());
+        record.put("key", project(List.of(reference.before()), table.primaryKey()).get(0));
+        record.put("set", project(List.of(reference.before()), reference.edge().columns()).get(0));
+        record.put("after", parse(result.getString(1)));
+        return Optional.of(record);
+      }
+    }
+  }
+
+  // ---- Restoring ----
+
+  /**
+   * Writes a conversation back: its live rows root-first with every column as it was (identity
+   * columns too; generated ones compute again), its sequences moved past the restored ids, and the
+   * references from outside put back where their rows are unchanged. A conversation archived
+   * before rows were kept is written through the mapping. A row the archive references outside the
+   * tree that is gone refuses the restore with what is missing; nothing is written then.
+   */
+  private void insert(Connection connection, Conversation conversation, Supplier<ConflictException> taken)
+      throws SQLException {
+    try (PreparedStatement savepoint = connection.prepareStatement("savepoint convo_archive_restore")) {
+      savepoint.execute();
+    }
+    try {
+      if (conversation.hasLiveRows()) {
+        insertRows(connection, conversation);
+      } else {
+        insertMapped(connection, conversation);
+      }
+      // Deferred keys are checked now, while a refusal can still be answered as one.
+      try (PreparedStatement check = connection.prepareStatement("set constraints all immediate")) {
+        check.execute();
+      }
+    } catch (SQLException e) {
+      try (PreparedStatement rollback = connection.prepareStatement("rollback to savepoint convo_archive_restore")) {
+        rollback.execute();
+      }
+      String state = Transactions.sqlState(e);
+      if (state.equals(UNIQUE_VIOLATION) && isRootKey(e)) {
+        throw taken.get();
+      }
+      if (state.startsWith("23")) {
+        throw ConflictException.notRestorable(conversation.owner(), conversation.id(), refusal(e));
+      }
+      throw e;
+    }
+  }
+
+  /** The database's own words for a refused row: which key or column, and which value, is missing or taken. */
+  private static String refusal(SQLException e) {
+    String detail = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        ? p.getServerErrorMessage().getDetail() : null;
+    String table = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        ? p.getServerErrorMessage().getTable() : null;
+    String what = switch (Transactions.sqlState(e)) {
+      case FOREIGN_KEY_VIOLATION -> "a row it references outside the conversation is gone";
+      case UNIQUE_VIOLATION -> "a row with one of its keys is live again";
+      case "23502" -> "a column that now requires a value has none in the archive";
+      default -> "the live database refuses its rows";
+    };
+    return what + (table != null ? " (table " + table + ")" : "") + (detail != null ? ": " + detail : "");
+  }
+
+  private boolean isRootKey(SQLException e) {
+    return e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        && tree.root().name().equals(p.getServerErrorMessage().getTable())
+        && tree.root().schema().equals(p.getServerErrorMessage().getSchema());
+  }
+
+  @SuppressWarnings("unchecked")
+  private void insertRows(Connection connection, Conversation conversation) throws SQLException {
+    Map<String, Object> live = conversation.liveRows();
+    Map<Table, List<Map<String, Object>>> byTable = new LinkedHashMap<>();
+    for (Object entry : (List<Object>) live.getOrDefault("tables", List.of())) {
+      Map<String, Object> tableEntry = (Map<String, Object>) entry;
+      String tableSchema = (String) tableEntry.get("schema");
+      String tableName = (String) tableEntry.get("table");
+      Table table = tree.table(tableSchema, tableName).orElseThrow(() -> new SQLException(
+          "table " + tableSchema + "." + tableName + " is no longer part of the conversation's tree", "23000"));
+      byTable.put(table, (List<Map<String, Object>>) tableEntry.get("rows"));
+    }
+    if (!byTable.containsKey(tree.root())) {
+      throw new InvalidInputException("conversation.rows", "holds no row of " + tree.root().label());
+    }
+    for (Table table : tree.tables()) {
+      List<Map<String, Object>> rows = byTable.get(table);
+      if (rows == null || rows.isEmpty()) {
+        continue;
+      }
+      if (table.equals(tree.root())) {
+        rows = withoutSoftDelete(rows);
+      }
+      Set<String> present = new LinkedHashSet<>();
+      rows.forEach(row -> present.addAll(row.keySet()));
+      Set<String> columns = new LinkedHashSet<>(present);
+      columns.retainAll(table.writable());
+      present.removeAll(table.writable());
+      if (!present.isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "restoring {0}: {1} no longer has, or computes, column(s) {2}; their "
+            + "archived values are not written", conversation.id(), table.label(), present);
+      }
+      String list = quoted(columns);
+      try (PreparedStatement insert = connection.prepareStatement("insert into " + table.sql() + " (" + list + ")"
+          + (table.hasIdentity() ? " overriding system value" : "") + " select " + list
+          + " from jsonb_populate_recordset(null::" + table.sql() + ", ?::jsonb)")) {
+        insert.setString(1, json(rows));
+        insert.executeUpdate();
+      }
+      advanceSequences(connection, table, rows);
+    }
+    for (Object entry : (List<Object>) live.getOrDefault("detached", List.of())) {
+      pointBack(connection, (Map<String, Object>) entry);
+    }
+  }
+
+  /** The root rows without the soft-delete mark: a restored conversation must not come back deleted. */
+  private List<Map<String, Object>> withoutSoftDelete(List<Map<String, Object>> rows) {
+    Optional<String> deleted = names.name(Part.CONVERSATIONS_DELETED_AT).filter(c -> tree.root().column(c).isPresent());
+    if (deleted.isEmpty()) {
+      return rows;
+    }
+    List<Map<String, Object>> cleared = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Map<String, Object> copy = new LinkedHashMap<>(row);
+      copy.put(deleted.get(), null);
+      cleared.add(copy);
+    }
+    return cleared;
+  }
+
+  /** Moves each sequence behind a column past the largest id restored, so the app's next insert cannot collide. */
+  private static void advanceSequences(Connection connection, Table table, List<Map<String, Object>> rows)
+      throws SQLException {
+    for (Map.Entry<String, String> sequence : table.sequences().entrySet()) {
+      BigInteger largest = null;
+      for (Map<String, Object> row : rows) {
+        if (row.get(sequence.getKey()) instanceof Number number) {
+          BigInteger value = new BigDecimal(number.toString()).toBigInteger();
+          largest = largest == null || value.compareTo(largest) > 0 ? value : largest;
+        }
+      }
+      if (largest == null) {
+        continue;
+      }
+      try (PreparedStatement setval = connection.prepareStatement("select setval(?::regclass, ?) where ? > "
+          + "coalesce(pg_sequence_last_value(?::regclass), 0)")) {
+        setval.setString(1, sequence.getValue());
+        setval.setLong(2, largest.longValueExact());
+        setval.setLong(3, largest.longValueExact());
+        setval.setString(4, sequence.getValue());
+        setval.execute();
+      }
+    }
+  }
+
+  /** Puts a reference from outside back, unless its row has changed or gone since the archive. */
+  @SuppressWarnings("unchecked")
+  private void pointBack(Connection connection, Map<String, Object> record) throws SQLException {
+    String tableSchema = (String) record.get("schema");
+    String tableName = (String) record.get("table");
+    Map<String, Object> key = (Map<String, Object>) record.get("key");
+    Map<String, Object> set = (Map<String, Object>) record.get("set");
+    String table = Sql.quote(tableSchema) + "." + Sql.quote(tableName);
+    StringJoiner columns = new StringJoiner(", ", "(", ")");
+    StringJoiner values = new StringJoiner(", ");
+    set.keySet().forEach(column -> {
+      columns.add(Sql.quote(column));
+      values.add("v." + Sql.quote(column));
+    });
+    StringJoiner keyColumns = new StringJoiner(", ", "(", ")");
+    StringJoiner keyValues = new StringJoiner(", ");
+    key.keySet().forEach(column -> {
+      keyColumns.add("r." + Sql.quote(column));
+      keyValues.add("k." + Sql.quote(column));
+    });
+    String sql = "update " + table + " r set " + columns + " = (select " + values + " from jsonb_populate_record(null::"
+        + table + ", ?::jsonb) v) where " + keyColumns + " in (select " + keyValues + " from jsonb_populate_record(null::"
+        + table + ", ?::jsonb) k) and to_jsonb(r) = ?::jsonb";
+    try (PreparedStatement update = connection.prepareStatement(sql)) {
+      update.setString(1, json(set));
+      update.setString(2, json(key));
+      update.setString(3, json(record.get("after")));
+      if (update.executeUpdate() == 0) {
+        LOG.log(System.Logger.Level.INFO, "restore: {0} row {1} changed or went since the archive; its reference is "
+            + "left as it is", tableSchema + "." + tableName, json(key));
+      }
+    }
+  }
+
+  /**
+   * Writes a conversation archived before its rows were kept (or seeded from the domain model):
+   * the conversation row and one row per message, through the mapping; every other column takes
+   * its default, save the app's extra columns the archive kept.
+   */
+  private void insertMapped(Connection connection, Conversation conversation) throws SQLException {
+    Table root = tree.root();
     Map<String, Object> row = new LinkedHashMap<>();
-    live.tables().name(Part.CONVERSATIONS_TITLE).ifPresent(title -> row.put(title, conversation.title()));
+    names.name(Part.CONVERSATIONS_TITLE).ifPresent(title -> row.put(title, conversation.title()));
     row.put(name(Part.CONVERSATIONS_CREATED_AT), conversation.createdAt().toString());
-    row.put(name(Part.CONVERSATIONS_UPDATED_AT), conversation.updatedAt().toString());
-    row.putAll(writable(conversation.extraColumns(), live.conversationColumns(), conversation.id()));
+    names.name(Part.CONVERSATIONS_UPDATED_AT).ifPresent(updated -> row.put(updated, conversation.updatedAt().toString()));
+    row.putAll(writable(conversation.extraColumns(), root));
     row.put(name(Part.CONVERSATIONS_ID), conversation.id().value());
     row.put(name(Part.CONVERSATIONS_USER_ID), conversation.owner().toString());
-    String columns = quoted(row.keySet());
-    try (PreparedStatement insert = connection.prepareStatement("insert into " + live.conversationsTable() + " (" + columns
-        + ") select " + columns + " from jsonb_populate_record(null::" + live.conversationsTable() + ", ?::jsonb)")) {
-      insert.setString(1, json(row));
-      insert.executeUpdate();
-    }
+    names.name(Part.CONVERSATIONS_DELETED_AT).filter(c -> root.column(c).isPresent()).ifPresent(c -> row.remove(c));
+    insertInto(connection, root, List.of(row));
     if (conversation.messages().isEmpty()) {
       return;
     }
+    Table messages = view.messagesTable().orElseThrow(() -> new InvalidInputException("conversation.messages",
+        "this live database has no messages table configured (" + Part.MESSAGES_TABLE.setting() + "=none)"));
+    IdType messageIds = IdType.of(messages.column(name(Part.MESSAGES_ID)).orElseThrow().type());
+    for (Message message : conversation.messages()) {
+      if (!IdColumns.fits(messageIds, message.id())) {
+        throw new InvalidInputException("message.id", "this live database keeps message ids as "
+            + messageIds.name().toLowerCase(java.util.Locale.ROOT) + ", and " + InvalidInputException.quote(message.id())
+            + " is not one");
+      }
+    }
+    Edge link = tree.parentEdges(messages).stream().filter(e -> e.parent().equals(root) && e.columns().size() == 1)
+        .findFirst().orElseThrow(() -> new InvalidInputException("conversation.messages",
+            "this conversation was archived before its rows were kept, and " + messages.label()
+                + " does not reference " + root.label() + " by one column, so its messages cannot be written back"));
     List<Map<String, Object>> rows = new ArrayList<>();
-    Set<String> keys = new LinkedHashSet<>();
     for (Message message : conversation.messages()) {
       Map<String, Object> values = new LinkedHashMap<>();
-      values.put(name(Part.MESSAGES_ROLE), message.role().wireName());
+      names.name(Part.MESSAGES_ROLE).ifPresent(role -> values.put(role, message.role().wireName()));
       values.put(name(Part.MESSAGES_CONTENT), message.content());
-      live.tables().name(Part.MESSAGES_METADATA).ifPresent(metadata -> values.put(metadata, message.metadata()));
-      values.put(name(Part.MESSAGES_CREATED_AT), message.createdAt().toString());
-      values.putAll(writable(message.extraColumns(), live.messageColumns(), conversation.id()));
+      names.name(Part.MESSAGES_METADATA).ifPresent(metadata -> values.put(metadata, message.metadata()));
+      names.name(Part.MESSAGES_CREATED_AT).ifPresent(created -> values.put(created, message.createdAt().toString()));
+      values.putAll(writable(message.extraColumns(), messages));
       values.put(name(Part.MESSAGES_ID), message.id());
-      values.put(name(Part.MESSAGES_CONVERSATION_ID), conversation.id().value());
-      keys.addAll(values.keySet());
+      values.put(link.columns().get(0), conversation.id().value());
       rows.add(values);
     }
-    String messageColumns = quoted(keys);
-    try (PreparedStatement insert = connection.prepareStatement("insert into " + live.messagesTable() + " ("
-        + messageColumns + ") select " + messageColumns + " from jsonb_populate_recordset(null::" + live.messagesTable()
-        + ", ?::jsonb)")) {
+    insertInto(connection, messages, rows);
+  }
+
+  private static void insertInto(Connection connection, Table table, List<Map<String, Object>> rows) throws SQLException {
+    Set<String> keys = new LinkedHashSet<>();
+    rows.forEach(row -> keys.addAll(row.keySet()));
+    String columns = quoted(keys);
+    try (PreparedStatement insert = connection.prepareStatement("insert into " + table.sql() + " (" + columns + ")"
+        + (table.hasIdentity() ? " overriding system value" : "") + " select " + columns
+        + " from jsonb_populate_recordset(null::" + table.sql() + ", ?::jsonb)")) {
       insert.setString(1, json(rows));
       insert.executeUpdate();
     }
+    advanceSequences(connection, table, rows);
   }
 
-  /**
-   * The extra columns a restore can write. A generated column computes its own value again; a
-   * column the app has dropped since cannot take one (its value stays in the archive).
-   */
-  private static Map<String, Object> writable(Map<String, Object> extra, Set<String> columns, ConversationId id) {
+  /** The extra columns a restore can write; a generated or since-dropped column cannot take a value. */
+  private static Map<String, Object> writable(Map<String, Object> extra, Table table) {
     Map<String, Object> row = new LinkedHashMap<>();
+    Set<String> writable = table.writable();
     extra.forEach((column, value) -> {
-      if (columns.contains(column)) {
+      if (writable.contains(column)) {
         row.put(column, value);
-      } else {
-        LOG.log(System.Logger.Level.DEBUG, "restoring {0}: column {1} is generated or no longer in the live table; "
-            + "its archived value is not written", id, column);
       }
     });
     return row;
   }
 
+  // ---- Small helpers ----
+
   private String name(Part part) {
-    return live.tables().name(part).orElseThrow();
+    return names.name(part).orElseThrow();
   }
 
   private static String quoted(Set<String> columns) {
     StringJoiner joined = new StringJoiner(", ");
-    columns.forEach(column -> joined.add(LiveTables.quote(column)));
+    columns.forEach(column -> joined.add(Sql.quote(column)));
     return joined.toString();
-  }
-
-  private String whereIdAndOwner() {
-    return " where " + live.column(Part.CONVERSATIONS_ID) + " = ? and " + live.column(Part.CONVERSATIONS_USER_ID) + " = ?";
   }
 
   private <T> T inTransaction(String doing, Transactions.Work<T> work) {
     return Transactions.inTransaction(dataSource, doing, work);
-  }
-
-  /**
-   * Reads the conversation and its messages: the mapped columns by name, and the whole row as JSON,
-   * of which every column not mapped (nor the soft-delete mark) becomes an extra column.
-   */
-  private Optional<Conversation> read(Connection connection, UserId owner, ConversationId id, boolean lock)
-      throws SQLException {
-    String title = live.tables().name(Part.CONVERSATIONS_TITLE).map(LiveTables::quote).orElse("null");
-    String select = "select " + title + ", " + live.column(Part.CONVERSATIONS_CREATED_AT) + ", "
-        + live.column(Part.CONVERSATIONS_UPDATED_AT) + ", " + unmapped("c", CONVERSATION_PARTS) + " from " + live.conversationsTable() + " c"
-        + whereIdAndOwner() + (lock ? " for update" : "");
-    String titleValue;
-    Instant createdAt;
-    Instant updatedAt;
-    Map<String, Object> extra;
-    try (PreparedStatement statement = connection.prepareStatement(select)) {
-      statement.setObject(1, id.value(), Types.OTHER);
-      statement.setObject(2, owner.toString(), Types.OTHER);
-      try (ResultSet row = statement.executeQuery()) {
-        if (!row.next()) {
-          return Optional.empty();
-        }
-        extra = extraColumns(row.getString(4), CONVERSATION_PARTS);
-        titleValue = row.getString(1);
-        if (titleValue == null) {
-          live.tables().name(Part.CONVERSATIONS_TITLE).ifPresent(name -> extra.put(name, null));
-        }
-        Instant created = nullable(row, 2, Part.CONVERSATIONS_CREATED_AT, extra);
-        Instant updated = nullable(row, 3, Part.CONVERSATIONS_UPDATED_AT, extra);
-        createdAt = created != null ? created : updated != null ? updated : Instant.EPOCH;
-        updatedAt = updated != null ? updated : createdAt;
-      }
-    }
-    String metadata = live.tables().name(Part.MESSAGES_METADATA).map(LiveTables::quote).orElse("null");
-    String created = live.column(Part.MESSAGES_CREATED_AT);
-    String messageId = live.column(Part.MESSAGES_ID);
-    List<Message> messages = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(
-        "select " + messageId + ", " + live.column(Part.MESSAGES_ROLE) + ", " + live.column(Part.MESSAGES_CONTENT) + ", "
-            + metadata + ", " + created + ", " + unmapped("m", MESSAGE_PARTS) + " from " + live.messagesTable() + " m where "
-            + live.column(Part.MESSAGES_CONVERSATION_ID) + " = ? order by " + created + ", " + messageId)) {
-      statement.setObject(1, id.value(), Types.OTHER);
-      try (ResultSet row = statement.executeQuery()) {
-        while (row.next()) {
-          Map<String, Object> messageExtra = extraColumns(row.getString(6), MESSAGE_PARTS);
-          Instant messageCreated = nullable(row, 5, Part.MESSAGES_CREATED_AT, messageExtra);
-          messages.add(new Message(row.getString(1), Role.parse(row.getString(2)), row.getString(3),
-              messageCreated != null ? messageCreated : createdAt, metadata(row.getString(4)), messageExtra));
-        }
-      }
-    }
-    return Optional.of(new Conversation(id, owner, titleValue, createdAt, updatedAt, messages, extra));
-  }
-
-  private static final List<Part> CONVERSATION_PARTS = List.of(Part.CONVERSATIONS_ID, Part.CONVERSATIONS_USER_ID,
-      Part.CONVERSATIONS_TITLE, Part.CONVERSATIONS_CREATED_AT, Part.CONVERSATIONS_UPDATED_AT,
-      Part.CONVERSATIONS_DELETED_AT);
-  private static final List<Part> MESSAGE_PARTS = List.of(Part.MESSAGES_ID, Part.MESSAGES_CONVERSATION_ID,
-      Part.MESSAGES_ROLE, Part.MESSAGES_CONTENT, Part.MESSAGES_METADATA, Part.MESSAGES_CREATED_AT);
-
-  /**
-   * The row of {@code alias} as JSON without its mapped columns, which are selected on their own:
-   * a message's content is not sent and parsed twice.
-   */
-  private String unmapped(String alias, List<Part> mapped) {
-    String names = mapped.stream().map(part -> live.tables().name(part)).flatMap(Optional::stream)
-        .map(name -> "'" + name.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
-    return "to_jsonb(" + alias + ") - array[" + names + "]::text[]";
-  }
-
-  /** The row's columns other than {@code mapped} ones, as JSON values. */
-  private Map<String, Object> extraColumns(String rowJson, List<Part> mapped) {
-    Map<String, Object> row = parse(rowJson);
-    for (Part part : mapped) {
-      live.tables().name(part).ifPresent(row::remove);
-    }
-    return row;
-  }
-
-  /**
-   * A mapped time column's value; when the app left it NULL, the model gets a stand-in from the
-   * caller and the extra columns record the NULL, which a restore writes back instead.
-   */
-  private Instant nullable(ResultSet row, int column, Part part, Map<String, Object> extra) throws SQLException {
-    OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-    if (value == null) {
-      extra.put(live.tables().name(part).orElseThrow(), null);
-      return null;
-    }
-    return value.toInstant();
   }
 
   private static String json(Object value) {
@@ -412,38 +757,28 @@ final class PostgresLiveConversations implements LiveConversations {
     }
   }
 
-  private static Map<String, Object> metadata(String json) {
-    return json == null ? Map.of() : parse(json);
-  }
-
   private static Map<String, Object> parse(String json) {
     try {
       Map<String, Object> value = JSON.readValue(json, JSON_OBJECT);
-      return value == null ? new LinkedHashMap<>() : new LinkedHashMap<>(value);
+      return value == null ? new LinkedHashMap<>() : value;
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a row or metadata column holds a JSON value that is not an object", e);
+      throw new IllegalStateException("a row could not be read as JSON", e);
     }
   }
 
-  /** Values a uuid column cannot hold are not in it; asking would only raise an SQL error. */
+  /** Values an id column cannot hold are not in it; asking would only raise an SQL error. */
   private boolean canExist(UserId owner, ConversationId id) {
     return IdColumns.fits(ids.conversationId(), id.value()) && IdColumns.fits(ids.userId(), owner.toString());
   }
 
   private void requireStorable(Conversation conversation) {
     if (!IdColumns.fits(ids.conversationId(), conversation.id().value())) {
-      throw new InvalidInputException("conversationId",
-          "this live database keeps conversation ids as uuid, and " + conversation.id() + " is not one");
+      throw new InvalidInputException("conversationId", "this live database keeps conversation ids as "
+          + ids.conversationId().name().toLowerCase(java.util.Locale.ROOT) + ", and " + conversation.id() + " is not one");
     }
-    for (Message message : conversation.messages()) {
-      if (!IdColumns.fits(ids.messageId(), message.id())) {
-        throw new InvalidInputException("message.id",
-            "this live database keeps message ids as uuid, and " + InvalidInputException.quote(message.id()) + " is not one");
-      }
+    if (!IdColumns.fits(ids.userId(), conversation.owner().toString())) {
+      throw new InvalidInputException("userId", "this live database keeps owners as "
+          + ids.userId().name().toLowerCase(java.util.Locale.ROOT) + ", and " + conversation.owner() + " is not one");
     }
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
   }
 }

@@ -36,9 +36,9 @@ class IsolationAndHostileInputTest {
 
     textLive.restore(c);
 
-    assertThat(textLive.find(c.owner(), c.id())).contains(c);
+    assertThat(textLive.find(c.owner(), c.id()).map(Conversation::withoutLiveRows)).contains(c);
     assertThat(count(textPool, "live_text", "conversations")).isEqualTo(before + 1);
-    assertThat(textLive.moveOut(c.owner(), c.id(), x -> x)).contains(c);
+    assertThat(textLive.moveOut(c.owner(), c.id(), Conversation::withoutLiveRows)).contains(c);
   }
 
   @Test
@@ -68,7 +68,7 @@ class IsolationAndHostileInputTest {
     assertThat(uuidLive.find(mallory, alices.id())).isEmpty();
     assertThat(uuidLive.moveOut(mallory, alices.id(), c -> c)).isEmpty();
 
-    assertThat(uuidLive.find(alices.owner(), alices.id())).contains(alices);
+    assertThat(uuidLive.find(alices.owner(), alices.id()).map(Conversation::withoutLiveRows)).contains(alices);
     assertThat(count(uuidPool, "live_uuid", "messages")).isEqualTo(messagesBefore);
   }
 
@@ -83,7 +83,7 @@ class IsolationAndHostileInputTest {
     })).hasMessage("S3 is down");
 
     assertThat(count(uuidPool, "live_uuid", "messages")).isEqualTo(messagesBefore);
-    assertThat(uuidLive.find(c.owner(), c.id())).contains(c);
+    assertThat(uuidLive.find(c.owner(), c.id()).map(Conversation::withoutLiveRows)).contains(c);
   }
 
   private static long count(DataSource pool, String schema, String table) throws SQLException {

@@ -58,7 +58,7 @@ class SupabaseDbConfigTest {
     assertThatThrownBy(() -> PostgresLiveConversations.on(TestDatabase.pool(IdType.UUID), "no_such_schema"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("table no_such_schema.conversations not found (LIVE_CONVERSATIONS_TABLE")
-        .hasMessageContaining("table no_such_schema.messages not found (LIVE_MESSAGES_TABLE")
+        .hasMessageContaining("LIVE_SCHEMA")
         .hasMessageContaining("schema.sql");
   }
 

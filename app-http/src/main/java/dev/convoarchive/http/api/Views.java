@@ -35,10 +35,11 @@ final class Views {
   }
 
   record ConversationView(String id, String userId, String title, Instant createdAt, Instant updatedAt,
-      List<MessageView> messages, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns) {
+      List<MessageView> messages, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> extraColumns,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> rows) {
     static ConversationView of(Conversation c) {
       return new ConversationView(c.id().value(), c.owner().toString(), c.title(), c.createdAt(), c.updatedAt(),
-          c.messages().stream().map(MessageView::of).toList(), c.extraColumns());
+          c.messages().stream().map(MessageView::of).toList(), c.extraColumns(), c.liveRows());
     }
   }
 

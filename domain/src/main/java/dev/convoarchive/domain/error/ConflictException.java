@@ -57,6 +57,17 @@ public final class ConflictException extends ArchiveException {
             + "archive it, then delete it", "conversation:" + owner + "/" + id, owner, id);
   }
 
+  /**
+   * The live database refuses the archived rows as they are: a row they reference outside the
+   * conversation (a file, an assistant, the user) is gone, or a table has changed shape. Nothing
+   * was written; the conversation stays archived.
+   */
+  public static ConflictException notRestorable(UserId owner, ConversationId id, String reason) {
+    return new ConflictException(
+        "conversation " + id + " cannot be restored as it was archived: " + reason + "; nothing was written and it "
+            + "stays archived", "live:" + owner + "/" + id, owner, id);
+  }
+
   /** What the conflict is about: the live row or the conversation, by owner and id. */
   public String resource() {
     return resource;

@@ -9,13 +9,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A conversation with all its messages, in the order the live store gives them. {@code
- * extraColumns} holds the app's other columns of the conversation row (name to JSON value), which
- * this service does not read but keeps, so that a restore puts them back.
+ * A conversation with all its messages, in the order the live store gives them.
+ *
+ * <p>{@code liveRows}, when not empty, is the live database's own record of the conversation: every
+ * row of every table it owns, as the database holds them (a JSON object whose shape the live
+ * adapter defines). It is the truth a restore writes back; title, times and messages are then a
+ * view of it for people and the API. {@code extraColumns} is the older, narrower record (the
+ * app's other columns of the conversation row), still read from archives written before rows were.
  */
 public record Conversation(
     ConversationId id, UserId owner, String title, Instant createdAt, Instant updatedAt, List<Message> messages,
-    Map<String, Object> extraColumns) {
+    Map<String, Object> extraColumns, Map<String, Object> liveRows) {
 
   public Conversation {
     id = Validation.required(id, "conversation.id");
@@ -25,6 +29,7 @@ public record Conversation(
     updatedAt = Timestamps.normalize(updatedAt, "conversation.updatedAt");
     messages = List.copyOf(Validation.required(messages, "conversation.messages"));
     extraColumns = JsonValues.copyObject(extraColumns, "conversation.extraColumns");
+    liveRows = JsonValues.copyObject(liveRows, "conversation.liveRows");
     Set<String> seen = new HashSet<>();
     for (Message message : messages) {
       if (!seen.add(message.id())) {
@@ -35,8 +40,24 @@ public record Conversation(
   }
 
   public Conversation(
+      ConversationId id, UserId owner, String title, Instant createdAt, Instant updatedAt, List<Message> messages,
+      Map<String, Object> extraColumns) {
+    this(id, owner, title, createdAt, updatedAt, messages, extraColumns, Map.of());
+  }
+
+  public Conversation(
       ConversationId id, UserId owner, String title, Instant createdAt, Instant updatedAt, List<Message> messages) {
-    this(id, owner, title, createdAt, updatedAt, messages, Map.of());
+    this(id, owner, title, createdAt, updatedAt, messages, Map.of(), Map.of());
+  }
+
+  /** True when this copy carries the live database's rows, which a restore writes back as they were. */
+  public boolean hasLiveRows() {
+    return !liveRows.isEmpty();
+  }
+
+  /** This view without the live rows: what a person sees of it. */
+  public Conversation withoutLiveRows() {
+    return new Conversation(id, owner, title, createdAt, updatedAt, messages, extraColumns, Map.of());
   }
 
   public Set<String> messageIds() {

@@ -53,21 +53,31 @@ class ValueTypesTest {
   }
 
   @Test
-  void userIdsAreCanonicalUuids() {
+  void userIdsAreCanonicalUuidsOrTextIdsOfASafeAlphabet() {
     String text = "3f1c2a9e-8b7d-4c5e-9a6b-1d2e3f4a5b6c";
     assertThat(UserId.parse(text).toString()).isEqualTo(text);
     assertThat(UserId.parse(text.toUpperCase())).isEqualTo(UserId.parse(text));
-    for (String bad : new String[] {"", "me", "alice@example.com", "1-1-1-1-1", text + "0", "../" + text, null}) {
+    assertThat(UserId.parse(text).isUuid()).isTrue();
+    // Clerk's ids, as LobeChat keeps them, and other sign-in systems' text ids.
+    assertThat(UserId.parse("user_2abcDEF123").toString()).isEqualTo("user_2abcDEF123");
+    assertThat(UserId.parse("user_2abcDEF123").isUuid()).isFalse();
+    assertThat(UserId.parse("42")).isEqualTo(new UserId("42"));
+    for (String bad : new String[] {"", "me/..", "alice@example.com", "_x", "-x", "a b", "../" + text, "x".repeat(129),
+        "ünï", "a%2F", null}) {
       assertThatThrownBy(() -> UserId.parse(bad)).as(bad)
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("UUID");
     }
   }
 
   @Test
-  void rolesParseFromTheirWireNamesOnly() {
+  void rolesAreKeptAsTheAppSpellsThem() {
     assertThat(Role.parse("assistant")).isEqualTo(Role.ASSISTANT);
-    assertThatThrownBy(() -> Role.parse("ASSISTANT"))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("user, assistant, system, tool");
+    assertThat(Role.parse("data").wireName()).isEqualTo("data"); // Zola's
+    assertThat(Role.parse("ASSISTANT")).isNotEqualTo(Role.ASSISTANT);
+    for (String bad : new String[] {"", "a\nb", "x".repeat(1001), null}) {
+      assertThatThrownBy(() -> Role.parse(bad)).as(bad)
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("user, assistant, system, tool");
+    }
   }
 
   @Test
