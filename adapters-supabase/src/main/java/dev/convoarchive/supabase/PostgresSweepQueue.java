@@ -49,7 +49,9 @@ final class PostgresSweepQueue implements SweepQueue {
     this.conversations = LiveTables.quote(liveSchema) + "." + LiveTables.quote(table);
     this.id = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_ID);
     this.userId = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_USER_ID);
-    this.updatedAt = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_UPDATED_AT);
+    // Without an updated-at column, activity is the creation time (the tree's newest time: a later change).
+    this.updatedAt = "c." + Sql.quote(tables.name(LiveTables.Part.CONVERSATIONS_UPDATED_AT)
+        .orElseGet(() -> tables.name(LiveTables.Part.CONVERSATIONS_CREATED_AT).orElseThrow()));
     this.claims = serviceSchema + ".sweep_claims";
     this.restores = serviceSchema + ".restored_conversations";
     this.deletedColumn = "c." + LiveTables.quote(source.deletedColumn());

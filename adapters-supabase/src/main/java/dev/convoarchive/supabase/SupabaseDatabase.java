@@ -1,5 +1,6 @@
 package dev.convoarchive.supabase;
 
+import dev.convoarchive.domain.error.InvalidInputException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -101,13 +102,17 @@ public final class SupabaseDatabase {
       throw new UncheckedIOException(e);
     }
     Map<String, String> names = new HashMap<>();
-    names.put("schema", LiveTables.quote(schema));
-    names.put("service_schema", LiveTables.quote(serviceSchema));
-    names.put("conversations", LiveTables.quote(schema) + "." + tables.sql(Part.CONVERSATIONS_TABLE));
-    names.put("messages", LiveTables.quote(schema) + "." + tables.sql(Part.MESSAGES_TABLE));
+    Map<String, Part> parts = new HashMap<>();
+    names.put("schema", Sql.quote(schema));
+    names.put("service_schema", Sql.quote(serviceSchema));
+    names.put("conversations", Sql.quote(schema) + "." + tables.sql(Part.CONVERSATIONS_TABLE));
+    names.put("conversations_literal", "'" + names.get("conversations").replace("'", "''") + "'");
+    tables.name(Part.MESSAGES_TABLE).ifPresent(messages -> names.put("messages", Sql.quote(schema) + "." + Sql.quote(messages)));
+    parts.put("messages", Part.MESSAGES_TABLE);
     names.put("conversations.id", tables.sql(Part.CONVERSATIONS_ID));
     names.put("conversations.deleted_at", tables.sql(Part.CONVERSATIONS_DELETED_AT));
-    names.put("conversations.updated_at", tables.sql(Part.CONVERSATIONS_UPDATED_AT));
+    tables.name(Part.CONVERSATIONS_UPDATED_AT).ifPresent(updated -> names.put("conversations.updated_at", Sql.quote(updated)));
+    parts.put("conversations.updated_at", Part.CONVERSATIONS_UPDATED_AT);
     names.put("messages.conversation_id", tables.sql(Part.MESSAGES_CONVERSATION_ID));
     String index = tables.name(Part.CONVERSATIONS_TABLE).orElseThrow() + "_"
         + tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow() + "_idx";
@@ -116,6 +121,11 @@ public final class SupabaseDatabase {
     StringBuilder sql = new StringBuilder();
     while (placeholder.find()) {
       String value = names.get(placeholder.group(1));
+      if (value == null && parts.containsKey(placeholder.group(1))) {
+        Part part = parts.get(placeholder.group(1));
+        throw new InvalidInputException(part.setting(), "is none, and the " + name + " script needs "
+            + part.meaning().replaceFirst(", or none$", "").replaceFirst("; none:.*", ""));
+      }
       if (value == null) {
         throw new IllegalStateException(name + ".sql names an unknown ${" + placeholder.group(1) + "}");
       }
@@ -140,6 +150,20 @@ public final class SupabaseDatabase {
   }
 
   /**
+   * What a conversation is in the configured database: the tree of tables convo-archive archives
+   * and restores, with keys, row counts, column types and warnings (the describe-live command).
+   */
+  public static String describeLive(SupabaseDbConfig config) {
+    try (HikariDataSource pool = pool(config.withPoolSize(1)); Connection connection = pool.getConnection()) {
+      ConversationTree tree = ConversationTree.read(connection, config.schema(), config.tables());
+      RowView.of(tree, config.tables(), new com.fasterxml.jackson.databind.ObjectMapper());
+      return tree.describe(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the live database's tables failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Creates the chat tables of schema.sql, with {@code idType} ids, in the configured schema if they
    * are missing: what local mode and tests do; a real chat app has its own tables.
    */
@@ -152,8 +176,8 @@ public final class SupabaseDatabase {
   /** Creates the tables in {@code schema} if they are missing. */
   static void applySchema(DataSource dataSource, String schema, IdType idType) {
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("create schema if not exists \"" + schema + "\"");
-      statement.execute("set search_path to \"" + schema + "\"");
+      statement.execute("create schema if not exists " + Sql.quote(schema));
+      statement.execute("set search_path to " + Sql.quote(schema));
       statement.execute(schemaSql(idType));
     } catch (SQLException e) {
       throw new IllegalStateException("could not apply schema.sql to schema " + schema + ": " + e.getMessage(), e);

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param user the database user
  * @param password the password (never logged)
  * @param poolSize the most connections held at once
- * @param schema the schema holding the app's conversations and messages tables
+ * @param schema the schema of the app's conversation table (LIVE_SCHEMA); the tables of its tree may be in any
  * @param preparedStatements false behind Supabase's transaction-mode pooler (port 6543), which
  *     cannot keep server-side prepared statements across transactions
  * @param serviceSchema the schema of convo-archive's own tables (the per-file catalog), created and
@@ -45,20 +45,35 @@ public record SupabaseDbConfig(
     if (poolSize < 1 || poolSize > 200) {
       throw new InvalidInputException("ARCHIVE_DB_POOL_SIZE", "must be between 1 and 200; got " + poolSize);
     }
-    if (schema == null || !IDENTIFIER.matcher(schema).matches()) {
-      throw new InvalidInputException("schema",
-          "must be a plain SQL identifier such as public; got " + InvalidInputException.quote(schema));
-    }
-    if (serviceSchema == null || !IDENTIFIER.matcher(serviceSchema).matches() || serviceSchema.equals("public")) {
-      throw new InvalidInputException("ARCHIVE_DB_SCHEMA",
-          "must be a plain SQL identifier other than public, such as " + DEFAULT_SERVICE_SCHEMA + "; got "
-              + InvalidInputException.quote(serviceSchema));
-    }
+    checkSchema("LIVE_SCHEMA", schema);
+    checkServiceSchema(serviceSchema);
     tables = tables == null ? LiveTables.DEFAULT : tables;
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new InvalidInputException("ARCHIVE_DB_TIMEOUT", "must be between 1 second and 10 minutes; got " + timeout);
     }
+  }
+
+  /**
+   * The app's schema: any name PostgreSQL takes (it is always quoted), 1 to 63 characters without
+   * control characters.
+   */
+  static String checkSchema(String setting, String schema) {
+    if (schema == null || schema.isEmpty() || schema.length() > 63 || schema.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidInputException(setting, "must be a schema name of 1 to 63 characters, such as public; got "
+          + InvalidInputException.quote(schema));
+    }
+    return schema;
+  }
+
+  /** The service's own schema: a plain identifier other than public, so Supabase's REST API never exposes it. */
+  static String checkServiceSchema(String serviceSchema) {
+    if (serviceSchema == null || !IDENTIFIER.matcher(serviceSchema).matches() || serviceSchema.equals("public")) {
+      throw new InvalidInputException("ARCHIVE_DB_SCHEMA",
+          "must be a plain SQL identifier other than public, such as " + DEFAULT_SERVICE_SCHEMA + "; got "
+              + InvalidInputException.quote(serviceSchema));
+    }
+    return serviceSchema;
   }
 
   /**

@@ -25,7 +25,7 @@ public enum ChatApp {
 
   /** Chatbot UI: {@code chats} -> {@code messages} -> {@code message_file_items}, and {@code chat_files}. */
   CHATBOT_UI("chatbot-ui", Map.of(Part.CONVERSATIONS_TABLE, "chats", Part.CONVERSATIONS_TITLE, "name",
-      Part.MESSAGES_CONVERSATION_ID, "chat_id", Part.MESSAGES_METADATA, "none")),
+      Part.MESSAGES_METADATA, "none")),
 
   /** Vercel's ai-chatbot: {@code "Chat"} -> {@code "Message_v2"} -> {@code "Vote_v2"}, {@code "Stream"}; NO ACTION keys. */
   AI_CHATBOT("ai-chatbot", Map.of(Part.CONVERSATIONS_TABLE, "Chat", Part.CONVERSATIONS_USER_ID, "userId",

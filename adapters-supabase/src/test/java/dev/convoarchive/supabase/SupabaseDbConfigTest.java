@@ -47,10 +47,15 @@ class SupabaseDbConfigTest {
   }
 
   @Test
-  void refusesSchemaNamesThatAreNotPlainIdentifiers() {
+  void theAppsSchemaMayBeAnyNameSinceItIsAlwaysQuoted() {
     SupabaseDbConfig config = SupabaseDbConfig.fromUrl("postgres://u:p@h:5432/db");
-    assertThatThrownBy(() -> config.withSchema("public; drop table x")).isInstanceOf(InvalidInputException.class);
     assertThat(config.withSchema("chat_app").schema()).isEqualTo("chat_app");
+    assertThat(config.withSchema("Chat \"App\" $1").schema()).isEqualTo("Chat \"App\" $1");
+    for (String bad : new String[] {"", "x".repeat(64), "a\nb"}) {
+      assertThatThrownBy(() -> config.withSchema(bad)).as(bad).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("LIVE_SCHEMA");
+    }
+    assertThatThrownBy(() -> config.withServiceSchema("public")).isInstanceOf(InvalidInputException.class);
   }
 
   @Test

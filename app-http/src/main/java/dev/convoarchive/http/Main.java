@@ -9,7 +9,7 @@ import dev.convoarchive.http.sweep.SweepCommand;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.UnsafeStorageException;
 import dev.convoarchive.supabase.SupabaseDatabase;
-import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.SupabaseSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +42,9 @@ public final class Main {
       "  sweep --once             archive every conversation due now, then exit",
       "  service-key              print a new service key and the hash to add to SERVICE_KEY_HASHES",
       "  service-key --hash       read a key on standard input and print its hash",
+      "  describe-live            print what a conversation is in the live database: every table of its",
+      "                           tree, the key that ties it in with its ON DELETE action, its row count",
+      "                           and column types, and warnings about what cannot be followed",
       "  print-sql SCRIPT         print a SQL script for the configured table names: "
           + String.join(", ", SupabaseDatabase.SCRIPTS),
       "  --help                   this text",
@@ -68,8 +71,15 @@ public final class Main {
           if (args.length != 2 || !SupabaseDatabase.SCRIPTS.contains(args[1])) {
             yield usage(err);
           }
-          AppConfig.DatabaseNames names = AppConfig.loadDatabaseNames(env, System.getProperties());
-          out.print(SupabaseDatabase.script(args[1], SupabaseDbConfig.DEFAULT_SCHEMA, names.serviceSchema(), names.tables()));
+          SupabaseSettings.Names names = AppConfig.loadDatabaseNames(env, System.getProperties());
+          out.print(SupabaseDatabase.script(args[1], names.schema(), names.serviceSchema(), names.tables()));
+          yield 0;
+        }
+        case "describe-live" -> {
+          if (args.length != 1) {
+            yield usage(err);
+          }
+          out.print(SupabaseDatabase.describeLive(AppConfig.loadDatabase(env, System.getProperties())));
           yield 0;
         }
         case "check-storage" -> args.length == 1

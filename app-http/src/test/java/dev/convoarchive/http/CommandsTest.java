@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.http.config.ServiceKeyHash;
 import dev.convoarchive.http.config.Settings;
 import dev.convoarchive.http.support.TestStores;
+import dev.convoarchive.supabase.AppDatabases;
+import dev.convoarchive.supabase.ChatApp;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,7 +39,7 @@ class CommandsTest {
 
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("check-storage", "rebuild-index", "remove-orphans", "sweep --once", "service-key",
-        "print-sql", "--version");
+        "print-sql", "describe-live", "--version");
     for (Settings.Setting setting : Settings.ALL) {
       String line = "  " + setting.name() + (setting.defaultValue().isEmpty() ? "" : " (default: " + setting.defaultValue() + ")");
       assertThat(help.out()).as(setting.name()).contains(line + "\n");
@@ -111,5 +113,31 @@ class CommandsTest {
     Run bad = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats; drop table x"), "", "print-sql", "soft-delete");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("LIVE_CONVERSATIONS_TABLE");
+  }
+
+  @Test
+  void describeLivePrintsTheTreeOfTheConfiguredTables() {
+    dev.convoarchive.supabase.SupabaseDbConfig db = AppDatabases.config(ChatApp.CHATBOT_UI);
+    Map<String, String> env = new java.util.HashMap<>(ChatApp.CHATBOT_UI.settings());
+    env.put("SUPABASE_DB_URL", db.jdbcUrl() + "?user=" + db.user() + "&password=" + db.password());
+
+    Run described = run(env, "", "describe-live");
+
+    assertThat(described.exit()).as(described.err()).isZero();
+    assertThat(described.out())
+        .contains("A conversation is a row of public.chats and every row below it")
+        .contains("public.messages", "public.chat_files", "public.message_file_items")
+        .contains("tied in by message_file_items_message_id_fkey: (message_id) -> public.messages (id), ON DELETE CASCADE")
+        .contains("    image_paths text[]")
+        .contains("No warnings.").doesNotContain("public.files  (");
+
+    Run withoutUrl = run(ChatApp.CHATBOT_UI.settings(), "", "describe-live");
+    assertThat(withoutUrl.exit()).isEqualTo(2);
+    assertThat(withoutUrl.err()).contains("SUPABASE_DB_URL: is required");
+
+    env.put("LIVE_UNDECLARED_KEYS", "chats(id) to folders(id)");
+    Run badKey = run(env, "", "describe-live");
+    assertThat(badKey.exit()).isEqualTo(2);
+    assertThat(badKey.err()).contains("LIVE_UNDECLARED_KEYS").contains("child_table(column, ...) -> parent_table");
   }
 }

@@ -55,7 +55,7 @@ class LifecycleTest {
 
       HttpResponse<String> restored = service.send("POST", "/v1/users/me/archive/" + id + "/restore", token);
       assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
-      assertThat(live.find(user, conversation.id())).contains(conversation);
+      assertThat(live.find(user, conversation.id()).map(Conversation::withoutLiveRows)).contains(conversation);
       assertThat(service.send("GET", "/v1/users/me/archive/" + id, token).statusCode()).isEqualTo(404);
 
       assertThat(service.send("POST", "/v1/users/me/conversations/" + id + "/archive", token).statusCode()).isEqualTo(201);

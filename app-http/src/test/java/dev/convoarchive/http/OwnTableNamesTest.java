@@ -133,13 +133,16 @@ class OwnTableNamesTest {
 
       JsonNode stored = JSON.readTree(service.send("GET", "/v1/users/me/archive/" + chat, token).body());
       assertThat(stored.get("title").asText()).isEqualTo("Trip to Lisbon");
-      assertThat(stored.at("/extraColumns/model").asText()).isEqualTo("gpt-4o");
-      assertThat(stored.at("/extraColumns/cost").decimalValue()).isEqualByComparingTo("0.001234");
-      assertThat(stored.at("/extraColumns").has("updated_at")).as("a NULL the app left is kept as NULL").isTrue();
+      assertThat(stored.at("/rows/tables/0/table").asText()).isEqualTo("chats");
+      JsonNode chatRow = stored.at("/rows/tables/0/rows/0");
+      assertThat(chatRow.get("model").asText()).isEqualTo("gpt-4o");
+      assertThat(chatRow.get("cost").decimalValue()).isEqualByComparingTo("0.001234");
+      assertThat(chatRow.has("updated_at")).as("a NULL the app left is kept as NULL").isTrue();
       assertThat(stored.at("/messages/0/content").asText()).isEqualTo("Hello");
-      assertThat(stored.at("/messages/0/extraColumns/image_paths").toString()).isEqualTo("[\"a.png\",\"b.png\"]");
-      assertThat(stored.at("/messages/0/extraColumns").has("tokens"))
-          .as("a generated column is kept in the archive").isTrue();
+      assertThat(stored.at("/rows/tables/1/table").asText()).isEqualTo("messages");
+      JsonNode messageRow = stored.at("/rows/tables/1/rows/0");
+      assertThat(messageRow.get("image_paths").toString()).isEqualTo("[\"a.png\",\"b.png\"]");
+      assertThat(messageRow.has("tokens")).as("a generated column is kept in the archive").isTrue();
 
       HttpResponse<String> restored = service.send("POST", "/v1/users/me/archive/" + chat + "/restore", token);
       assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
@@ -185,19 +188,24 @@ class OwnTableNamesTest {
     AppConfig base = config(database);
     SupabaseDbConfig wrong = base.database().orElseThrow().withTables(CHATBOT_UI
         .with(Part.CONVERSATIONS_TITLE, "title")
-        .with(Part.MESSAGES_CONVERSATION_ID, "conversation_id")
-        .with(Part.CONVERSATIONS_UPDATED_AT, "sharing"));
+        .with(Part.MESSAGES_CONTENT, "text")
+        .with(Part.CONVERSATIONS_UPDATED_AT, "include_profile_context"));
 
     assertThatThrownBy(() -> TestService.start(base.withStorage(base.s3(), wrong), List.of()).close())
         .hasMessageContaining("column public.chats.title not found (LIVE_CONVERSATIONS_TITLE")
-        .hasMessageContaining("column public.messages.conversation_id not found (LIVE_MESSAGES_CONVERSATION_ID")
-        .hasMessageContaining("column public.chats.sharing is text, not timestamp")
+        .hasMessageContaining("column public.messages.text not found (LIVE_MESSAGES_CONTENT")
+        .hasMessageContaining("column public.chats.include_profile_context is boolean, not a time")
         .hasMessageContaining("(LIVE_CONVERSATIONS_UPDATED_AT");
 
     SupabaseDbConfig noTable = base.database().orElseThrow()
         .withTables(LiveTables.DEFAULT.with(Part.MESSAGES_TABLE, "chat_messages"));
     assertThatThrownBy(() -> TestService.start(base.withStorage(base.s3(), noTable), List.of()).close())
-        .hasMessageContaining("table public.conversations not found (LIVE_CONVERSATIONS_TABLE")
-        .hasMessageContaining("table public.chat_messages not found (LIVE_MESSAGES_TABLE");
+        .hasMessageContaining("table public.conversations not found (LIVE_CONVERSATIONS_TABLE");
+
+    SupabaseDbConfig messagesElsewhere = base.database().orElseThrow()
+        .withTables(CHATBOT_UI.with(Part.MESSAGES_TABLE, "chat_messages"));
+    assertThatThrownBy(() -> TestService.start(base.withStorage(base.s3(), messagesElsewhere), List.of()).close())
+        .hasMessageContaining("table chat_messages is not part of the conversation's tree (LIVE_MESSAGES_TABLE")
+        .hasMessageContaining("LIVE_UNDECLARED_KEYS");
   }
 }

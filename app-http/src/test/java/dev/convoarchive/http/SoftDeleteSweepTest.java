@@ -71,13 +71,13 @@ class SoftDeleteSweepTest {
       assertThat(database.count("select count(*) from conversations where id = '" + deleted.id() + "'"))
           .as("really deleted by the service's move-out").isZero();
       assertThat(service.send("GET", "/v1/users/me/archive/" + deleted.id(), token).body()).contains("message 2 of");
-      assertThat(live.find(user, kept.id())).contains(kept);
+      assertThat(live.find(user, kept.id()).map(Conversation::withoutLiveRows)).contains(kept);
 
       // Restored, it is the app's again: visible, and not swept (deleted_at is not set on it).
       assertThat(service.send("POST", "/v1/users/me/archive/" + deleted.id() + "/restore", token).statusCode()).isEqualTo(200);
       assertThat(database.visibleToApp(user, deleted.id())).isEqualTo(4);
       Thread.sleep(1_000);
-      assertThat(live.find(user, deleted.id())).contains(deleted);
+      assertThat(live.find(user, deleted.id()).map(Conversation::withoutLiveRows)).contains(deleted);
 
       String metrics = service.send("GET", "/metrics", null).body();
       assertThat(metrics).contains("sweeper_archived_total 1.0").contains("sweeper_oldest_due_seconds");
@@ -121,6 +121,6 @@ class SoftDeleteSweepTest {
         .hasMessageContaining("is_deleted").hasMessageContaining("must be a timestamp");
     Conversation still = live.find(conversation.owner(), conversation.id()).orElseThrow();
     assertThat(still.messages()).isEqualTo(conversation.messages());
-    assertThat(still.extraColumns()).as("the app's own column, kept as it is").isEqualTo(java.util.Map.of("is_deleted", false));
+    assertThat(still.liveRows().toString()).as("the app's own column, kept as it is").contains("is_deleted=false");
   }
 }

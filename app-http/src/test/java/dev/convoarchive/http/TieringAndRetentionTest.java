@@ -103,19 +103,19 @@ class TieringAndRetentionTest {
 
       Sweeper.Pass first = sweeper.runOnce(pass -> {});
       assertThat(first.archived()).isEqualTo(1);
-      assertThat(live.find(user, old.id())).as("inactive 200 days: tiered").isEmpty();
-      assertThat(live.find(user, recent.id())).as("inactive 10 days: stays").contains(recent);
+      assertThat(live.find(user, old.id()).map(Conversation::withoutLiveRows)).as("inactive 200 days: tiered").isEmpty();
+      assertThat(live.find(user, recent.id()).map(Conversation::withoutLiveRows)).as("inactive 10 days: stays").contains(recent);
 
       assertThat(api.send("POST", "/v1/users/me/archive/" + old.id() + "/restore", token).statusCode()).isEqualTo(200);
       clock.advance(Duration.ofDays(175));
       Sweeper.Pass second = sweeper.runOnce(pass -> {});
       assertThat(second.archived()).as("only the one inactive for 185 days").isEqualTo(1);
-      assertThat(live.find(user, recent.id())).isEmpty();
-      assertThat(live.find(user, old.id())).as("restored 175 days ago: not yet again").contains(old);
+      assertThat(live.find(user, recent.id()).map(Conversation::withoutLiveRows)).isEmpty();
+      assertThat(live.find(user, old.id()).map(Conversation::withoutLiveRows)).as("restored 175 days ago: not yet again").contains(old);
 
       clock.advance(Duration.ofDays(6));
       assertThat(sweeper.runOnce(pass -> {}).archived()).as("restored 181 days ago: tiered again").isEqualTo(1);
-      assertThat(live.find(user, old.id())).isEmpty();
+      assertThat(live.find(user, old.id()).map(Conversation::withoutLiveRows)).isEmpty();
       assertThat(api.send("GET", "/v1/users/me/archive", token).body()).contains(old.id().value()).contains(recent.id().value());
 
       clock.advance(RETENTION.minus(Duration.ofDays(7)));
@@ -128,7 +128,7 @@ class TieringAndRetentionTest {
       clock.advance(Duration.ofDays(6));
       assertThat(sweeper.runOnce(pass -> {}).erased()).isEqualTo(1);
       assertThat(api.send("GET", "/v1/users/me/archive", token).body()).contains("\"items\":[]");
-      assertThat(live.find(user, old.id())).isEmpty();
+      assertThat(live.find(user, old.id()).map(Conversation::withoutLiveRows)).isEmpty();
     }
   }
 }

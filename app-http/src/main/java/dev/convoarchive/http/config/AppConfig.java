@@ -6,15 +6,14 @@ import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
 import dev.convoarchive.s3.IndexLocation;
 import dev.convoarchive.s3.S3ArchiveConfig;
-import dev.convoarchive.supabase.LiveTables;
 import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.SupabaseSettings;
 import dev.convoarchive.supabase.SweepSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -144,17 +143,8 @@ public record AppConfig(
     int maxBody = in.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, Integer::parseUnsignedInt, "a number of bytes");
     Path dataDirectory = in.get("DATA_DIR", Path.of("data"), Path::of, "a folder path");
 
-    Duration dbTimeout = in.get("ARCHIVE_DB_TIMEOUT", SupabaseDbConfig.DEFAULT_TIMEOUT, Duration::parse,
-        "an ISO-8601 duration such as PT15S");
     Optional<S3ArchiveConfig> s3 = s3(in);
-
-    String serviceSchema = in.text("ARCHIVE_DB_SCHEMA").orElse(SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
-    int poolSize = in.get("ARCHIVE_DB_POOL_SIZE", SupabaseDbConfig.DEFAULT_POOL_SIZE, Integer::parseInt,
-        "a number from 1 to 200");
-    Optional<LiveTables> tables = liveTables(in);
-    Optional<SupabaseDbConfig> database = in.text("SUPABASE_DB_URL")
-        .flatMap(url -> in.attempt(() -> SupabaseDbConfig.fromUrl(url).withServiceSchema(serviceSchema).withTimeout(dbTimeout)
-            .withPoolSize(poolSize).withTables(tables.orElse(LiveTables.DEFAULT))));
+    Optional<SupabaseDbConfig> database = SupabaseSettings.read(in::text, in::problem);
     Optional<URI> supabaseUrl = in.text("SUPABASE_URL").flatMap(text -> in.parse("SUPABASE_URL", text, AppConfig::httpUri,
         "the project URL, e.g. https://abcdefgh.supabase.co"));
     Optional<String> secret = in.text("SUPABASE_JWT_SECRET");
@@ -215,16 +205,23 @@ public record AppConfig(
     return new StorageSettings(s3.orElseThrow(), in.text("S3_BUCKET").isEmpty());
   }
 
-  /** The service's schema and the live tables' names: what print-sql fills its scripts with. */
-  public record DatabaseNames(String serviceSchema, LiveTables tables) {}
+  /** Reads the live database's settings only (describe-live); SUPABASE_DB_URL is required. */
+  public static SupabaseDbConfig loadDatabase(Map<String, String> env, Properties properties) {
+    Reader in = new Reader(env, properties);
+    Optional<SupabaseDbConfig> database = SupabaseSettings.read(in::text, in::problem);
+    if (in.text(SupabaseSettings.DB_URL).isEmpty()) {
+      in.problem(SupabaseSettings.DB_URL + ": is required; give the database URL from Supabase's Connect dialog");
+    }
+    in.throwIfAny();
+    return database.orElseThrow();
+  }
 
   /** Reads the names only; no database URL is needed (the scripts are pasted into Supabase's SQL editor). */
-  public static DatabaseNames loadDatabaseNames(Map<String, String> env, Properties properties) {
+  public static SupabaseSettings.Names loadDatabaseNames(Map<String, String> env, Properties properties) {
     Reader in = new Reader(env, properties);
-    String serviceSchema = in.text("ARCHIVE_DB_SCHEMA").orElse(SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA);
-    Optional<LiveTables> tables = liveTables(in);
+    Optional<SupabaseSettings.Names> names = SupabaseSettings.readNames(in::text, in::problem);
     in.throwIfAny();
-    return new DatabaseNames(serviceSchema, tables.orElseThrow());
+    return names.orElseThrow();
   }
 
   private static Optional<S3ArchiveConfig> s3(Reader in) {
@@ -255,15 +252,6 @@ public record AppConfig(
     Optional<Integer> metricsPort = in.text("METRICS_PORT")
         .flatMap(text -> in.parse("METRICS_PORT", text, AppConfig::portNumber, "a port number from 0 to 65535"));
     return new WebSettings(origins, page, metricsPort);
-  }
-
-  /** Every LIVE_* name (and the sweeper's deleted column), each checked. */
-  private static Optional<LiveTables> liveTables(Reader in) {
-    Map<LiveTables.Part, String> names = new EnumMap<>(LiveTables.Part.class);
-    for (LiveTables.Part part : LiveTables.Part.values()) {
-      in.text(part.setting()).ifPresent(name -> names.put(part, name));
-    }
-    return in.attempt(() -> new LiveTables(names));
   }
 
   /** An origin as browsers send it: scheme://host[:port], nothing more. */

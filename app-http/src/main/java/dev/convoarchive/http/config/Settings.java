@@ -1,8 +1,7 @@
 package dev.convoarchive.http.config;
 
 import dev.convoarchive.s3.S3ArchiveConfig;
-import dev.convoarchive.supabase.LiveTables;
-import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.SupabaseSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,16 +39,6 @@ public final class Settings {
         new Setting("ARCHIVE_S3_TIMEOUT", S3ArchiveConfig.DEFAULT_CALL_TIMEOUT.toString(), "the longest one S3 "
             + "request may take, the SDK's retries included (each attempt gets a third); past it a request "
             + "answers 503 with `Retry-After`"),
-        new Setting("SUPABASE_DB_URL", "", "`postgres://user:pass@host:port/db` (as Supabase shows it) or "
-            + "`jdbc:postgresql://...`; unset with `S3_BUCKET` unset: local mode, on an embedded PostgreSQL"),
-        new Setting("ARCHIVE_DB_SCHEMA", SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA, "the service's own schema in "
-            + "the live database, created and migrated at start-up; not `public`"),
-        new Setting("ARCHIVE_DB_POOL_SIZE", String.valueOf(SupabaseDbConfig.DEFAULT_POOL_SIZE), "the most "
-            + "connections to the live database at once (1 to 200); the per-file index in PostgreSQL has a "
-            + "pool of the same size"),
-        new Setting("ARCHIVE_DB_TIMEOUT", SupabaseDbConfig.DEFAULT_TIMEOUT.toString(), "the longest the "
-            + "service waits on the database: for a pooled connection and for each answer; past it a request "
-            + "answers 503 with `Retry-After`"),
         new Setting("SUPABASE_URL", "", "project URL; user tokens are checked against "
             + "`{SUPABASE_URL}/auth/v1/.well-known/jwks.json` (ES256/RS256) and issuer `{SUPABASE_URL}/auth/v1`"),
         new Setting("SUPABASE_JWT_SECRET", "", "legacy HS256 JWT secret: checks legacy user tokens and the "
@@ -79,9 +68,12 @@ public final class Settings {
         new Setting("ARCHIVE_RETENTION", "", "erase archived conversations archived longer ago than this (e.g. "
             + "`P365D`); unset: kept for ever"),
         new Setting("DATA_DIR", "data", "where local mode keeps its data")));
-    for (LiveTables.Part part : LiveTables.Part.values()) {
-      all.add(new Setting(part.setting(), part.defaultName(), part.meaning()));
-    }
+    // The live database's settings are its adapter's to name and read.
+    int afterS3 = all.indexOf(all.stream().filter(s -> s.name().equals("ARCHIVE_S3_TIMEOUT")).findFirst().orElseThrow()) + 1;
+    all.addAll(afterS3, SupabaseSettings.ALL.stream().filter(s -> !s.name().startsWith("LIVE_")
+        && !s.name().equals("SWEEP_DELETED_COLUMN")).map(s -> new Setting(s.name(), s.defaultValue(), s.meaning())).toList());
+    SupabaseSettings.ALL.stream().filter(s -> s.name().startsWith("LIVE_") || s.name().equals("SWEEP_DELETED_COLUMN"))
+        .forEach(s -> all.add(new Setting(s.name(), s.defaultValue(), s.meaning())));
     return List.copyOf(all);
   }
 }
