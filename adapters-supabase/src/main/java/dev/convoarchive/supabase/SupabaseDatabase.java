@@ -1,8 +1,13 @@
 package dev.convoarchive.supabase;
 
-import dev.convoarchive.domain.error.InvalidInputException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.supabase.jdbc.Sql;
+import dev.convoarchive.supabase.live.IdType;
+import dev.convoarchive.supabase.live.LiveTables.Part;
+import dev.convoarchive.supabase.live.LiveTables;
+import dev.convoarchive.supabase.live.PostgresLiveConversations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import dev.convoarchive.supabase.LiveTables.Part;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +28,7 @@ public final class SupabaseDatabase {
   private SupabaseDatabase() {}
 
   /** A pool on the configured database, with prepared statements off behind the transaction pooler. */
-  static HikariDataSource pool(SupabaseDbConfig config) {
+  public static HikariDataSource pool(SupabaseDbConfig config) {
     return pool(config, "supabase");
   }
 
@@ -116,7 +120,7 @@ public final class SupabaseDatabase {
     names.put("messages.conversation_id", tables.sql(Part.MESSAGES_CONVERSATION_ID));
     String index = tables.name(Part.CONVERSATIONS_TABLE).orElseThrow() + "_"
         + tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow() + "_idx";
-    names.put("deleted_at_index", LiveTables.quote(index.substring(0, Math.min(63, index.length()))));
+    names.put("deleted_at_index", Sql.quote(index.substring(0, Math.min(63, index.length()))));
     Matcher placeholder = PLACEHOLDER.matcher(template);
     StringBuilder sql = new StringBuilder();
     while (placeholder.find()) {
@@ -154,12 +158,8 @@ public final class SupabaseDatabase {
    * and restores, with keys, row counts, column types and warnings (the describe-live command).
    */
   public static String describeLive(SupabaseDbConfig config) {
-    try (HikariDataSource pool = pool(config.withPoolSize(1)); Connection connection = pool.getConnection()) {
-      ConversationTree tree = ConversationTree.read(connection, config.schema(), config.tables());
-      RowView.of(tree, config.tables(), new com.fasterxml.jackson.databind.ObjectMapper());
-      return tree.describe(connection);
-    } catch (SQLException e) {
-      throw new IllegalStateException("reading the live database's tables failed: " + e.getMessage(), e);
+    try (HikariDataSource pool = pool(config.withPoolSize(1))) {
+      return PostgresLiveConversations.describe(pool, config.schema(), config.tables());
     }
   }
 

@@ -11,6 +11,11 @@ import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.port.ReadinessCheck;
 import dev.convoarchive.domain.port.SweepQueue;
+import dev.convoarchive.supabase.live.LiveTables;
+import dev.convoarchive.supabase.live.PostgresLiveConversations;
+import dev.convoarchive.supabase.store.PostgresArchiveCatalog;
+import dev.convoarchive.supabase.store.PostgresSweepQueue;
+import dev.convoarchive.supabase.store.ServiceSchema;
 import jakarta.inject.Qualifier;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -69,8 +74,9 @@ public final class SupabaseModule extends AbstractModule {
   @Provides
   @Singleton
   PostgresSweepQueue sweepQueue(@LiveDatabase HikariDataSource pool, LiveConversations migratedFirst) {
+    SweepSource source = sweep.orElseThrow();
     PostgresSweepQueue queue = new PostgresSweepQueue(pool, config.schema(), tables(), config.serviceSchema(),
-        sweep.orElseThrow());
+        source.deletedColumn(), source.inactiveAfter());
     queue.requireDeletedColumn();
     return queue;
   }

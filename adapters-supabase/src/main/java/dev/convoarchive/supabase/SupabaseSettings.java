@@ -1,6 +1,7 @@
 package dev.convoarchive.supabase;
 
 import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.supabase.live.LiveTables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

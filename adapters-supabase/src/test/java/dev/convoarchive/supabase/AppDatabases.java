@@ -1,6 +1,7 @@
 package dev.convoarchive.supabase;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.convoarchive.supabase.live.IdType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,7 +2,9 @@ package dev.convoarchive.supabase;
 
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.Message;
-import dev.convoarchive.supabase.LiveTables.Part;
+import dev.convoarchive.supabase.jdbc.Sql;
+import dev.convoarchive.supabase.live.LiveTables.Part;
+import dev.convoarchive.supabase.live.LiveTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.supabase.live.IdType;
+import dev.convoarchive.supabase.live.LiveTables;
+import dev.convoarchive.supabase.live.PostgresLiveConversations;
 import org.junit.jupiter.api.Test;
 
 class SupabaseDbConfigTest {

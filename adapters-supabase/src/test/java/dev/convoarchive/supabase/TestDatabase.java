@@ -2,6 +2,7 @@ package dev.convoarchive.supabase;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
+import dev.convoarchive.supabase.live.IdType;
 import java.util.EnumMap;
 import java.util.Map;
 import javax.sql.DataSource;

@@ -57,6 +57,20 @@ class ArchitectureTest {
       .because("routes and auth see use cases and small ports; adapters are wired in, not reached into");
 
   @ArchTest
+  static final ArchRule theAppsTablesDoNotKnowTheServicesOwnSchema = noClasses()
+      .that().resideInAPackage("dev.convoarchive.supabase.live..")
+      .should().dependOnClassesThat().resideInAPackage("dev.convoarchive.supabase.store..")
+      .because("live is the chat app's tables and store the service's own schema; the store may read the app's "
+          + "names, the live side never needs the store");
+
+  @ArchTest
+  static final ArchRule supabasePackagesDoNotReachBackIntoTheModule = noClasses()
+      .that().resideInAnyPackage("dev.convoarchive.supabase.live..", "dev.convoarchive.supabase.store..",
+          "dev.convoarchive.supabase.jdbc..")
+      .should().dependOnClassesThat().resideInAPackage("dev.convoarchive.supabase")
+      .because("the module's face (its Guice module, settings and config) wires live and store, not the other way");
+
+  @ArchTest
   static final ArchRule compareAndSwapStaysInsideTheS3Adapter = classes()
       .that().resideInAPackage("dev.convoarchive.s3.cas..")
       .should().onlyBeAccessed().byAnyPackage("dev.convoarchive.s3..")

@@ -97,6 +97,31 @@ class ChatAppsOverHttpTest {
     }
   }
 
+  /** Without a messages mapping the rows are still archived and restored; the API shows title and dates. */
+  @org.junit.jupiter.api.Test
+  void withoutAMessagesMappingEveryRowStillMakesTheRoundTrip() throws Exception {
+    DataSource pool = AppDatabases.pool(ChatApp.CHATBOT_UI);
+    Conversation conversation = written(ChatApp.CHATBOT_UI);
+    Map<String, List<String>> before = AppDatabases.everyRow(pool);
+    AppConfig base = config(ChatApp.CHATBOT_UI);
+    AppConfig noMessages = base.withStorage(base.s3(), base.database().orElseThrow().withTables(
+        ChatApp.CHATBOT_UI.tables().with(dev.convoarchive.supabase.live.LiveTables.Part.MESSAGES_TABLE, "none")));
+    String token = token(conversation.owner());
+
+    try (TestService service = TestService.start(noMessages, List.of())) {
+      assertThat(service.send("POST", "/v1/users/me/conversations/" + conversation.id() + "/archive", token).statusCode())
+          .isEqualTo(201);
+      JsonNode shown = JSON.readTree(service.send("GET", "/v1/users/me/archive/" + conversation.id(), token).body());
+      assertThat(shown.get("title").asText()).isEqualTo("Trip to Lisbon");
+      assertThat(shown.get("createdAt").asText()).isEqualTo("2026-01-15T10:15:30.123456Z");
+      assertThat(shown.get("messages")).isEmpty();
+      assertThat(shown.at("/rows/tables").size()).isEqualTo(4);
+      assertThat(service.send("POST", "/v1/users/me/archive/" + conversation.id() + "/restore", token).statusCode())
+          .isEqualTo(200);
+      assertThat(AppDatabases.everyRow(pool)).isEqualTo(before);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(ChatApp.class)
   void aRestoreWhoseOutsideRowIsGoneIs409AndWritesNothing(ChatApp app) throws Exception {

@@ -187,7 +187,7 @@ class ConfigTest {
     assertThat(config.database().orElseThrow().poolSize()).isEqualTo(25);
     assertThat(config.web().metricsPort()).contains(9464);
     assertThat(config.web().archivedChatsPage()).isTrue();
-    assertThat(config.database().orElseThrow().tables().name(dev.convoarchive.supabase.LiveTables.Part.CONVERSATIONS_TABLE))
+    assertThat(config.database().orElseThrow().tables().name(dev.convoarchive.supabase.live.LiveTables.Part.CONVERSATIONS_TABLE))
         .contains("chats");
     assertThat(AppConfig.load(PRODUCTION, new Properties()).web().archivedChatsPage()).as("off in production").isFalse();
     assertThat(AppConfig.load(Map.of(), new Properties()).web().archivedChatsPage()).as("on in local mode").isTrue();

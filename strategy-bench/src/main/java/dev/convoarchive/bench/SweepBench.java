@@ -13,12 +13,12 @@ import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
-import dev.convoarchive.supabase.IdType;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SupabaseModule;
 import dev.convoarchive.supabase.SweepSource;
 import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
+import dev.convoarchive.supabase.live.IdType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,9 +34,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.postgresql.ds.PGSimpleDataSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The sweeper's throughput: soft-deleted conversations archived per second by 1, 2 and 4

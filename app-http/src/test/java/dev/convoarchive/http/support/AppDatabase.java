@@ -2,9 +2,9 @@ package dev.convoarchive.http.support;
 
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.supabase.IdType;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.live.IdType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.supabase.jdbc.Sql;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -178,11 +179,8 @@ public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclared
   }
 
   /** The name quoted for SQL; only for parts that are not none. */
-  String sql(Part part) {
-    return quote(name(part).orElseThrow());
+  public String sql(Part part) {
+    return Sql.quote(name(part).orElseThrow());
   }
 
-  static String quote(String name) {
-    return Sql.quote(name);
-  }
 }

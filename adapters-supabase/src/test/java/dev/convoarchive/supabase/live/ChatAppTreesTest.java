@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.supabase.AppDatabases;
+import dev.convoarchive.supabase.ChatApp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -187,6 +189,46 @@ class ChatAppTreesTest {
     @Override
     int treeSize() {
       return 4; // chats, chat_files, messages, message_file_items
+    }
+
+    /** An archive written before rows were kept (the app's other columns as extraColumns) is restored through the mapping. */
+    @Test
+    void aConversationArchivedBeforeRowsWereKeptIsRestoredThroughTheMapping() throws SQLException {
+      Conversation written = written(UserId.random(), 2);
+      String workspace;
+      try (Connection connection = pool.getConnection(); java.sql.ResultSet row = connection.createStatement()
+          .executeQuery("select workspace_id from chats where id = '" + written.id() + "'")) {
+        row.next();
+        workspace = row.getString(1);
+      }
+      live.moveOut(written.owner(), written.id(), c -> c).orElseThrow();
+      Map<String, Object> chat = new java.util.LinkedHashMap<>();
+      chat.put("workspace_id", workspace);
+      chat.put("context_length", 4096);
+      chat.put("embeddings_provider", "openai");
+      chat.put("include_profile_context", true);
+      chat.put("include_workspace_instructions", true);
+      chat.put("model", "gpt-4-turbo");
+      chat.put("prompt", "You are a friendly assistant.");
+      chat.put("temperature", new java.math.BigDecimal("0.7"));
+      chat.put("updated_at", null);
+      List<dev.convoarchive.domain.model.Message> messages = new ArrayList<>();
+      int sequence = 0;
+      for (dev.convoarchive.domain.model.Message m : written.messages()) {
+        messages.add(new dev.convoarchive.domain.model.Message(m.id(), m.role(), m.content(), m.createdAt(), Map.of(),
+            Map.of("user_id", written.owner().toString(), "image_paths", List.of(), "model", "gpt-4-turbo",
+                "sequence_number", sequence++)));
+      }
+      Conversation older = new Conversation(written.id(), written.owner(), written.title(), written.createdAt(),
+          written.createdAt(), messages, chat);
+
+      live.restore(older);
+
+      Conversation back = live.find(written.owner(), written.id()).orElseThrow();
+      assertThat(back.title()).isEqualTo(written.title());
+      assertThat(back.messages()).extracting(m -> m.content())
+          .containsExactlyElementsOf(written.messages().stream().map(m -> m.content()).toList());
+      assertThat(back.liveRows().toString()).contains("workspace_id=" + workspace).contains("updated_at=null");
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,8 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveCatalog;
+import dev.convoarchive.supabase.TestDatabase;
+import dev.convoarchive.supabase.live.IdType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -1,5 +1,6 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
+import dev.convoarchive.supabase.jdbc.Sql;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

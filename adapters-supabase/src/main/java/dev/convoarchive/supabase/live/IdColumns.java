@@ -1,11 +1,11 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import java.util.regex.Pattern;
 
 /**
- * The types of the id columns as the database has them. Values are bound untyped so PostgreSQL
- * coerces them to whichever type a column has; a value that cannot be a uuid is caught here,
- * before it could become an SQL error.
+ * The types of the conversation table's id and owner columns as the database has them. Values are
+ * bound untyped so PostgreSQL coerces them to whichever type a column has; a value the column
+ * cannot hold (not a uuid, not an integer) is caught here, before it could become an SQL error.
  */
 record IdColumns(IdType conversationId, IdType userId) {
 

@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,10 +8,10 @@ import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.supabase.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

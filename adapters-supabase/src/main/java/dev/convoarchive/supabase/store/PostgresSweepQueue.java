@@ -1,9 +1,12 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.store;
 
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.SweepQueue;
+import dev.convoarchive.supabase.jdbc.Sql;
+import dev.convoarchive.supabase.jdbc.Transactions;
+import dev.convoarchive.supabase.live.LiveTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +28,7 @@ import javax.sql.DataSource;
  * concurrent claimers skip each other's rows and later ones skip the leases; the lock is gone
  * when the claim commits, and the archive step takes its own.
  */
-final class PostgresSweepQueue implements SweepQueue {
+public final class PostgresSweepQueue implements SweepQueue {
 
   private final DataSource dataSource;
   private final String conversations;
@@ -41,12 +44,16 @@ final class PostgresSweepQueue implements SweepQueue {
   private final Optional<Duration> inactiveAfter;
   private final String instance = UUID.randomUUID().toString();
 
-  PostgresSweepQueue(DataSource dataSource, String liveSchema, LiveTables tables, String serviceSchema,
-      SweepSource source) {
+  /**
+   * The queue of {@code tables}' conversations in {@code liveSchema}: those whose
+   * {@code deletedColumn} is set, and (when given) those inactive for {@code inactiveAfter}.
+   */
+  public PostgresSweepQueue(DataSource dataSource, String liveSchema, LiveTables tables, String serviceSchema,
+      String deletedColumn, Optional<Duration> inactiveAfter) {
     this.dataSource = dataSource;
     this.liveSchema = liveSchema;
     this.table = tables.name(LiveTables.Part.CONVERSATIONS_TABLE).orElseThrow();
-    this.conversations = LiveTables.quote(liveSchema) + "." + LiveTables.quote(table);
+    this.conversations = Sql.quote(liveSchema) + "." + Sql.quote(table);
     this.id = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_ID);
     this.userId = "c." + tables.sql(LiveTables.Part.CONVERSATIONS_USER_ID);
     // Without an updated-at column, activity is the creation time (the tree's newest time: a later change).
@@ -54,9 +61,9 @@ final class PostgresSweepQueue implements SweepQueue {
         .orElseGet(() -> tables.name(LiveTables.Part.CONVERSATIONS_CREATED_AT).orElseThrow()));
     this.claims = serviceSchema + ".sweep_claims";
     this.restores = serviceSchema + ".restored_conversations";
-    this.deletedColumn = "c." + LiveTables.quote(source.deletedColumn());
-    this.deletedName = source.deletedColumn();
-    this.inactiveAfter = source.inactiveAfter();
+    this.deletedColumn = "c." + Sql.quote(deletedColumn);
+    this.deletedName = deletedColumn;
+    this.inactiveAfter = inactiveAfter;
   }
 
   /**
@@ -64,7 +71,7 @@ final class PostgresSweepQueue implements SweepQueue {
    * timestamp: "due" means not null, so a boolean flag that is false for live conversations would
    * send every conversation to the archive.
    */
-  void requireDeletedColumn() {
+  public void requireDeletedColumn() {
     String column = liveSchema + "." + table + "." + deletedName;
     Transactions.onConnection(dataSource, "checking " + column, connection -> {
       try (PreparedStatement select = connection.prepareStatement("select data_type from information_schema.columns "

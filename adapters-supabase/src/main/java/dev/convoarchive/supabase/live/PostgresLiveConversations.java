@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -13,9 +13,11 @@ import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.supabase.ConversationTree.Edge;
-import dev.convoarchive.supabase.ConversationTree.Table;
-import dev.convoarchive.supabase.LiveTables.Part;
+import dev.convoarchive.supabase.jdbc.Sql;
+import dev.convoarchive.supabase.jdbc.Transactions;
+import dev.convoarchive.supabase.live.ConversationTree.Edge;
+import dev.convoarchive.supabase.live.ConversationTree.Table;
+import dev.convoarchive.supabase.live.LiveTables.Part;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -57,7 +59,7 @@ import javax.sql.DataSource;
  * every instance on this database, and goes with the transaction (a crashed instance's lock
  * included). A hash collision only makes two conversations wait for each other.
  */
-final class PostgresLiveConversations implements LiveConversations {
+public final class PostgresLiveConversations implements LiveConversations {
 
   private static final System.Logger LOG = System.getLogger(PostgresLiveConversations.class.getName());
   /** Decimals as written, so a numeric column of the app's comes back exactly. */
@@ -99,24 +101,39 @@ final class PostgresLiveConversations implements LiveConversations {
   }
 
   /** The live store on {@code schema}'s tables of the default names, whose tree is read now. */
-  static PostgresLiveConversations on(DataSource dataSource, String schema) {
+  public static PostgresLiveConversations on(DataSource dataSource, String schema) {
     return new PostgresLiveConversations(dataSource, schema, LiveTables.DEFAULT, Optional.empty(), Clock.systemUTC());
   }
 
   /** The live store on {@code names} in {@code schema}, whose tree is read now. */
-  static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables names) {
+  public static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables names) {
     return new PostgresLiveConversations(dataSource, schema, names, Optional.empty(), Clock.systemUTC());
   }
 
   /** The live store on {@code names}, recording each restore in {@code serviceSchema} (migrated). */
-  static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables names, String serviceSchema,
+  public static PostgresLiveConversations on(DataSource dataSource, String schema, LiveTables names, String serviceSchema,
       Clock clock) {
     return new PostgresLiveConversations(dataSource, schema, names, Optional.of(serviceSchema), clock);
   }
 
-  /** The tree this store archives and restores, for describe-live. */
+  /** The tree this store archives and restores. */
   ConversationTree tree() {
     return tree;
+  }
+
+  /**
+   * What a conversation is in {@code schema} under {@code names}: the tree of tables this store
+   * archives and restores, with keys, row counts, column types and warnings (describe-live).
+   * Throws with every problem when the named tables or columns are missing.
+   */
+  public static String describe(DataSource dataSource, String schema, LiveTables names) {
+    try (Connection connection = dataSource.getConnection()) {
+      ConversationTree tree = ConversationTree.read(connection, schema, names);
+      RowView.of(tree, names, JSON);
+      return tree.describe(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the live database's tables failed: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -301,6 +318,22 @@ final class PostgresLiveConversations implements LiveConversations {
         statement.setString(i + 1, parameters.get(i));
       }
       try (ResultSet result = statement.executeQuery()) {
+        if (table.primaryKey().isEmpty()) {
+          // Rows without a key are told apart by value, and twins are two rows: each query returns every row
+          // reached so far (its parents only grow), so its result replaces the last one, twins counted.
+          Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+          Map<String, Integer> twins = new java.util.HashMap<>();
+          while (result.next()) {
+            Map<String, Object> row = parse(result.getString(1));
+            String value = key(table, row);
+            found.put(value + "#" + twins.merge(value, 1, Integer::sum), row);
+          }
+          grew = found.size() > rows.get(table).size();
+          if (grew) {
+            rows.put(table, found);
+          }
+          return grew;
+        }
         while (result.next()) {
           Map<String, Object> row = parse(result.getString(1));
           grew |= rows.get(table).putIfAbsent(key(table, row), row) == null;

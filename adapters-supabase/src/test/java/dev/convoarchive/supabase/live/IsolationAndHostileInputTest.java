@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,12 +12,13 @@ import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.supabase.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class IsolationAndHostileInputTest {

@@ -1,11 +1,12 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.supabase.LiveTables.Part;
+import dev.convoarchive.supabase.TestDatabase;
+import dev.convoarchive.supabase.live.LiveTables.Part;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -68,6 +69,7 @@ class WholeTreeTest {
             foreign key (post_id, thread_id) references posts(id, thread_id) on delete cascade
           );
           create table attachments (id uuid primary key, thread_ref bigint not null, name text);
+          create table labels (thread_id bigint not null references "Threads"(id) on delete cascade, label text);
           create table bookmarks (id serial primary key, thread_id bigint references "Threads"(id) on delete set null,
             note text);
           set search_path = public;
@@ -97,6 +99,7 @@ class WholeTreeTest {
           + "1768472131000, null, null, null, null)");
       statement.execute("insert into reactions select id, thread_id, '👍' from posts where thread_id = " + id);
       statement.execute("insert into attachments values (gen_random_uuid(), " + id + ", 'a.pdf')");
+      statement.execute("insert into labels values (" + id + ", 'work'), (" + id + ", 'work'), (" + id + ", 'travel')");
       statement.execute("insert into bookmarks (thread_id, note) values (" + id + ", 'read later')");
       return id;
     }
@@ -115,7 +118,8 @@ class WholeTreeTest {
 
   private static Map<String, List<String>> everyRow() throws SQLException {
     return Map.of("Threads", rows("\"Threads\""), "posts", rows("posts"), "reactions", rows("reactions"),
-        "attachments", rows("attachments"), "bookmarks", rows("bookmarks"), "uploads", rows("uploads"));
+        "attachments", rows("attachments"), "bookmarks", rows("bookmarks"), "uploads", rows("uploads"),
+        "labels", rows("labels"));
   }
 
   @Test
@@ -129,6 +133,7 @@ class WholeTreeTest {
 
     assertThat(rows("reactions")).noneMatch(r -> r.contains("\"thread_id\": " + id + ","));
     assertThat(rows("attachments")).noneMatch(r -> r.contains("\"thread_ref\": " + id + ","));
+    assertThat(rows("labels")).as("rows without a key, twins included").noneMatch(r -> r.contains("\"thread_id\": " + id + "}"));
     assertThat(rows("bookmarks")).anyMatch(r -> r.contains("\"thread_id\": null"));
     live.restore(moved);
 
@@ -194,7 +199,8 @@ class WholeTreeTest {
         .contains("none declared (LIVE_UNDECLARED_KEYS)")
         .contains("typed app.bookmarks (thread_id) -> typed app.Threads (id), ON DELETE SET NULL")
         .contains("words integer (generated: computed again on restore)")
-        .contains("id bigint (primary key) (identity)");
+        .contains("id bigint (primary key) (identity)")
+        .contains("typed app.labels has no primary key: its rows are told apart by their whole value");
     assertThat(described).doesNotContain("typed app.uploads  (");
   }
 }

@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,8 +7,8 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.supabase.ConversationTree.Table;
-import dev.convoarchive.supabase.LiveTables.Part;
+import dev.convoarchive.supabase.live.ConversationTree.Table;
+import dev.convoarchive.supabase.live.LiveTables.Part;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;

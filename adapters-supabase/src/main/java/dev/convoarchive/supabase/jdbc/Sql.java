@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.jdbc;
 
 /** The one way every statement and script of this adapter quotes a name. */
 public final class Sql {

@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.store;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -10,14 +10,14 @@ import org.flywaydb.core.api.FlywayException;
  * migrates, so any number of instances may start at once: one migrates, the others wait and find
  * the schema up to date.
  */
-final class ServiceSchema {
+public final class ServiceSchema {
 
   static final String HISTORY_TABLE = "convo_archive_schema_history";
 
   private ServiceSchema() {}
 
   /** Brings {@code schema} up to date; returns how many migrations this call applied. */
-  static int migrate(DataSource dataSource, String schema) {
+  public static int migrate(DataSource dataSource, String schema) {
     try {
       return Flyway.configure()
           .dataSource(dataSource)

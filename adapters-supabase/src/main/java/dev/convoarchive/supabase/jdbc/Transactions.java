@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.jdbc;
 
 import dev.convoarchive.domain.error.StorageUnavailableException;
 import java.sql.Connection;
@@ -7,10 +7,10 @@ import java.sql.SQLTransientException;
 import javax.sql.DataSource;
 
 /** Runs JDBC work in one transaction or on one connection, with PostgreSQL's failures turned into the domain's. */
-final class Transactions {
+public final class Transactions {
 
   /** Work on a connection; may throw SQL failures and anything its callbacks throw. */
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -20,7 +20,7 @@ final class Transactions {
    * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws,
    * and its exception passed on as it was (a callback's own failure included).
    */
-  static <T> T inTransaction(DataSource dataSource, String doing, Work<T> work) {
+  public static <T> T inTransaction(DataSource dataSource, String doing, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false); // the pool restores auto-commit when the connection returns
       try {
@@ -37,7 +37,7 @@ final class Transactions {
   }
 
   /** Runs {@code work} on one connection in auto-commit: for single statements. */
-  static <T> T onConnection(DataSource dataSource, String doing, Work<T> work) {
+  public static <T> T onConnection(DataSource dataSource, String doing, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       return work.run(connection);
     } catch (SQLException e) {
@@ -45,7 +45,7 @@ final class Transactions {
     }
   }
 
-  static String sqlState(SQLException e) {
+  public static String sqlState(SQLException e) {
     return e.getSQLState() == null ? "" : e.getSQLState();
   }
 
@@ -53,7 +53,7 @@ final class Transactions {
    * Connection trouble, resource exhaustion, shutdowns, serialization failures and deadlocks are
    * outages a retry can get past; anything else is a bug here and is reported as such.
    */
-  static RuntimeException failure(String what, SQLException e) {
+  public static RuntimeException failure(String what, SQLException e) {
     String state = sqlState(e);
     if (e instanceof SQLTransientException || state.startsWith("08") || state.startsWith("53")
         || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")) {

@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 /** The SQL type of an id column, as far as the ids it can hold go: chat apps use all three. */
 public enum IdType {

@@ -1,4 +1,4 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.store;
 
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
@@ -8,6 +8,7 @@ import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.CatalogOfRecord;
+import dev.convoarchive.supabase.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * The store's conditional writes are never needed. Statements are plain (no server-side state
  * across transactions), so it works behind Supabase's transaction-mode pooler.
  */
-final class PostgresArchiveCatalog implements CatalogOfRecord {
+public final class PostgresArchiveCatalog implements CatalogOfRecord {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresArchiveCatalog.class);
   private static final int BATCH = 500;
@@ -54,7 +55,7 @@ final class PostgresArchiveCatalog implements CatalogOfRecord {
   private final DataSource dataSource;
   private final String table;
 
-  PostgresArchiveCatalog(DataSource dataSource, String schema) {
+  public PostgresArchiveCatalog(DataSource dataSource, String schema) {
     this.dataSource = dataSource;
     this.table = "\"" + schema + "\".archive_catalog";
   }

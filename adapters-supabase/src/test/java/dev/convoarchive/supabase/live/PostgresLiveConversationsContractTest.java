@@ -1,10 +1,12 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.contract.LiveConversationsContract;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.supabase.SupabaseDatabase;
+import dev.convoarchive.supabase.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

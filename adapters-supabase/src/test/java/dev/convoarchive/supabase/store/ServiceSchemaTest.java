@@ -1,9 +1,12 @@
-package dev.convoarchive.supabase;
+package dev.convoarchive.supabase.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.testing.Concurrently;
+import dev.convoarchive.supabase.SupabaseDatabase;
+import dev.convoarchive.supabase.TestDatabase;
+import dev.convoarchive.supabase.live.IdType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
