@@ -81,8 +81,11 @@ public final class SupabaseDatabase {
     return sql;
   }
 
-  /** The scripts shipped for Supabase users, each a template of the configured names. */
-  public static final List<String> SCRIPTS = List.of("soft-delete", "soft-delete-undo", "service-role");
+  /** The scripts shipped for Supabase users (print-sql), each a template of the configured names. */
+  public static final List<String> SCRIPTS = List.of("capture", "capture-undo", "service-role", "soft-delete-undo");
+
+  /** The soft-delete kit the capture kit replaced, kept to test the upgrade from it; not printed any more. */
+  static final String RETIRED_SOFT_DELETE = "soft-delete";
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z][a-z_.]*)}");
 
@@ -96,7 +99,7 @@ public final class SupabaseDatabase {
 
   /** As above, for the app's tables {@code tables} in {@code schema}, and the service's own schema. */
   public static String script(String name, String schema, String serviceSchema, LiveTables tables) {
-    if (!SCRIPTS.contains(name)) {
+    if (!SCRIPTS.contains(name) && !name.equals(RETIRED_SOFT_DELETE)) {
       throw new IllegalArgumentException("no script " + name + "; there are " + String.join(", ", SCRIPTS));
     }
     String template;
@@ -110,7 +113,30 @@ public final class SupabaseDatabase {
     names.put("schema", Sql.quote(schema));
     names.put("service_schema", Sql.quote(serviceSchema));
     names.put("conversations", Sql.quote(schema) + "." + tables.sql(Part.CONVERSATIONS_TABLE));
-    names.put("conversations_literal", "'" + names.get("conversations").replace("'", "''") + "'");
+    names.put("conversations_literal", literal(names.get("conversations")));
+    names.put("service_schema_name", literal(serviceSchema));
+    names.put("conversations_id_name", literal(tables.name(Part.CONVERSATIONS_ID).orElseThrow()));
+    names.put("conversations_user_id_name", literal(tables.name(Part.CONVERSATIONS_USER_ID).orElseThrow()));
+    LiveTables.AccountTable account = tables.accountTable();
+    names.put("account_table", account.toString());
+    names.put("account_table_literal", literal(Sql.quote(account.schema()) + "." + Sql.quote(account.table())));
+    names.put("account_column_literal", literal(account.column()));
+    StringBuilder undeclared = new StringBuilder("array[");
+    for (LiveTables.UndeclaredKey key : tables.undeclaredKeys()) {
+      undeclared.append(undeclared.length() > 6 ? ", " : "").append(literal(Sql.quote(key.childSchema().orElse(schema)) + "."
+          + Sql.quote(key.childTable()))).append("::regclass::oid");
+    }
+    names.put("undeclared_tables", undeclared.append("]::oid[]").toString());
+    names.put("captured_rows_literal", literal(Sql.quote(serviceSchema) + ".captured_rows"));
+    names.put("schema_literal", literal(schema));
+    names.put("conversations_name_literal", literal(tables.name(Part.CONVERSATIONS_TABLE).orElseThrow()));
+    names.put("deleted_at_name_literal", literal(tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow()));
+    names.put("messages_literal", tables.name(Part.MESSAGES_TABLE)
+        .map(messages -> literal(Sql.quote(schema) + "." + Sql.quote(messages))).orElse("null::text"));
+    String deletedIndex = tables.name(Part.CONVERSATIONS_TABLE).orElseThrow() + "_"
+        + tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow() + "_idx";
+    names.put("deleted_at_index_literal", literal(deletedIndex.substring(0, Math.min(63, deletedIndex.length()))));
+    names.put("tag", dollarTag(names.values()));
     tables.name(Part.MESSAGES_TABLE).ifPresent(messages -> names.put("messages", Sql.quote(schema) + "." + Sql.quote(messages)));
     parts.put("messages", Part.MESSAGES_TABLE);
     names.put("conversations.id", tables.sql(Part.CONVERSATIONS_ID));
@@ -139,6 +165,20 @@ public final class SupabaseDatabase {
     return sql.toString();
   }
 
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  /** A dollar-quote tag that none of {@code names} contains, so no name can end a function body early. */
+  private static String dollarTag(java.util.Collection<String> names) {
+    for (int i = 0; ; i++) {
+      String tag = "$convo_archive" + (i == 0 ? "" : i) + "$";
+      if (names.stream().noneMatch(name -> name.contains(tag))) {
+        return tag;
+      }
+    }
+  }
+
   /**
    * Runs one of {@link #SCRIPTS} (for the configured names) on the configured database, as a user
    * would in the SQL editor.
@@ -150,6 +190,13 @@ public final class SupabaseDatabase {
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates or migrates the service's own schema now (the service does it at start-up too). */
+  public static void migrateServiceSchema(SupabaseDbConfig config) {
+    try (HikariDataSource pool = pool(config.withPoolSize(2))) {
+      dev.convoarchive.supabase.store.ServiceSchema.migrate(pool, config.serviceSchema());
     }
   }
 

@@ -16,6 +16,7 @@ import dev.convoarchive.supabase.live.PostgresLiveConversations;
 import dev.convoarchive.supabase.store.PostgresArchiveCatalog;
 import dev.convoarchive.supabase.store.PostgresSweepQueue;
 import dev.convoarchive.supabase.store.ServiceSchema;
+import dev.convoarchive.supabase.store.SweepSource;
 import jakarta.inject.Qualifier;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -70,14 +71,13 @@ public final class SupabaseModule extends AbstractModule {
     }
   }
 
-  /** The sweep queue, on the live pool; start-up stops if the deleted column is missing. */
+  /** The sweep queue, on the live pool; start-up stops if the retired soft-delete column is not a timestamp. */
   @Provides
   @Singleton
-  PostgresSweepQueue sweepQueue(@LiveDatabase HikariDataSource pool, LiveConversations migratedFirst) {
-    SweepSource source = sweep.orElseThrow();
-    PostgresSweepQueue queue = new PostgresSweepQueue(pool, config.schema(), tables(), config.serviceSchema(),
-        source.deletedColumn(), source.inactiveAfter());
-    queue.requireDeletedColumn();
+  PostgresSweepQueue sweepQueue(@LiveDatabase HikariDataSource pool, PostgresLiveConversations live) {
+    PostgresSweepQueue queue = new PostgresSweepQueue(pool, live, config.schema(), tables(), config.serviceSchema(),
+        sweep.orElseThrow());
+    queue.checkTables();
     return queue;
   }
 
@@ -137,7 +137,13 @@ public final class SupabaseModule extends AbstractModule {
    */
   @Provides
   @Singleton
-  LiveConversations liveConversations(@LiveDatabase HikariDataSource pool, Optional<Clock> clock) {
+  LiveConversations liveConversations(PostgresLiveConversations live) {
+    return live;
+  }
+
+  @Provides
+  @Singleton
+  PostgresLiveConversations postgresLiveConversations(@LiveDatabase HikariDataSource pool, Optional<Clock> clock) {
     ServiceSchema.migrate(pool, config.serviceSchema());
     return PostgresLiveConversations.on(pool, config.schema(), tables(), config.serviceSchema(),
         clock.orElse(Clock.systemUTC()));

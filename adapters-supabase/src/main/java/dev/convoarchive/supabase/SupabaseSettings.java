@@ -45,7 +45,10 @@ public final class SupabaseSettings {
             + "tables of its tree may be in any schema)"),
         new Setting(LiveTables.UNDECLARED_KEYS_SETTING, "", "references the app keeps without a foreign key, whose rows "
             + "belong to a conversation: `child(column, ...) -> parent(column, ...)`, a table optionally as "
-            + "`schema.table`, several separated by `;`")));
+            + "`schema.table`, several separated by `;`"),
+        new Setting(LiveTables.ACCOUNT_TABLE_SETTING, LiveTables.AccountTable.DEFAULT.toString(), "the table whose row "
+            + "goes when a user's account is removed, as `schema.table(id_column)`: the capture kit records a removed "
+            + "user from it (see `ACCOUNT_DELETION`)")));
     for (LiveTables.Part part : LiveTables.Part.values()) {
       all.add(new Setting(part.setting(), part.defaultName(), part.meaning()));
     }
@@ -92,10 +95,13 @@ public final class SupabaseSettings {
     }
     Optional<List<LiveTables.UndeclaredKey>> keys = attempt(problems,
         () -> values.apply(LiveTables.UNDECLARED_KEYS_SETTING).map(LiveTables::parseUndeclaredKeys).orElse(List.of()));
-    Optional<LiveTables> tables = attempt(problems, () -> new LiveTables(parts, keys.orElse(List.of())));
+    Optional<LiveTables.AccountTable> account = attempt(problems, () -> values.apply(LiveTables.ACCOUNT_TABLE_SETTING)
+        .map(LiveTables.AccountTable::parse).orElse(LiveTables.AccountTable.DEFAULT));
+    Optional<LiveTables> tables = attempt(problems, () -> new LiveTables(parts, keys.orElse(List.of()),
+        account.orElse(LiveTables.AccountTable.DEFAULT)));
     Optional<String> checkedSchema = attempt(problems, () -> SupabaseDbConfig.checkSchema(LIVE_SCHEMA, schema));
     Optional<String> checkedService = attempt(problems, () -> SupabaseDbConfig.checkServiceSchema(serviceSchema));
-    if (tables.isEmpty() || keys.isEmpty() || checkedSchema.isEmpty() || checkedService.isEmpty()) {
+    if (tables.isEmpty() || keys.isEmpty() || account.isEmpty() || checkedSchema.isEmpty() || checkedService.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new Names(schema, serviceSchema, tables.get()));

@@ -24,17 +24,17 @@
 -- the tree, and warns about a table the service cannot read, insert or delete); tables tied in by
 -- LIVE_UNDECLARED_KEYS need the same grants by hand.
 
-do $convo_archive$
+do ${tag}
 begin
   if not exists (select 1 from pg_roles where rolname = 'convo_archive_service') then
     create role convo_archive_service login noinherit;
   end if;
 end
-$convo_archive$;
+${tag};
 
 create schema if not exists ${service_schema} authorization convo_archive_service;
 
-do $convo_archive$
+do ${tag}
 declare
   tree oid[];
   t oid;
@@ -72,4 +72,4 @@ begin
       || 'using (true) with check (true)', r.relid::regclass);
   end loop;
 end
-$convo_archive$;
+${tag};

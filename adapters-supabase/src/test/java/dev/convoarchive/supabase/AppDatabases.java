@@ -51,6 +51,33 @@ public final class AppDatabases {
     });
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger FRESH = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * A database of the app's own, apart from the shared one, for tests that install triggers or
+   * run sweepers: its configuration (the app's settings, the service's schema migrated).
+   */
+  public static SupabaseDbConfig fresh(ChatApp app) {
+    String name = database(app) + "_" + ProcessHandle.current().pid() + "_" + FRESH.incrementAndGet();
+    try (Connection admin = TestDatabase.pool(IdType.UUID).getConnection(); Statement statement = admin.createStatement()) {
+      statement.execute("create database " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    SupabaseDbConfig server = TestDatabase.server().config();
+    SupabaseDbConfig config = server.withJdbcUrl(server.jdbcUrl().replaceFirst("/postgres$", "/" + name))
+        .withTables(app.tables()).withPoolSize(10);
+    try (HikariDataSource pool = SupabaseDatabase.pool(config.withPoolSize(2))) {
+      try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+        statement.execute(app.ddl());
+      } catch (SQLException e) {
+        throw new IllegalStateException("loading " + app + "'s tables failed", e);
+      }
+      dev.convoarchive.supabase.store.ServiceSchema.migrate(pool, config.serviceSchema());
+    }
+    return config;
+  }
+
   private static String database(ChatApp app) {
     return "app_" + app.name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -2,6 +2,7 @@ package dev.convoarchive.supabase;
 
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.supabase.jdbc.Sql;
 import dev.convoarchive.supabase.live.LiveTables.Part;
 import dev.convoarchive.supabase.live.LiveTables;
@@ -47,14 +48,89 @@ public enum ChatApp {
 
   /** The settings that point convo-archive at this app's tables. */
   public LiveTables tables() {
-    return new LiveTables(new EnumMap<>(names.isEmpty() ? Map.of() : names));
+    return new LiveTables(new EnumMap<>(names.isEmpty() ? Map.of() : names)).withAccountTable(accountTable());
   }
 
-  /** The LIVE_* settings as environment variables. */
+  /** The table whose row goes when a user's account is removed. */
+  public LiveTables.AccountTable accountTable() {
+    return switch (this) {
+      case CHATBOT_UI -> LiveTables.AccountTable.DEFAULT;
+      case AI_CHATBOT -> new LiveTables.AccountTable("public", "User", "id");
+      case LOBECHAT -> new LiveTables.AccountTable("public", "users", "id");
+    };
+  }
+
+  /** The LIVE_* settings (and ACCOUNT_TABLE) as environment variables. */
   public Map<String, String> settings() {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
     names.forEach((part, name) -> settings.put(part.setting(), name));
+    settings.put(LiveTables.ACCOUNT_TABLE_SETTING, accountTable().toString());
     return settings;
+  }
+
+  /**
+   * Deletes a conversation as the app's own code does: Chatbot UI through supabase-js, as the
+   * {@code authenticated} role under row-level security, one statement (the rest by cascade);
+   * ai-chatbot's {@code deleteChatById}, its four statements in its order, each its own
+   * transaction, as the tables' owner; LobeChat's topic delete (messages by cascade).
+   */
+  public void delete(Connection connection, Conversation conversation) throws SQLException {
+    String id = conversation.id().value();
+    String owner = conversation.owner().toString();
+    switch (this) {
+      case CHATBOT_UI -> {
+        boolean auto = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+          run(connection, "set local role authenticated");
+          run(connection, "select set_config('request.jwt.claim.sub', ?, true)", owner);
+          run(connection, "delete from chats where id = ?::uuid", id);
+          connection.commit();
+        } finally {
+          connection.setAutoCommit(auto);
+        }
+      }
+      case AI_CHATBOT -> {
+        run(connection, "delete from \"Vote_v2\" where \"chatId\" = ?::uuid", id);
+        run(connection, "delete from \"Message_v2\" where \"chatId\" = ?::uuid", id);
+        run(connection, "delete from \"Stream\" where \"chatId\" = ?::uuid", id);
+        run(connection, "delete from \"Chat\" where id = ?::uuid", id);
+      }
+      case LOBECHAT -> run(connection, "delete from topics where id = ? and user_id = ?", id, owner);
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  /** Deletes a message alone (an edit or a regeneration), as the app does. */
+  public void deleteMessage(Connection connection, Conversation conversation, String messageId) throws SQLException {
+    switch (this) {
+      case CHATBOT_UI -> run(connection, "delete from messages where id = ?::uuid", messageId);
+      case AI_CHATBOT -> {
+        run(connection, "delete from \"Vote_v2\" where \"messageId\" = ?::uuid", messageId);
+        run(connection, "delete from \"Message_v2\" where id = ?::uuid", messageId);
+      }
+      case LOBECHAT -> run(connection, "delete from messages where id = ?", messageId);
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  /**
+   * Removes a user's account as the app (or Supabase Auth) does: the account row, its
+   * conversations going by cascade, or (ai-chatbot, whose keys are NO ACTION) deleted first.
+   */
+  public void deleteAccount(Connection connection, UserId owner, java.util.List<Conversation> conversations)
+      throws SQLException {
+    switch (this) {
+      case CHATBOT_UI -> run(connection, "delete from auth.users where id = ?::uuid", owner.toString());
+      case AI_CHATBOT -> {
+        for (Conversation conversation : conversations) {
+          delete(connection, conversation);
+        }
+        run(connection, "delete from \"User\" where id = ?::uuid", owner.toString());
+      }
+      case LOBECHAT -> run(connection, "delete from users where id = ?", owner.toString());
+      default -> throw new IllegalStateException();
+    }
   }
 
   /** The app's tables, to run on an empty database. */
@@ -190,7 +266,7 @@ public enum ChatApp {
       for (int i = 0; i < values.length; i++) {
         statement.setObject(i + 1, values[i]);
       }
-      statement.executeUpdate();
+      statement.execute();
     }
   }
 

@@ -70,14 +70,19 @@ class SupabaseDbConfigTest {
         .hasMessageContaining("schema.sql");
   }
 
-  /** Names are quoted into SQL, so only plain names are taken; none only where a column may be missing. */
+  /**
+   * Names are always quoted into SQL, so any name PostgreSQL keeps is taken as written, and none
+   * can break out of its quotes; none only where a column may be missing.
+   */
   @Test
-  void tableAndColumnNamesArePlainNames() {
+  void tableAndColumnNamesAreTakenAsWrittenAndQuoted() {
     LiveTables chats = LiveTables.DEFAULT.with(LiveTables.Part.CONVERSATIONS_TABLE, "Chats_2024");
     assertThat(chats.name(LiveTables.Part.CONVERSATIONS_TABLE)).contains("Chats_2024");
+    LiveTables odd = LiveTables.DEFAULT.with(LiveTables.Part.CONVERSATIONS_TABLE, "Chat \"Rooms\" $1; drop table x");
+    assertThat(odd.sql(LiveTables.Part.CONVERSATIONS_TABLE)).isEqualTo("\"Chat \"\"Rooms\"\" $1; drop table x\"");
     assertThat(LiveTables.DEFAULT.with(LiveTables.Part.MESSAGES_METADATA, "none").name(LiveTables.Part.MESSAGES_METADATA))
         .isEmpty();
-    for (String bad : new String[] {"chats\"; drop table x", "public.chats", "1chats", "", "a".repeat(64)}) {
+    for (String bad : new String[] {"", "a".repeat(64), "chats\nx", "chats\u0000"}) {
       assertThatThrownBy(() -> LiveTables.DEFAULT.with(LiveTables.Part.CONVERSATIONS_TABLE, bad))
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("LIVE_CONVERSATIONS_TABLE");
     }

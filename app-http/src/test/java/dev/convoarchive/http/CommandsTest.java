@@ -103,14 +103,19 @@ class CommandsTest {
 
   @Test
   void printSqlFillsInTheConfiguredNames() {
-    Run sql = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats", "LIVE_MESSAGES_CONVERSATION_ID", "chat_id",
-        "SWEEP_DELETED_COLUMN", "removed_at"), "", "print-sql", "soft-delete");
+    Run sql = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats", "LIVE_CONVERSATIONS_USER_ID", "owner",
+        "ACCOUNT_TABLE", "public.accounts(uid)"), "", "print-sql", "capture");
 
     assertThat(sql.exit()).as(sql.err()).isZero();
-    assertThat(sql.out()).contains("alter table \"public\".\"chats\" add column if not exists \"removed_at\" timestamptz;")
-        .contains("conversation_deleted(\"chat_id\")").doesNotContain("${conversations}").doesNotContain("public.conversations");
+    assertThat(sql.out()).contains("select '\"public\".\"chats\"'::regclass::oid")
+        .contains("format('%L, %L', 'id', 'owner')").contains("to_regclass('\"public\".\"accounts\"')")
+        .doesNotContain("${").doesNotContain("public.conversations");
 
-    Run bad = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats; drop table x"), "", "print-sql", "soft-delete");
+    Run odd = run(Map.of("LIVE_CONVERSATIONS_TABLE", "chats'; drop table x"), "", "print-sql", "capture");
+    assertThat(odd.exit()).as(odd.err()).isZero();
+    assertThat(odd.out()).contains("'\"public\".\"chats''; drop table x\"'::regclass");
+
+    Run bad = run(Map.of("LIVE_CONVERSATIONS_TABLE", "c".repeat(64)), "", "print-sql", "capture");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("LIVE_CONVERSATIONS_TABLE");
   }

@@ -199,7 +199,7 @@ class ConfigTest {
     bad.put("ARCHIVED_CHATS_PAGE", "yes");
     bad.put("LOG_FORMAT", "xml");
     bad.put("SERVICE_KEY_HASHES", "md5:abc");
-    bad.put("LIVE_MESSAGES_TABLE", "messages; drop table x");
+    bad.put("LIVE_MESSAGES_TABLE", "m".repeat(64));
     assertThatThrownBy(() -> AppConfig.load(bad, new Properties()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("CORS_ALLOWED_ORIGINS").hasMessageContaining("ARCHIVE_DB_POOL_SIZE")

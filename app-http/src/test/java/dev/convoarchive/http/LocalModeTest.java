@@ -39,6 +39,16 @@ class LocalModeTest {
       assertThat(archived.statusCode()).as(archived.body()).isEqualTo(201);
       HttpResponse<String> asService = get(running, "/v1/users/" + LocalMode.DEMO_USER + "/archive", running.serviceToken());
       assertThat(asService.body()).contains(first);
+
+      // The walkthrough's plain SQL delete, as the chat app would run it: archived within seconds.
+      String second = LocalMode.DEMO_CONVERSATIONS.get(1).value();
+      assertThat(banner).contains(running.databaseUrl()).contains(running.demoDelete());
+      try (java.sql.Connection connection = java.sql.DriverManager.getConnection(running.database().jdbcUrl(),
+          running.database().user(), running.database().password())) {
+        assertThat(connection.createStatement().executeUpdate(running.demoDelete())).isEqualTo(1);
+      }
+      SoftDeleteSweepTest.await("the deleted demo conversation is archived",
+          () -> status(running, "/v1/users/me/archive/" + second, running.userToken()) == 200);
     } finally {
       running.close();
     }
@@ -48,12 +58,21 @@ class LocalModeTest {
       assertThat(again.secret()).as("the secret is kept, so printed tokens stay valid").isEqualTo(running.secret());
       HttpResponse<String> listed = get(again, "/v1/users/me/archive", again.userToken());
       JsonNode items = LifecycleTest.json(listed).get("items");
-      assertThat(items.findValuesAsText("id")).as("the one archived here, and the demo's archived third")
-          .containsExactlyInAnyOrder(first, LocalMode.DEMO_CONVERSATIONS.get(2).value());
+      assertThat(items.findValuesAsText("id")).as("the one archived here, the one deleted by SQL, and the demo's third")
+          .containsExactlyInAnyOrder(first, LocalMode.DEMO_CONVERSATIONS.get(1).value(),
+              LocalMode.DEMO_CONVERSATIONS.get(2).value());
       assertThat(post(again, "/v1/users/me/conversations/" + first + "/archive", again.userToken()).statusCode())
           .as("the demo data is not loaded again over what was archived").isEqualTo(200);
     } finally {
       again.close();
+    }
+  }
+
+  private static int status(LocalMode.Running running, String path, String token) {
+    try {
+      return get(running, path, token).statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.convoarchive.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.inject.Guice;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
@@ -15,7 +16,6 @@ import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseModule;
-import com.google.inject.Guice;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -99,11 +99,16 @@ class SoftDeleteSweepTest {
     assertThat(database.count("select count(*) from conversations where id = '" + conversation.id() + "'")).isZero();
   }
 
+  /** The soft-delete kit's column is optional now: without it the sweeper starts, and knows whether the capture kit is on. */
   @Test
-  void withoutTheDeletedColumnTheSweeperStopsStartUpNamingTheScript() {
+  void withoutTheDeletedColumnTheSweeperStartsAndSeesTheCaptureKit() {
     AppDatabase database = AppDatabase.create(false);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestService.start(sweeping(database), List.of()))
-        .hasMessageContaining("deleted_at").hasMessageContaining("soft-delete.sql");
+    try (TestService service = TestService.start(sweeping(database), List.of())) {
+      var queue = service.app().injector().getInstance(dev.convoarchive.supabase.store.PostgresSweepQueue.class);
+      assertThat(queue.captureInstalled()).isFalse();
+      SupabaseDatabase.runScript(database.config(), "capture");
+      assertThat(queue.captureInstalled()).isTrue();
+    }
   }
 
   @Test
@@ -115,7 +120,7 @@ class SoftDeleteSweepTest {
     live.restore(conversation);
     AppConfig config = sweeping(database);
     AppConfig flagged = config.withSweep(config.sweep().withSource(
-        new dev.convoarchive.supabase.SweepSource("is_deleted", java.util.Optional.empty())));
+        new dev.convoarchive.supabase.store.SweepSource("is_deleted", java.util.Optional.empty())));
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestService.start(flagged, List.of()))
         .hasMessageContaining("is_deleted").hasMessageContaining("must be a timestamp");

@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * {@code messages} with {@code chat_id}). Every other column of those rows is kept too (as a
  * conversation's or message's extra columns), so a restore puts back what the app stored.
  *
- * <p>Names are taken as written (case included) and always quoted in SQL; the start-up check
- * ({@link LiveSchema}) says which are missing.
+ * <p>Names are taken as written (case, spaces and quotes included) and always quoted in SQL; the
+ * start-up check ({@link ConversationTree}, {@link RowView}) says which are missing.
  */
-public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclaredKeys) {
+public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclaredKeys, AccountTable accountTable) {
 
   /** What a name stands for; {@link #setting()} is the setting that changes it. */
   public enum Part {
@@ -39,8 +39,9 @@ public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclared
     MESSAGES_CREATED_AT("created_at", "the messages table's time column (timestamp, or epoch seconds or milliseconds; "
         + "messages are ordered by it, then by id), or none"),
     /** Never restored: a restored conversation must not come back marked deleted. */
-    CONVERSATIONS_DELETED_AT("deleted_at", "the conversations column a soft delete sets (soft-delete.sql); "
-        + "the sweeper archives rows where it is set, and a restore never brings it back", "SWEEP_DELETED_COLUMN");
+    CONVERSATIONS_DELETED_AT("deleted_at", "the conversations column the retired soft-delete kit set; while it "
+        + "exists the sweeper archives the rows where it is set (the upgrade to the capture kit), and a restore never "
+        + "brings it back", "SWEEP_DELETED_COLUMN");
 
     private final String defaultName;
     private final String meaning;
@@ -80,7 +81,11 @@ public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclared
   public static final String NONE = "none";
 
   /** A name PostgreSQL keeps as given once quoted; no quotes, dots or control characters. */
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+  /**
+   * A name as PostgreSQL keeps it once quoted (every statement and script quotes it): 1 to 63
+   * characters, any but control characters, so upper case, spaces, {@code "} and {@code $} too.
+   */
+  private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,63}");
 
   public static final LiveTables DEFAULT = new LiveTables(Map.of());
 
@@ -139,7 +144,38 @@ public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclared
   }
 
   public LiveTables(Map<Part, String> names) {
-    this(names, List.of());
+    this(names, List.of(), AccountTable.DEFAULT);
+  }
+
+  public LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclaredKeys) {
+    this(names, undeclaredKeys, AccountTable.DEFAULT);
+  }
+
+  /** The setting that names the app's table of accounts. */
+  public static final String ACCOUNT_TABLE_SETTING = "ACCOUNT_TABLE";
+
+  /**
+   * The table whose row goes when a user's account is removed ({@code auth.users(id)} on Supabase,
+   * or the app's own), written {@code schema.table(id_column)}: the capture kit records a removed
+   * user from it, whose captured rows and archive are then erased (ACCOUNT_DELETION).
+   */
+  public record AccountTable(String schema, String table, String column) {
+    public static final AccountTable DEFAULT = new AccountTable("auth", "users", "id");
+    private static final Pattern FORM = Pattern.compile("\\s*([^.()\\s]+)\\.([^.()\\s]+)\\s*\\(\\s*([^()\\s]+)\\s*\\)\\s*");
+
+    public static AccountTable parse(String text) {
+      java.util.regex.Matcher m = FORM.matcher(text);
+      if (!m.matches()) {
+        throw new InvalidInputException(ACCOUNT_TABLE_SETTING, "is written schema.table(id_column), such as "
+            + "auth.users(id); got " + InvalidInputException.quote(text.strip()));
+      }
+      return new AccountTable(m.group(1), m.group(2), m.group(3));
+    }
+
+    @Override
+    public String toString() {
+      return schema + "." + table + "(" + column + ")";
+    }
   }
 
   /** Parts missing from {@code names} take their default names. */
@@ -152,24 +188,29 @@ public record LiveTables(Map<Part, String> names, List<UndeclaredKey> undeclared
         throw new InvalidInputException(part.setting(), "cannot be none: convo-archive needs " + part.meaning());
       }
       if (!none && !NAME.matcher(name).matches()) {
-        throw new InvalidInputException(part.setting(), "must be a table or column name (letters, digits, _ or $, "
-            + "not starting with a digit, at most 63)" + (part.optional() ? " or none" : "") + "; got "
+        throw new InvalidInputException(part.setting(), "must be a table or column name of 1 to 63 characters "
+            + "without control characters" + (part.optional() ? ", or none" : "") + "; got "
             + InvalidInputException.quote(name));
       }
       all.put(part, name);
     }
     names = Map.copyOf(all);
     undeclaredKeys = undeclaredKeys == null ? List.of() : List.copyOf(undeclaredKeys);
+    accountTable = accountTable == null ? AccountTable.DEFAULT : accountTable;
   }
 
   public LiveTables withUndeclaredKeys(List<UndeclaredKey> keys) {
-    return new LiveTables(names, keys);
+    return new LiveTables(names, keys, accountTable);
+  }
+
+  public LiveTables withAccountTable(AccountTable account) {
+    return new LiveTables(names, undeclaredKeys, account);
   }
 
   public LiveTables with(Part part, String name) {
     Map<Part, String> changed = new EnumMap<>(names);
     changed.put(part, name);
-    return new LiveTables(changed, undeclaredKeys);
+    return new LiveTables(changed, undeclaredKeys, accountTable);
   }
 
   /** The name as written; for an optional part set to none, empty. */

@@ -79,6 +79,8 @@ public final class PostgresLiveConversations implements LiveConversations {
   private final IdColumns ids;
   /** Where restores are recorded (the service's schema), so cold tiering can wait after one; or none. */
   private final Optional<String> restoreLog;
+  /** Where the capture kit's triggers copy the app's deletes (the service's schema); or none. */
+  private final Optional<String> outbox;
   private final Clock clock;
 
   private PostgresLiveConversations(DataSource dataSource, String schema, LiveTables names, Optional<String> restoreLog,
@@ -95,6 +97,7 @@ public final class PostgresLiveConversations implements LiveConversations {
     Table root = tree.root();
     this.ids = new IdColumns(IdType.of(root.column(name(Part.CONVERSATIONS_ID)).orElseThrow().type()),
         IdType.of(root.column(name(Part.CONVERSATIONS_USER_ID)).orElseThrow().type()));
+    this.outbox = restoreLog.map(service -> Sql.quote(service) + ".captured_rows");
     this.restoreLog = restoreLog.map(service -> Sql.quote(service) + ".restored_conversations");
     this.clock = clock;
     tree.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, "live tables: " + warning));
@@ -163,7 +166,7 @@ public final class PostgresLiveConversations implements LiveConversations {
       lock(connection, owner, id);
       Optional<Snapshot> read = read(connection, owner, id, true);
       if (read.isEmpty()) {
-        return Optional.<T>empty();
+        return moveOutCaptured(connection, owner, id, archiveStep);
       }
       // Deleted before the step, so that rows set to NULL by the delete are recorded as they are
       // left; nothing is committed unless the step returns.
@@ -239,11 +242,12 @@ public final class PostgresLiveConversations implements LiveConversations {
 
   /**
    * Takes the conversation's lock until the transaction ends, and marks the transaction as
-   * convo-archive's own, so that soft-delete.sql's trigger lets its deletes really delete.
+   * convo-archive's own: the capture kit's triggers do not copy its deletes (they are archived
+   * already), and the retired soft-delete kit's trigger lets them really delete.
    */
   private static void lock(Connection connection, UserId owner, ConversationId id) throws SQLException {
-    try (PreparedStatement lock = connection.prepareStatement(
-        "select pg_advisory_xact_lock(hashtextextended(?, 0)), set_config('convo_archive.really_delete', 'on', true)")) {
+    try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0)), "
+        + "set_config('convo_archive.really_delete', 'on', true), set_config('convo_archive.capture', 'off', true)")) {
       lock.setString(1, owner + "/" + id.value());
       lock.execute();
     }
@@ -396,6 +400,212 @@ public final class PostgresLiveConversations implements LiveConversations {
     return view.view(id, owner, root, messages, liveRows);
   }
 
+  // ---- Conversations the app deleted, from the capture kit's outbox ----
+
+  /**
+   * A conversation the app deleted itself, rebuilt from the rows the capture kit copied in the
+   * app's delete transaction: its newest captured row of the conversation table, then, table by
+   * table of the tree, the captured rows whose keys match rows already taken. The step runs with
+   * those rows held; they are removed only if it returns, in the same transaction, so a crash
+   * leaves them to be archived again (a store of an archived conversation is a no-op).
+   */
+  private <T> Optional<T> moveOutCaptured(Connection connection, UserId owner, ConversationId id,
+      Function<Conversation, T> archiveStep) throws SQLException {
+    if (outbox.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<Table, Map<String, Map<String, Object>>> rows = new LinkedHashMap<>();
+    for (Table table : tree.tables()) {
+      rows.put(table, new LinkedHashMap<>());
+    }
+    List<Long> taken = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement("select id, row::text from " + outbox.get()
+        + " where is_root and conversation_id = ? and user_id = ? and table_schema = ? and table_name = ? "
+        + "order by id desc for update")) {
+      statement.setString(1, id.value());
+      statement.setString(2, owner.toString());
+      statement.setString(3, tree.root().schema());
+      statement.setString(4, tree.root().name());
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          return Optional.empty();
+        }
+        // The newest copy is the conversation; an older one (deleted, written again, deleted again) goes with it.
+        Map<String, Object> root = parse(result.getString(2));
+        rows.get(tree.root()).put(key(tree.root(), root), root);
+        taken.add(result.getLong(1));
+        while (result.next()) {
+          taken.add(result.getLong(1));
+        }
+      }
+    }
+    for (Table table : tree.tables().subList(1, tree.tables().size())) {
+      for (Edge edge : tree.parentEdges(table)) {
+        Map<String, Map<String, Object>> parents = rows.get(edge.parent());
+        if (parents.isEmpty()) {
+          continue;
+        }
+        // Each parent's key as the child row holds it ({"chat_id": ...}), found by containment through the GIN index.
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (Map<String, Object> parent : parents.values()) {
+          Map<String, Object> key = new LinkedHashMap<>();
+          for (int i = 0; i < edge.columns().size(); i++) {
+            key.put(edge.columns().get(i), parent.get(edge.referenced().get(i)));
+          }
+          if (!key.containsValue(null)) { // a NULL key references nothing (and would match every NULL)
+            keys.add(key);
+          }
+        }
+        if (keys.isEmpty()) {
+          continue;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("select o.id, o.row::text from " + outbox.get()
+            + " o join jsonb_array_elements(?::jsonb) p on o.row @> p.value where not o.is_root and o.table_schema = ? "
+            + "and o.table_name = ? order by o.id for update of o")) {
+          statement.setString(1, json(keys));
+          statement.setString(2, table.schema());
+          statement.setString(3, table.name());
+          try (ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+              if (taken.contains(result.getLong(1))) {
+                continue;
+              }
+              Map<String, Object> row = parse(result.getString(2));
+              String key = key(table, row);
+              if (table.primaryKey().isEmpty() || !rows.get(table).containsKey(key)) {
+                rows.get(table).put(table.primaryKey().isEmpty() ? key + "#" + result.getLong(1) : key, row);
+              }
+              taken.add(result.getLong(1));
+            }
+          }
+        }
+      }
+    }
+    T result = archiveStep.apply(view(id, owner, rows, List.of()));
+    try (PreparedStatement delete = connection.prepareStatement("delete from " + outbox.get() + " where id = any (?)")) {
+      delete.setArray(1, connection.createArrayOf("bigint", taken.toArray()));
+      delete.executeUpdate();
+    }
+    return Optional.of(result);
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  /**
+   * Erases the captured, not yet archived, conversations of a removed user (each under its lock,
+   * its rows found as an archive would find them); returns how many.
+   */
+  public int forgetCaptured(UserId owner) {
+    if (outbox.isEmpty()) {
+      return 0;
+    }
+    List<String> ids = Transactions.onConnection(dataSource, "reading a removed user's captured conversations",
+        connection -> {
+          List<String> found = new ArrayList<>();
+          try (PreparedStatement select = connection.prepareStatement("select distinct conversation_id from "
+              + outbox.get() + " where is_root and user_id = ? and table_schema = ? and table_name = ?")) {
+            select.setString(1, owner.toString());
+            select.setString(2, tree.root().schema());
+            select.setString(3, tree.root().name());
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                found.add(rows.getString(1));
+              }
+            }
+          }
+          return found;
+        });
+    int erased = 0;
+    for (String captured : ids) {
+      ConversationId id;
+      try {
+        id = ConversationId.of(captured);
+      } catch (InvalidInputException e) {
+        continue; // not one the service can name: dropped with the window's edits
+      }
+      boolean gone = inTransaction("erasing captured conversation " + id, connection -> {
+        lock(connection, owner, id);
+        return moveOutCaptured(connection, owner, id, conversation -> true).isPresent();
+      });
+      erased += gone ? 1 : 0;
+    }
+    return erased;
+  }
+
+  // ---- Activity, for cold tiering ----
+
+  /**
+   * SQL for the newest time of the conversation row aliased {@code alias}: its creation and update
+   * times and its newest message's, each as a timestamptz (epoch numbers read as seconds or
+   * milliseconds). NULLs do not count; all NULL is NULL, never "old".
+   */
+  public String activity(String alias) {
+    List<String> times = new ArrayList<>();
+    names.name(Part.CONVERSATIONS_CREATED_AT).ifPresent(c -> times.add(timeSql(tree.root(), alias, c)));
+    names.name(Part.CONVERSATIONS_UPDATED_AT).ifPresent(c -> times.add(timeSql(tree.root(), alias, c)));
+    Optional<Table> messages = view.messagesTable();
+    Optional<String> created = names.name(Part.MESSAGES_CREATED_AT);
+    if (messages.isPresent() && created.isPresent()) {
+      tree.parentEdges(messages.get()).stream().filter(edge -> edge.parent().equals(tree.root())).findFirst()
+          .ifPresent(edge -> {
+            StringJoiner match = new StringJoiner(" and ");
+            for (int i = 0; i < edge.columns().size(); i++) {
+              match.add("m." + Sql.quote(edge.columns().get(i)) + " = " + alias + "." + Sql.quote(edge.referenced().get(i)));
+            }
+            times.add("(select max(" + timeSql(messages.get(), "m", created.get()) + ") from " + messages.get().sql()
+                + " m where " + match + ")");
+          });
+    }
+    return times.isEmpty() ? "null::timestamptz" : "greatest(" + String.join(", ", times) + ")";
+  }
+
+  private static String timeSql(Table table, String alias, String column) {
+    String value = alias + "." + Sql.quote(column);
+    String type = table.column(column).map(ConversationTree.Column::type).orElse("");
+    if (type.startsWith("timestamp with")) {
+      return value;
+    }
+    if (type.startsWith("timestamp")) {
+      return "(" + value + " at time zone 'UTC')";
+    }
+    // Epoch seconds or milliseconds (1e11 seconds is the year 5138).
+    return "(case when abs(" + value + "::numeric) >= 100000000000 then to_timestamp(" + value + "::numeric / 1000) "
+        + "else to_timestamp(" + value + "::numeric) end)";
+  }
+
+  /** The newest time of a conversation's rows, as {@link #activity(String)} reads it; empty when all are NULL. */
+  public Optional<java.time.Instant> activity(Conversation conversation) {
+    List<Object> values = new ArrayList<>();
+    Optional<Map<String, Object>> root = rootRow(conversation);
+    names.name(Part.CONVERSATIONS_CREATED_AT).ifPresent(c -> root.map(r -> r.get(c)).ifPresent(values::add));
+    names.name(Part.CONVERSATIONS_UPDATED_AT).ifPresent(c -> root.map(r -> r.get(c)).ifPresent(values::add));
+    view.messagesTable().ifPresent(messages -> names.name(Part.MESSAGES_CREATED_AT).ifPresent(created ->
+        rowsOf(conversation, messages).forEach(row -> values.add(row.get(created)))));
+    return values.stream().map(RowView::instant).flatMap(Optional::stream).max(java.time.Instant::compareTo);
+  }
+
+  /** A column of the conversation's own row, when it is not NULL. */
+  public Optional<Object> rootValue(Conversation conversation, String column) {
+    return rootRow(conversation).map(row -> row.get(column));
+  }
+
+  private Optional<Map<String, Object>> rootRow(Conversation conversation) {
+    return rowsOf(conversation, tree.root()).stream().findFirst();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rowsOf(Conversation conversation, Table table) {
+    for (Object entry : (List<Object>) conversation.liveRows().getOrDefault("tables", List.of())) {
+      Map<String, Object> tableEntry = (Map<String, Object>) entry;
+      if (table.schema().equals(tableEntry.get("schema")) && table.name().equals(tableEntry.get("table"))) {
+        return (List<Map<String, Object>>) tableEntry.get("rows");
+      }
+    }
+    return List.of();
+  }
+
   // ---- Deleting the tree ----
 
   /**
@@ -423,9 +633,8 @@ public final class PostgresLiveConversations implements LiveConversations {
         // Fewer than read: a cascade got there first (fine), or a trigger or policy kept them (not).
         long left = count(connection, table, rows.values());
         if (left > 0) {
-          throw new IllegalStateException("deleting conversation " + id + " left " + left + " of its rows in "
-              + table.label() + " live (a trigger or row-level security policy of the app kept them); the move was "
-              + "rolled back and the conversation stays live");
+          throw ConflictException.keptLive(owner, id, "deleting it left " + left + " of its rows in " + table.label()
+              + " (a trigger or row-level security policy of the app kept them), so the move was rolled back");
         }
       }
     }

@@ -15,6 +15,12 @@ create table if not exists auth.users (id uuid primary key);
 create or replace function auth.uid() returns uuid language sql stable as $$
   select nullif(current_setting('request.jwt.claim.sub', true), '')::uuid
 $$;
+-- Supabase's API role, as supabase-js's requests run through PostgREST.
+do $$ begin
+  create role authenticated nologin;
+exception when duplicate_object then null;
+end $$;
+grant usage on schema auth to authenticated;
 
 create or replace function update_updated_at_column() returns trigger as $$
 begin
@@ -171,3 +177,6 @@ create policy "Allow full access to own message_file_items" on message_file_item
   with check (user_id = auth.uid());
 create trigger update_message_file_items_updated_at before update on message_file_items for each row
   execute procedure update_updated_at_column();
+
+grant usage on schema public to authenticated;
+grant select, insert, update, delete on all tables in schema public to authenticated;

@@ -8,7 +8,7 @@ import dev.convoarchive.s3.IndexLocation;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SupabaseSettings;
-import dev.convoarchive.supabase.SweepSource;
+import dev.convoarchive.supabase.store.SweepSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -309,7 +309,16 @@ public record AppConfig(
     if (retention.isPresent() && retention.get().compareTo(Duration.ofDays(1)) < 0) {
       in.problem("ARCHIVE_RETENTION: must be at least P1D; got " + retention.get());
     }
-    Optional<SweepSource> source = in.attempt(() -> new SweepSource(column, inactiveAfter));
+    Duration settle = in.get("CAPTURE_SETTLE", SweepSource.DEFAULT_CAPTURE_SETTLE, Duration::parse,
+        "an ISO-8601 duration such as PT2S");
+    Duration window = in.get("CAPTURE_WINDOW", SweepSource.DEFAULT_CAPTURE_WINDOW, Duration::parse,
+        "an ISO-8601 duration such as PT1H");
+    boolean eraseAccounts = in.get("ACCOUNT_DELETION", true, text -> switch (text) {
+      case "erase" -> true;
+      case "keep" -> false;
+      default -> throw new IllegalArgumentException();
+    }, "erase or keep");
+    Optional<SweepSource> source = in.attempt(() -> new SweepSource(column, inactiveAfter, settle, window, eraseAccounts));
     Optional<Sweeper.Settings> settings = Optional.empty();
     try {
       settings = Optional.of(new Sweeper.Settings(batch, concurrency, lease, retention));

@@ -2,6 +2,7 @@ package dev.convoarchive.http.config;
 
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.supabase.SupabaseSettings;
+import dev.convoarchive.supabase.store.SweepSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,6 +64,15 @@ public final class Settings {
             + "archived at once per instance"),
         new Setting("SWEEP_LEASE", SweepConfig.DEFAULT_LEASE.toString(), "how long a claim holds; a crashed "
             + "instance's claims lapse after it"),
+        new Setting("CAPTURE_SETTLE", SweepSource.DEFAULT_CAPTURE_SETTLE.toString(), "how long a deleted conversation "
+            + "waits after its row is captured, so that rows of tables without a declared key, deleted just after it, "
+            + "join it"),
+        new Setting("CAPTURE_WINDOW", SweepSource.DEFAULT_CAPTURE_WINDOW.toString(), "captured rows (a message, a "
+            + "vote) whose conversation is not deleted within this long were edits or regenerations: they are dropped, "
+            + "not archived"),
+        new Setting("ACCOUNT_DELETION", "erase", "`erase`: when a user's account row goes (`ACCOUNT_TABLE`), their "
+            + "captured conversations and whole archive are erased (the right to erasure); `keep`: their deleted "
+            + "conversations are archived like any other"),
         new Setting("SWEEP_INACTIVE_AFTER", "", "cold tiering: also archive conversations inactive this long "
             + "(e.g. `P180D`); unset: off"),
         new Setting("ARCHIVE_RETENTION", "", "erase archived conversations archived longer ago than this (e.g. "

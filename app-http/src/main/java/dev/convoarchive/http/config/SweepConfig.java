@@ -1,7 +1,7 @@
 package dev.convoarchive.http.config;
 
 import dev.convoarchive.domain.usecase.Sweeper;
-import dev.convoarchive.supabase.SweepSource;
+import dev.convoarchive.supabase.store.SweepSource;
 import java.time.Duration;
 import java.util.Optional;
 

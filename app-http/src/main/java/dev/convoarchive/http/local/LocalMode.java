@@ -78,9 +78,16 @@ public final class LocalMode {
       String secret = secret(data.resolve("jwt-secret"));
       AppConfig resolved = config
           .withStorage(config.s3().withEndpoint(s3.endpoint(), true), database)
-          .withAuth(new AuthSettings(Optional.of(secret), Optional.empty()));
+          .withAuth(new AuthSettings(Optional.of(secret), Optional.empty()))
+          // The product's main promise, visible at once: a plain SQL delete is archived within seconds.
+          .withSweep(config.sweep().enabled() ? config.sweep() : config.sweep().on().withInterval(Duration.ofSeconds(1))
+              .withSource(config.sweep().source().withCapture(Duration.ofMillis(500),
+                  config.sweep().source().captureWindow(), config.sweep().source().eraseAccounts())));
+      // The capture kit on the demo tables (again at each start: it is idempotent), once the service's schema exists.
+      SupabaseDatabase.migrateServiceSchema(database);
+      SupabaseDatabase.runScript(database, "capture");
       Application app = Application.start(resolved, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()));
-      Running running = new Running(app, secret, data, List.copyOf(servers));
+      Running running = new Running(app, secret, data, database, List.copyOf(servers));
       try {
         seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class),
             app.injector().getInstance(ArchiveService.class));
@@ -96,8 +103,18 @@ public final class LocalMode {
   }
 
   /** A started local service, the embedded servers under it, and what a person needs to try it. */
-  public record Running(Application app, String secret, Path dataDirectory, List<AutoCloseable> servers)
-      implements AutoCloseable {
+  public record Running(Application app, String secret, Path dataDirectory, SupabaseDbConfig database,
+      List<AutoCloseable> servers) implements AutoCloseable {
+
+    /** The embedded database's URL, for any PostgreSQL client (psql, a GUI): the app's side of the demo. */
+    public String databaseUrl() {
+      return database.jdbcUrl().replace("jdbc:postgresql://", "postgres://" + database.user() + ":" + database.password() + "@");
+    }
+
+    /** A plain SQL delete of a demo conversation, as the chat app would run it. */
+    public String demoDelete() {
+      return "delete from conversations where id = '" + DEMO_CONVERSATIONS.get(1).value() + "';";
+    }
 
     /** Stops the service, then the servers it used. */
     @Override
@@ -142,6 +159,10 @@ public final class LocalMode {
           "curl -s -X DELETE " + auth + " " + base + "/v1/users/me/archive",
           "curl -s -H \"Authorization: Bearer $SERVICE_TOKEN\" " + base + "/v1/users/" + DEMO_USER + "/archive",
           "curl -s " + base + "/health/ready",
+          "",
+          "Delete a conversation as the chat app would, with any PostgreSQL client: the capture kit copies it",
+          "in the delete's own transaction and the sweeper archives it within seconds (see the page below):",
+          "  psql '" + databaseUrl() + "' -c \"" + demoDelete() + "\"",
           "",
           "The demo user's \"Archived chats\" page (signed in by the link):",
           "  " + pageAddress(),

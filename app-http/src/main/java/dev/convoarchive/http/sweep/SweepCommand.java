@@ -37,9 +37,9 @@ public final class SweepCommand {
       Sweeper.Pass pass = sweeper.runOnce(done -> progress.print(bar(done.archived() + done.gone() + done.failed(), due)));
       progress.println();
       long left = sweeper.queue().countDue(Clock.systemUTC().instant());
-      out.printf("swept in %d s: archived %d, gone before their turn %d, failed %d, erased by retention %d; %d still due%n",
-          Duration.ofNanos(System.nanoTime() - started).toSeconds(), pass.archived(), pass.gone(), pass.failed(),
-          pass.erased(), left);
+      out.printf("swept in %d s: archived %d, gone or no longer due %d, failed %d, erased by retention %d, removed "
+          + "accounts erased %d; %d still due%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+          pass.archived(), pass.gone(), pass.failed(), pass.erased(), pass.accountsErased(), left);
       if (left > 0) {
         out.println("what is still due failed, or is claimed by a sweeper that stopped (taken again after SWEEP_LEASE);"
             + " run this again to continue");

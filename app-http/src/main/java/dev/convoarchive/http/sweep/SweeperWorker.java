@@ -30,6 +30,7 @@ public final class SweeperWorker implements AutoCloseable, ReadinessCheck {
   private final Counter archived;
   private final Counter gone;
   private final Counter erased;
+  private final Counter accountsErased;
   private final Counter failures;
   private final AtomicReference<Instant> lastCleanPass;
   private final AtomicReference<Double> oldestDueSeconds = new AtomicReference<>(0.0);
@@ -47,6 +48,8 @@ public final class SweeperWorker implements AutoCloseable, ReadinessCheck {
     this.gone = Counter.builder("sweeper_gone").description("due conversations that vanished before the sweeper got to them")
         .register(registry);
     this.erased = Counter.builder("sweeper_erased").description("archived conversations erased by retention").register(registry);
+    this.accountsErased = Counter.builder("sweeper_accounts_erased")
+        .description("removed users whose captured conversations and archive were erased").register(registry);
     this.failures = Counter.builder("sweeper_failures").description("conversations the sweeper failed to archive")
         .register(registry);
     Gauge.builder("sweeper_oldest_due_seconds", oldestDueSeconds, AtomicReference::get)
@@ -67,14 +70,15 @@ public final class SweeperWorker implements AutoCloseable, ReadinessCheck {
         archived.increment(pass.archived());
         gone.increment(pass.gone());
         erased.increment(pass.erased());
+        accountsErased.increment(pass.accountsErased());
         failures.increment(pass.failed());
         failedInRow = pass.outage().isPresent() ? failedInRow + 1 : 0;
         if (pass.clean()) {
           lastCleanPass.set(clock.instant());
         }
-        if (pass.archived() + pass.erased() > 0 || !pass.clean()) {
-          LOG.info("sweep: archived {}, gone {}, failed {}, erased {}", pass.archived(), pass.gone(), pass.failed(),
-              pass.erased());
+        if (pass.archived() + pass.erased() + pass.accountsErased() > 0 || !pass.clean()) {
+          LOG.info("sweep: archived {}, gone {}, failed {}, erased {}, removed accounts erased {}", pass.archived(),
+              pass.gone(), pass.failed(), pass.erased(), pass.accountsErased());
         }
         Instant now = clock.instant();
         oldestDueSeconds.set(sweeper.queue().oldestDue(now)

@@ -68,6 +68,15 @@ public final class ConflictException extends ArchiveException {
             + "stays archived", "live:" + owner + "/" + id, owner, id);
   }
 
+  /**
+   * The live database kept rows the move deleted: an app trigger or row-level security policy
+   * suppressed the delete. The move was rolled back; the conversation stays live, not archived.
+   */
+  public static ConflictException keptLive(UserId owner, ConversationId id, String reason) {
+    return new ConflictException("conversation " + id + " cannot be archived: " + reason + "; it stays live",
+        "live:" + owner + "/" + id, owner, id);
+  }
+
   /** What the conflict is about: the live row or the conversation, by owner and id. */
   public String resource() {
     return resource;

@@ -2,8 +2,8 @@ package dev.convoarchive.domain.usecase;
 
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.ContentionException;
-import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.error.NotFoundException.Place;
+import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ArchivedDocument;
@@ -12,14 +12,15 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Cursor;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.domain.model.Restored;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -56,9 +57,30 @@ public final class ArchiveService {
    * conversation was already archived (this call may still have finished a half-done move).
    */
   public StoreResult archive(UserId owner, ConversationId requested) {
+    return archiveIf(owner, requested, current -> true);
+  }
+
+  /** Thrown by {@link #archiveIf} when the live conversation is no longer due; nothing moved. */
+  public static final class NoLongerDue extends RuntimeException {
+    NoLongerDue(UserId owner, ConversationId id) {
+      super("conversation " + owner + "/" + id + " is no longer due", null, false, false);
+    }
+  }
+
+  /**
+   * As {@link #archive}, for the sweeper: the live conversation moves only if {@code due} still
+   * holds for it under its lock (it may have been undeleted, or used again, since it was found
+   * due); otherwise it stays live and {@link NoLongerDue} is thrown.
+   */
+  public StoreResult archiveIf(UserId owner, ConversationId requested, java.util.function.Predicate<Conversation> due) {
     ConversationId id = live.canonical(requested);
     for (int attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
-      Optional<StoreResult> moved = live.moveOut(owner, id, this::storeLatest);
+      Optional<StoreResult> moved = live.moveOut(owner, id, current -> {
+        if (!due.test(current)) {
+          throw new NoLongerDue(owner, id);
+        }
+        return storeLatest(current);
+      });
       if (moved.isPresent()) {
         return moved.get();
       }
@@ -192,6 +214,18 @@ public final class ArchiveService {
     if (!erased.get()) {
       throw new NotFoundException(owner, id, Place.ARCHIVE);
     }
+  }
+
+  /**
+   * Erases one archived conversation if it is still the copy archived at {@code archivedAt}
+   * (retention): one restored and archived again since is a new copy, not this one. Returns
+   * whether it was erased.
+   */
+  public boolean deleteIfArchivedAt(UserId owner, ConversationId id, Instant archivedAt) {
+    Optional<Boolean> erased = live.unlessLive(owner, id, () -> archive.find(owner, id)
+        .filter(copy -> copy.archivedAt().equals(archivedAt))
+        .map(copy -> archive.delete(owner, id)).orElse(false));
+    return erased.orElse(false);
   }
 
   /** Erases the owner's whole archive; returns how many conversations it held. */

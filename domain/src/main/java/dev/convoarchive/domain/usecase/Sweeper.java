@@ -60,8 +60,14 @@ public final class Sweeper implements AutoCloseable {
     }
   }
 
-  /** What one pass did. {@code gone} were due but vanished first (really deleted by the app, say). */
-  public record Pass(int archived, int gone, int failed, int erased, Optional<RuntimeException> outage) {
+  /**
+   * What one pass did. {@code gone} were due but vanished first, or were no longer due under their
+   * lock (undeleted, or used again); {@code failed} includes due rows the service cannot use;
+   * {@code erased} counts conversations erased by retention; {@code accountsErased} users whose
+   * removal erased their captured conversations and archive.
+   */
+  public record Pass(int archived, int gone, int failed, int erased, int accountsErased,
+      Optional<RuntimeException> outage) {
     public boolean clean() {
       return failed == 0 && outage.isEmpty();
     }
@@ -106,9 +112,16 @@ public final class Sweeper implements AutoCloseable {
     int archived = 0;
     int gone = 0;
     int failed = 0;
+    // Removed accounts first, so none of their conversations is archived after its erase.
+    int accountsErased = stopping ? 0 : eraseRemovedAccounts();
     while (!stopping) {
+      long unusableBefore = queue.unusable();
       List<DueConversation> batch = queue.claim(settings.batchSize(), clock.instant(), settings.lease());
+      failed += (int) (queue.unusable() - unusableBefore);
       if (batch.isEmpty()) {
+        if (queue.unusable() > unusableBefore) {
+          continue; // a batch of only unusable rows: the next may hold usable ones
+        }
         break;
       }
       List<Future<Outcome>> outcomes = new ArrayList<>();
@@ -130,13 +143,13 @@ public final class Sweeper implements AutoCloseable {
           case FAILED -> failed++;
         }
       }
-      progress.accept(new Pass(archived, gone, failed, 0, Optional.empty()));
+      progress.accept(new Pass(archived, gone, failed, 0, accountsErased, Optional.empty()));
       if (unavailable == batch.size()) {
-        return new Pass(archived, gone, failed, 0, Optional.of(outage));
+        return new Pass(archived, gone, failed, 0, accountsErased, Optional.of(outage));
       }
     }
     int erased = settings.retention().isPresent() && !stopping ? eraseExpired(clock.instant().minus(settings.retention().get())) : 0;
-    Pass pass = new Pass(archived, gone, failed, erased, Optional.empty());
+    Pass pass = new Pass(archived, gone, failed, erased, accountsErased, Optional.empty());
     progress.accept(pass);
     return pass;
   }
@@ -147,10 +160,11 @@ public final class Sweeper implements AutoCloseable {
 
   private Outcome archive(DueConversation due) {
     try {
-      service.archive(due.owner(), due.id());
+      Instant now = clock.instant();
+      service.archiveIf(due.owner(), due.id(), current -> queue.stillDue(due, current, now));
       queue.release(due);
       return new Outcome(Kind.ARCHIVED, null);
-    } catch (NotFoundException gone) {
+    } catch (NotFoundException | ArchiveService.NoLongerDue gone) {
       queue.release(due);
       return new Outcome(Kind.GONE, null);
     } catch (StorageUnavailableException | ContentionException transientFailure) {
@@ -172,6 +186,28 @@ public final class Sweeper implements AutoCloseable {
     }
   }
 
+  /**
+   * Erases the archive and the captured conversations of every user removed lately (the right to
+   * erasure). Users removed within two leases are erased again each pass: a sweeper that claimed
+   * one of their conversations before the removal and archives it late is undone by the next.
+   */
+  private int eraseRemovedAccounts() {
+    int erased = 0;
+    for (UserId owner : queue.removedAccounts(clock.instant().minus(settings.lease().multipliedBy(2)))) {
+      try {
+        int conversations = queue.forgetCaptured(owner) + service.deleteAll(owner);
+        // Counted when something was erased: the same account is looked at again for two leases.
+        if (conversations > 0) {
+          LOG.log(Level.INFO, "account " + owner + " was removed: erased " + conversations + " of its conversations");
+          erased++;
+        }
+      } catch (ArchiveException e) {
+        LOG.log(Level.WARNING, "erasing removed account " + owner + " failed: " + e.getMessage());
+      }
+    }
+    return erased;
+  }
+
   /** Erases, through the API's own erase, every archived conversation archived before {@code cutoff}. */
   private int eraseExpired(Instant cutoff) {
     int erased = 0;
@@ -180,10 +216,10 @@ public final class Sweeper implements AutoCloseable {
         UserId owner = it.next();
         for (ArchiveEntry entry : expired(owner, cutoff)) {
           try {
-            service.delete(owner, entry.id());
-            erased++;
-          } catch (NotFoundException | ConflictException stillWanted) {
-            // erased meanwhile, or restored: either way not this pass's to erase
+            // Only the copy listed: one restored and archived again meanwhile is a new copy.
+            if (service.deleteIfArchivedAt(owner, entry.id(), entry.archivedAt())) {
+              erased++;
+            }
           } catch (ArchiveException e) {
             LOG.log(Level.WARNING, "erasing " + owner + "/" + entry.id() + " failed: " + e.getMessage());
           }
