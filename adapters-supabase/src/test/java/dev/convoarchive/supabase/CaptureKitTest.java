@@ -105,6 +105,8 @@ class CaptureKitTest {
       }
       assertThat(count(pool, "select count(*) from convo_archive.captured_rows")).isZero();
       assertThat(count(pool, "select count(*) from pg_trigger where tgname = 'convo_archive_capture'")).isGreaterThan(2);
+      assertThat(SupabaseDatabase.describeLive(config)).contains(", deletes captured)")
+          .doesNotContain("The app's deletes are not captured");
 
       SupabaseDatabase.runScript(config, "capture-undo");
 

@@ -134,7 +134,8 @@ class CommandsTest {
         .contains("public.messages", "public.chat_files", "public.message_file_items")
         .contains("tied in by message_file_items_message_id_fkey: (message_id) -> public.messages (id), ON DELETE CASCADE")
         .contains("    image_paths text[]")
-        .contains("No warnings.").doesNotContain("public.files  (");
+        .contains("No warnings.").doesNotContain("public.files  (")
+        .contains("The app's deletes are not captured: run `print-sql capture`");
 
     Run withoutUrl = run(ChatApp.CHATBOT_UI.settings(), "", "describe-live");
     assertThat(withoutUrl.exit()).isEqualTo(2);

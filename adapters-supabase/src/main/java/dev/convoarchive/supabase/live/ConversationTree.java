@@ -467,8 +467,13 @@ final class ConversationTree {
   String describe(Connection connection) throws SQLException {
     StringBuilder out = new StringBuilder();
     out.append("A conversation is a row of ").append(root.label()).append(" and every row below it:\n");
+    boolean anyCaptured = false;
     for (Table table : tables) {
-      out.append("\n").append(table.label()).append("  (").append(rowCount(connection, table)).append(" rows)\n");
+      long rows = rowCount(connection, table);
+      boolean captured = captured(connection, table);
+      anyCaptured |= captured;
+      out.append("\n").append(table.label()).append("  (").append(rows < 0 ? "?" : rows).append(rows == 1 ? " row" : " rows")
+          .append(captured ? ", deletes captured" : "").append(")\n");
       if (table.equals(root)) {
         out.append("  the conversation's table\n");
       }
@@ -494,11 +499,26 @@ final class ConversationTree {
         out.append("  ").append(edge.describe()).append(", ON DELETE ").append(edge.onDelete().sql).append("\n");
       }
     }
+    if (!anyCaptured) {
+      out.append("\nThe app's deletes are not captured: run `print-sql capture` (see the README) to archive them.\n");
+    }
     out.append("\n").append(warnings.isEmpty() ? "No warnings.\n" : "Warnings:\n");
     for (String warning : warnings) {
       out.append("  - ").append(warning).append("\n");
     }
     return out.toString();
+  }
+
+  /** Whether the capture kit's trigger is on the table. */
+  private static boolean captured(Connection connection, Table table) throws SQLException {
+    try (PreparedStatement check = connection.prepareStatement("select exists (select 1 from pg_trigger "
+        + "where tgrelid = ?::regclass and tgname = 'convo_archive_capture')")) {
+      check.setString(1, table.sql());
+      try (ResultSet row = check.executeQuery()) {
+        row.next();
+        return row.getBoolean(1);
+      }
+    }
   }
 
   private static long rowCount(Connection connection, Table table) throws SQLException {
