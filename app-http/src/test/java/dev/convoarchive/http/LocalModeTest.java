@@ -31,7 +31,9 @@ class LocalModeTest {
     LocalMode.Running running = LocalMode.start(config);
     try {
       String banner = running.banner();
-      assertThat(banner).contains("export TOKEN=" + running.userToken()).contains("/conversations/" + first + "/archive");
+      assertThat(banner).contains("export TOKEN=" + running.userToken()).contains("/conversations/" + first + "/archive")
+          .contains("has 2 live conversations and 1 archived")
+          .contains("/health/live\n").contains("/metrics\n").contains("/openapi.json\n");
       assertThat(banner.strip()).as("the run ends with something a person can look at")
           .endsWith("/archived-chats/#access_token=" + running.userToken());
       assertThat(get(running, "/archived-chats/", null).body()).contains("<title>Archived chats</title>");
@@ -56,6 +58,8 @@ class LocalModeTest {
     LocalMode.Running again = LocalMode.start(config);
     try {
       assertThat(again.secret()).as("the secret is kept, so printed tokens stay valid").isEqualTo(running.secret());
+      assertThat(again.banner()).as("the banner tells what there is now, not what there was at first")
+          .contains("has 0 live conversations and 3 archived");
       HttpResponse<String> listed = get(again, "/v1/users/me/archive", again.userToken());
       JsonNode items = LifecycleTest.json(listed).get("items");
       assertThat(items.findValuesAsText("id")).as("the one archived here, the one deleted by SQL, and the demo's third")

@@ -28,9 +28,25 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** The measured comparison of per-file (PostgreSQL index), per-file (S3 index) and single-file. */
 @Command(name = "strategy-bench", mixinStandardHelpOptions = true, showDefaultValues = true,
+    versionProvider = BenchMain.Version.class,
     description = "Runs the same scenarios on the three ways of storing archives against one S3 endpoint (and one "
         + "PostgreSQL for the PostgreSQL index) and writes a report.")
 public final class BenchMain implements Callable<Integer> {
+
+  /** What --version prints: the version Maven built (filtered into version.properties). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties properties = new java.util.Properties();
+      try (java.io.InputStream in = BenchMain.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          return new String[] {"strategy-bench (unknown version)"};
+        }
+        properties.load(in);
+      }
+      return new String[] {"strategy-bench " + properties.getProperty("version", "(unknown version)")};
+    }
+  }
 
   @Option(names = "--quick", description = "Small sizes and few repeats; finishes in under two minutes (default: a full run).")
   boolean quick;

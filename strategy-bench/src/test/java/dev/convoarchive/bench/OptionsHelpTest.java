@@ -30,4 +30,14 @@ class OptionsHelpTest {
       assertThat(usage).contains("Default:");
     }
   }
+
+  @Test
+  void versionPrintsTheProjectsVersion() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    CommandLine line = new CommandLine(new BenchMain());
+    line.setOut(new java.io.PrintWriter(out));
+    int exit = line.execute("--version");
+    assertThat(exit).isZero();
+    assertThat(out.toString().trim()).isEqualTo("strategy-bench " + System.getProperty("convo-archive.version"));
+  }
 }

@@ -143,7 +143,8 @@ public final class LocalMode {
           "",
           "convo-archive is running in local mode on " + base,
           "  data (S3 objects, PostgreSQL, JWT secret) is kept in " + dataDirectory,
-          "  demo user " + DEMO_USER + " starts with two live conversations, used below, and one archived",
+          "  demo user " + DEMO_USER + " has " + counted(liveDemoConversations(), "live conversation") + " and "
+              + counted(archivedCount(), "archived"),
           "",
           "export TOKEN=" + user,
           "export SERVICE_TOKEN=" + serviceToken(),
@@ -158,7 +159,10 @@ public final class LocalMode {
           "curl -s -X POST " + auth + " " + base + "/v1/users/me/reindex",
           "curl -s -X DELETE " + auth + " " + base + "/v1/users/me/archive",
           "curl -s -H \"Authorization: Bearer $SERVICE_TOKEN\" " + base + "/v1/users/" + DEMO_USER + "/archive",
+          "curl -s " + base + "/health/live",
           "curl -s " + base + "/health/ready",
+          "curl -s " + base + "/metrics",
+          "curl -s " + base + "/openapi.json",
           "",
           "Delete a conversation as the chat app would, with any PostgreSQL client: the capture kit copies it",
           "in the delete's own transaction and the sweeper archives it within seconds (see the page below):",
@@ -167,6 +171,24 @@ public final class LocalMode {
           "The demo user's \"Archived chats\" page (signed in by the link):",
           "  " + pageAddress(),
           "");
+    }
+
+    /** How many of the demo conversations are live now (what a person did last time stays done). */
+    long liveDemoConversations() {
+      LiveConversations live = app.injector().getInstance(LiveConversations.class);
+      return DEMO_CONVERSATIONS.stream().filter(id -> live.find(DEMO_USER, id).isPresent()).count();
+    }
+
+    /** How many conversations the demo user has archived now. */
+    long archivedCount() {
+      // One page: the demo user of a local try-out has far fewer than a page holds.
+      return app.injector().getInstance(ArchiveService.class)
+          .list(DEMO_USER, dev.convoarchive.domain.model.PageRequest.first(dev.convoarchive.domain.model.PageRequest.MAX_LIMIT))
+          .items().size();
+    }
+
+    private static String counted(long n, String what) {
+      return n + " " + what + (n == 1 || what.equals("archived") ? "" : "s");
     }
 
     /** The archive page, with the demo user's token in the fragment (which browsers never send). */
