@@ -289,7 +289,9 @@ public final class PostgresLiveConversations implements LiveConversations {
     boolean grew = true;
     for (int pass = 0; grew && pass <= tree.tables().size(); pass++) {
       grew = false;
-      for (Table table : tree.tables().subList(1, tree.tables().size())) {
+      // The conversation's own table too, when it references itself (branches deleted with their
+      // conversation): those rows go with it, so they are archived with it.
+      for (Table table : tree.tables()) {
         grew |= readChildren(connection, table, rows, lock);
       }
       if (!tree.cyclic()) {

@@ -50,7 +50,8 @@ class WholeTreeTest {
             id bigint generated always as identity primary key,
             owner text not null,
             title text,
-            created timestamp not null default now()
+            created timestamp not null default now(),
+            branch_of bigint references "Threads"(id) on delete cascade
           );
           create table posts (
             id serial primary key,
@@ -101,6 +102,9 @@ class WholeTreeTest {
       statement.execute("insert into attachments values (gen_random_uuid(), " + id + ", 'a.pdf')");
       statement.execute("insert into labels values (" + id + ", 'work'), (" + id + ", 'work'), (" + id + ", 'travel')");
       statement.execute("insert into bookmarks (thread_id, note) values (" + id + ", 'read later')");
+      // A branch of the thread, deleted with it by cascade: its rows belong to the thread's archive.
+      statement.execute("insert into \"Threads\" (owner, title, created, branch_of) values ('" + owner + "', 'Branch', "
+          + "'2026-01-15 10:16:00', " + id + ")");
       return id;
     }
   }
@@ -135,6 +139,7 @@ class WholeTreeTest {
     assertThat(rows("attachments")).noneMatch(r -> r.contains("\"thread_ref\": " + id + ","));
     assertThat(rows("labels")).as("rows without a key, twins included").noneMatch(r -> r.contains("\"thread_id\": " + id + "}"));
     assertThat(rows("bookmarks")).anyMatch(r -> r.contains("\"thread_id\": null"));
+    assertThat(rows("\"Threads\"")).as("the branch went with it, archived").noneMatch(r -> r.contains("\"branch_of\": " + id + "}"));
     live.restore(moved);
 
     assertThat(everyRow()).isEqualTo(before);
