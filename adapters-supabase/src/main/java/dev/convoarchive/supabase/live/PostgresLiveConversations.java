@@ -816,14 +816,7 @@ public final class PostgresLiveConversations implements LiveConversations {
         LOG.log(System.Logger.Level.WARNING, "restoring {0}: {1} no longer has, or computes, column(s) {2}; their "
             + "archived values are not written", conversation.id(), table.label(), present);
       }
-      String list = quoted(columns);
-      try (PreparedStatement insert = connection.prepareStatement("insert into " + table.sql() + " (" + list + ")"
-          + (table.hasIdentity() ? " overriding system value" : "") + " select " + list
-          + " from jsonb_populate_recordset(null::" + table.sql() + ", ?::jsonb)")) {
-        insert.setString(1, json(rows));
-        insert.executeUpdate();
-      }
-      advanceSequences(connection, table, rows);
+      insertInto(connection, table, columns, rows);
     }
     for (Object entry : (List<Object>) live.getOrDefault("detached", List.of())) {
       pointBack(connection, (Map<String, Object>) entry);
@@ -955,7 +948,17 @@ public final class PostgresLiveConversations implements LiveConversations {
   private static void insertInto(Connection connection, Table table, List<Map<String, Object>> rows) throws SQLException {
     Set<String> keys = new LinkedHashSet<>();
     rows.forEach(row -> keys.addAll(row.keySet()));
-    String columns = quoted(keys);
+    insertInto(connection, table, keys, rows);
+  }
+
+  /**
+   * Inserts {@code rows} into {@code table}, {@code names} of their columns given, every value
+   * converted to its column's type by PostgreSQL ({@code jsonb_populate_recordset}), identity
+   * columns as given; then moves the table's sequences past the ids written.
+   */
+  private static void insertInto(Connection connection, Table table, Set<String> names, List<Map<String, Object>> rows)
+      throws SQLException {
+    String columns = quoted(names);
     try (PreparedStatement insert = connection.prepareStatement("insert into " + table.sql() + " (" + columns + ")"
         + (table.hasIdentity() ? " overriding system value" : "") + " select " + columns
         + " from jsonb_populate_recordset(null::" + table.sql() + ", ?::jsonb)")) {
