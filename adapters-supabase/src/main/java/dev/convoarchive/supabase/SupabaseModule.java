@@ -131,16 +131,17 @@ public final class SupabaseModule extends AbstractModule {
     return SupabaseDatabase.pool(config);
   }
 
-  /**
-   * Reads the id column types once (fails with what to do when the tables are missing), after
-   * migrating the service's schema, where restores are recorded for cold tiering.
-   */
   @Provides
   @Singleton
   LiveConversations liveConversations(PostgresLiveConversations live) {
     return live;
   }
 
+  /**
+   * Reads the conversation's tree of tables once (fails with what to do when the tables are
+   * missing), after migrating the service's schema, where restores are recorded for cold tiering
+   * and the capture kit's outbox lives.
+   */
   @Provides
   @Singleton
   PostgresLiveConversations postgresLiveConversations(@LiveDatabase HikariDataSource pool, Optional<Clock> clock) {

@@ -41,8 +41,9 @@ public interface LiveConversations {
 
   /**
    * Moves a conversation out of the live store: holds it against concurrent changes, hands the
-   * complete conversation to {@code archiveStep}, and deletes it only if {@code archiveStep}
-   * returned normally. If {@code archiveStep} throws, the conversation stays live, unchanged, and
+   * complete conversation (every row it owns, where the store keeps them) to {@code archiveStep},
+   * and deletes it only if {@code archiveStep} returned normally. A conversation the app has
+   * deleted itself but the store still holds (captured, not yet archived) is moved out the same way. If {@code archiveStep} throws, the conversation stays live, unchanged, and
    * the exception propagates. Returns empty (without calling {@code archiveStep}) when there is no
    * such live conversation; concurrent move-outs of one conversation run the step at most once.
    */
