@@ -153,6 +153,18 @@ public final class Main {
     return usage(err);
   }
 
+  /** The failure's message and, where they add something, its causes', one after the other. */
+  static String reasons(Throwable failure) {
+    StringBuilder text = new StringBuilder(failure.getMessage() == null ? failure.toString() : failure.getMessage());
+    for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && !text.toString().contains(message)) {
+        text.append("\n  because: ").append(message);
+      }
+    }
+    return text.toString();
+  }
+
   private static int usage(PrintStream err) {
     err.println(USAGE.lines().findFirst().orElseThrow() + "; --help lists the commands and settings");
     return 2;
@@ -181,9 +193,10 @@ public final class Main {
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      // Exit even though embedded servers may have left threads behind.
-      System.err.println("convo-archive cannot start: " + e);
-      e.printStackTrace();
+      // A refusal is read by a person: its message, and each cause's, without a stack trace (which
+      // goes to the log at debug level). Exit even though embedded servers may have left threads.
+      System.err.println("convo-archive cannot start: " + reasons(e));
+      org.slf4j.LoggerFactory.getLogger(Main.class).debug("start-up failed", e);
       System.exit(1);
       return;
     }

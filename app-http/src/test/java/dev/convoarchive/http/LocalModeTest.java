@@ -25,6 +25,8 @@ class LocalModeTest {
     Properties properties = new Properties();
     properties.setProperty("PORT", "0");
     properties.setProperty("DATA_DIR", data.toString());
+    String serviceKey = dev.convoarchive.http.config.ServiceKeyHash.newKey();
+    properties.setProperty("SERVICE_KEY_HASHES", dev.convoarchive.http.config.ServiceKeyHash.of(serviceKey).toString());
     AppConfig config = AppConfig.load(Map.of(), properties);
     String first = LocalMode.DEMO_CONVERSATIONS.get(0).value();
 
@@ -41,6 +43,9 @@ class LocalModeTest {
       assertThat(archived.statusCode()).as(archived.body()).isEqualTo(201);
       HttpResponse<String> asService = get(running, "/v1/users/" + LocalMode.DEMO_USER + "/archive", running.serviceToken());
       assertThat(asService.body()).contains(first);
+      HttpResponse<String> asServiceKey = get(running, "/v1/users/" + LocalMode.DEMO_USER + "/archive", serviceKey);
+      assertThat(asServiceKey.statusCode()).as("a configured service key works locally too: " + asServiceKey.body())
+          .isEqualTo(200);
 
       // The walkthrough's plain SQL delete, as the chat app would run it: archived within seconds.
       String second = LocalMode.DEMO_CONVERSATIONS.get(1).value();

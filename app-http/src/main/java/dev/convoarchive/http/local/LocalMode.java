@@ -78,7 +78,8 @@ public final class LocalMode {
       String secret = secret(data.resolve("jwt-secret"));
       AppConfig resolved = config
           .withStorage(config.s3().withEndpoint(s3.endpoint(), true), database)
-          .withAuth(new AuthSettings(Optional.of(secret), Optional.empty()))
+          // Its own secret signs the demo tokens; configured service keys work as in production.
+          .withAuth(new AuthSettings(Optional.of(secret), Optional.empty(), config.auth().serviceKeys()))
           // The product's main promise, visible at once: a plain SQL delete is archived within seconds.
           .withSweep(config.sweep().enabled() ? config.sweep() : config.sweep().on().withInterval(Duration.ofSeconds(1))
               .withSource(config.sweep().source().withCapture(Duration.ofMillis(500),
