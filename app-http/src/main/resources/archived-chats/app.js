@@ -20,13 +20,29 @@ function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-class SignedOut extends Error {}
+/** A 401: the session ended (its token expired), or the token never was a valid one. */
+class SignedOut extends Error {
+  constructor(expired) {
+    super(expired ? "expired" : "invalid");
+    this.expired = expired;
+  }
+}
 
-/** Calls the API; a 401 means the session is over, any other problem is shown as the service says it. */
+/**
+ * Calls the API; a 401 signs out (saying whether the session expired or the token was not valid),
+ * any other problem (a 503 while a store is down included: the session is kept) is shown as the
+ * service says it.
+ */
 async function call(method, path, { raw = false } = {}) {
   const response = await fetch(API + path, { method, headers: { Authorization: "Bearer " + token() } });
   if (response.status === 401) {
-    throw new SignedOut();
+    let code = "";
+    try {
+      code = (await response.json()).code || "";
+    } catch (ignored) {
+      // not problem+json: an invalid token
+    }
+    throw new SignedOut(code === "token-expired");
   }
   if (!response.ok) {
     let detail = response.statusText;
@@ -69,7 +85,8 @@ async function attempt(action) {
     await action();
   } catch (error) {
     if (error instanceof SignedOut) {
-      signIn("Your session has expired. Sign in again to see your archived chats.");
+      signIn(error.expired ? "Your session has expired. Sign in again to see your archived chats."
+          : "That sign-in link or token is not valid. Sign in again to see your archived chats.");
     } else {
       say(error.message, true);
     }

@@ -184,6 +184,16 @@ class ArchivedChatsPageTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("archive")));
   }
 
+  /** A malformed token is not an expired session: the page says the link or token is not valid. */
+  @Test
+  void aMalformedTokenIsNotCalledAnExpiredSession() {
+    browser.get(page() + "#access_token=not-a-jwt");
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+    assertThat(browser.findElement(By.id("sign-in-title")).getText()).contains("not valid")
+        .doesNotContain("expired");
+  }
+
   private static long size(Path file) {
     try {
       return Files.size(file);

@@ -71,7 +71,7 @@ class AuthTest {
   @Test
   void anExpiredOrNotYetValidTokenIs401() {
     JWTClaimsSet.Builder expired = tokens.userClaims(alice).expirationTime(Date.from(Instant.now().minusSeconds(3600)));
-    assertProblem(listAs("me", tokens.hs256(expired)), 401, "unauthenticated");
+    assertProblem(listAs("me", tokens.hs256(expired)), 401, "token-expired");
     JWTClaimsSet.Builder future = tokens.userClaims(alice).notBeforeTime(Date.from(Instant.now().plusSeconds(3600)));
     assertProblem(listAs("me", tokens.es256(future)), 401, "unauthenticated");
     JWTClaimsSet.Builder noExpiry = tokens.userClaims(alice).expirationTime(null);

@@ -50,7 +50,7 @@ public final class Problems {
       if (auth.status() == 401) {
         ctx.header("WWW-Authenticate", "Bearer");
       }
-      write(ctx, auth.status(), auth.status() == 401 ? "unauthenticated" : "forbidden", auth.getMessage());
+      write(ctx, auth.status(), auth.code(), auth.getMessage());
     } else if (e instanceof ApiException api) {
       write(ctx, api.status(), api.code(), api.getMessage());
     } else if (e instanceof HttpResponseException http) {

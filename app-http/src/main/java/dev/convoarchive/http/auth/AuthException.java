@@ -4,21 +4,33 @@ package dev.convoarchive.http.auth;
 public final class AuthException extends RuntimeException {
 
   private final int status;
+  private final String code;
 
-  private AuthException(int status, String message) {
+  private AuthException(int status, String code, String message) {
     super(message);
     this.status = status;
+    this.code = code;
   }
 
   public static AuthException unauthenticated(String message) {
-    return new AuthException(401, message);
+    return new AuthException(401, "unauthenticated", message);
+  }
+
+  /** A well-formed token whose time is up: the session ended, as opposed to a token that never was one. */
+  public static AuthException expired(String message) {
+    return new AuthException(401, "token-expired", message);
   }
 
   public static AuthException forbidden(String message) {
-    return new AuthException(403, message);
+    return new AuthException(403, "forbidden", message);
   }
 
   public int status() {
     return status;
+  }
+
+  /** The problem's code: unauthenticated, token-expired or forbidden. */
+  public String code() {
+    return code;
   }
 }

@@ -176,6 +176,8 @@ public final class TokenVerifier {
     }
     try {
       return processor.process(signed, null);
+    } catch (com.nimbusds.jwt.proc.ExpiredJWTException e) {
+      throw AuthException.expired("the access token has expired; sign in again");
     } catch (BadJOSEException e) {
       throw AuthException.unauthenticated("the access token was refused: " + e.getMessage());
     } catch (JOSEException e) {
