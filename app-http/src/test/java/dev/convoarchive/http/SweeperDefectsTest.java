@@ -11,7 +11,6 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.SweepQueue;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.domain.usecase.ArchiveService;
-import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;

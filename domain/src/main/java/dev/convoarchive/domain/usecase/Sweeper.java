@@ -1,7 +1,6 @@
 package dev.convoarchive.domain.usecase;
 
 import dev.convoarchive.domain.error.ArchiveException;
-import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.error.StorageUnavailableException;
