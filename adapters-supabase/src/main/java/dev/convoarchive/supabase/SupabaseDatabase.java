@@ -113,29 +113,29 @@ public final class SupabaseDatabase {
     names.put("schema", Sql.quote(schema));
     names.put("service_schema", Sql.quote(serviceSchema));
     names.put("conversations", Sql.quote(schema) + "." + tables.sql(Part.CONVERSATIONS_TABLE));
-    names.put("conversations_literal", literal(names.get("conversations")));
-    names.put("service_schema_name", literal(serviceSchema));
-    names.put("conversations_id_name", literal(tables.name(Part.CONVERSATIONS_ID).orElseThrow()));
-    names.put("conversations_user_id_name", literal(tables.name(Part.CONVERSATIONS_USER_ID).orElseThrow()));
+    names.put("conversations_literal", Sql.literal(names.get("conversations")));
+    names.put("service_schema_name", Sql.literal(serviceSchema));
+    names.put("conversations_id_name", Sql.literal(tables.name(Part.CONVERSATIONS_ID).orElseThrow()));
+    names.put("conversations_user_id_name", Sql.literal(tables.name(Part.CONVERSATIONS_USER_ID).orElseThrow()));
     LiveTables.AccountTable account = tables.accountTable();
     names.put("account_table", account.toString());
-    names.put("account_table_literal", literal(Sql.quote(account.schema()) + "." + Sql.quote(account.table())));
-    names.put("account_column_literal", literal(account.column()));
+    names.put("account_table_literal", Sql.literal(Sql.quote(account.schema()) + "." + Sql.quote(account.table())));
+    names.put("account_column_literal", Sql.literal(account.column()));
     StringBuilder undeclared = new StringBuilder("array[");
     for (LiveTables.UndeclaredKey key : tables.undeclaredKeys()) {
-      undeclared.append(undeclared.length() > 6 ? ", " : "").append(literal(Sql.quote(key.childSchema().orElse(schema)) + "."
+      undeclared.append(undeclared.length() > 6 ? ", " : "").append(Sql.literal(Sql.quote(key.childSchema().orElse(schema)) + "."
           + Sql.quote(key.childTable()))).append("::regclass::oid");
     }
     names.put("undeclared_tables", undeclared.append("]::oid[]").toString());
-    names.put("captured_rows_literal", literal(Sql.quote(serviceSchema) + ".captured_rows"));
-    names.put("schema_literal", literal(schema));
-    names.put("conversations_name_literal", literal(tables.name(Part.CONVERSATIONS_TABLE).orElseThrow()));
-    names.put("deleted_at_name_literal", literal(tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow()));
+    names.put("captured_rows_literal", Sql.literal(Sql.quote(serviceSchema) + ".captured_rows"));
+    names.put("schema_literal", Sql.literal(schema));
+    names.put("conversations_name_literal", Sql.literal(tables.name(Part.CONVERSATIONS_TABLE).orElseThrow()));
+    names.put("deleted_at_name_literal", Sql.literal(tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow()));
     names.put("messages_literal", tables.name(Part.MESSAGES_TABLE)
-        .map(messages -> literal(Sql.quote(schema) + "." + Sql.quote(messages))).orElse("null::text"));
+        .map(messages -> Sql.literal(Sql.quote(schema) + "." + Sql.quote(messages))).orElse("null::text"));
     String deletedIndex = tables.name(Part.CONVERSATIONS_TABLE).orElseThrow() + "_"
         + tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow() + "_idx";
-    names.put("deleted_at_index_literal", literal(deletedIndex.substring(0, Math.min(63, deletedIndex.length()))));
+    names.put("deleted_at_index_literal", Sql.literal(deletedIndex.substring(0, Math.min(63, deletedIndex.length()))));
     names.put("tag", dollarTag(names.values()));
     tables.name(Part.MESSAGES_TABLE).ifPresent(messages -> names.put("messages", Sql.quote(schema) + "." + Sql.quote(messages)));
     parts.put("messages", Part.MESSAGES_TABLE);
@@ -163,10 +163,6 @@ public final class SupabaseDatabase {
     }
     placeholder.appendTail(sql);
     return sql.toString();
-  }
-
-  private static String literal(String text) {
-    return "'" + text.replace("'", "''") + "'";
   }
 
   /** A dollar-quote tag that none of {@code names} contains, so no name can end a function body early. */

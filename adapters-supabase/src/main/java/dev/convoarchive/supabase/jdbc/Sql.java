@@ -9,4 +9,9 @@ public final class Sql {
   public static String quote(String name) {
     return '"' + name.replace("\"", "\"\"") + '"';
   }
+
+  /** {@code text} as a string literal, for the few places SQL is written into a script's text. */
+  public static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
 }

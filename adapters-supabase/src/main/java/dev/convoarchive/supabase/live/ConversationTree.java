@@ -470,7 +470,7 @@ final class ConversationTree {
     boolean anyCaptured = false;
     for (Table table : tables) {
       long rows = rowCount(connection, table);
-      boolean captured = captured(connection, table);
+      boolean captured = PostgresLiveConversations.capturing(connection, table.sql());
       anyCaptured |= captured;
       out.append("\n").append(table.label()).append("  (").append(rows < 0 ? "?" : rows).append(rows == 1 ? " row" : " rows")
           .append(captured ? ", deletes captured" : "").append(")\n");
@@ -507,18 +507,6 @@ final class ConversationTree {
       out.append("  - ").append(warning).append("\n");
     }
     return out.toString();
-  }
-
-  /** Whether the capture kit's trigger is on the table. */
-  private static boolean captured(Connection connection, Table table) throws SQLException {
-    try (PreparedStatement check = connection.prepareStatement("select exists (select 1 from pg_trigger "
-        + "where tgrelid = ?::regclass and tgname = 'convo_archive_capture')")) {
-      check.setString(1, table.sql());
-      try (ResultSet row = check.executeQuery()) {
-        row.next();
-        return row.getBoolean(1);
-      }
-    }
   }
 
   private static long rowCount(Connection connection, Table table) throws SQLException {

@@ -491,8 +491,16 @@ public final class PostgresLiveConversations implements LiveConversations {
     return Optional.of(result);
   }
 
-  private static String literal(String text) {
-    return "'" + text.replace("'", "''") + "'";
+  /** Whether the capture kit's trigger is on {@code table} (quoted, qualified); false for no such table. */
+  public static boolean capturing(Connection connection, String table) throws SQLException {
+    try (PreparedStatement check = connection.prepareStatement("select exists (select 1 from pg_trigger "
+        + "where tgrelid = to_regclass(?) and tgname = 'convo_archive_capture')")) {
+      check.setString(1, table);
+      try (ResultSet row = check.executeQuery()) {
+        row.next();
+        return row.getBoolean(1);
+      }
+    }
   }
 
   /**

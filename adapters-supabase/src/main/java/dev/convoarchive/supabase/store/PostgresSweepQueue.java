@@ -102,7 +102,7 @@ public final class PostgresSweepQueue implements SweepQueue {
           }
         }
       }
-      if (!captureInstalled(connection)) {
+      if (!PostgresLiveConversations.capturing(connection, conversations)) {
         LOG.log(System.Logger.Level.WARNING, "no capture trigger on " + liveSchema + "." + table + ": the app's deletes "
             + "are not archived; run `print-sql capture` (see the README, \"Adopting it without changing the chat app\")");
       }
@@ -112,18 +112,8 @@ public final class PostgresSweepQueue implements SweepQueue {
 
   /** Whether the capture kit's trigger is on the conversation table. */
   public boolean captureInstalled() {
-    return Transactions.onConnection(dataSource, "checking the capture kit", this::captureInstalled);
-  }
-
-  private boolean captureInstalled(Connection connection) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("select exists (select 1 from pg_trigger "
-        + "where tgrelid = to_regclass(?) and tgname = 'convo_archive_capture')")) {
-      select.setString(1, conversations);
-      try (ResultSet row = select.executeQuery()) {
-        row.next();
-        return row.getBoolean(1);
-      }
-    }
+    return Transactions.onConnection(dataSource, "checking the capture kit",
+        connection -> PostgresLiveConversations.capturing(connection, conversations));
   }
 
   /**
