@@ -3,6 +3,7 @@ package dev.convoarchive.s3;
 import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.s3.cas.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -11,13 +12,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -32,8 +30,12 @@ public final class StorageCheck {
   /**
    * One check's outcome. {@code conditional} checks test what only the S3 index and single-file
    * rely on (conditional writes); per-file with the PostgreSQL index needs the others alone.
+   * {@code cost} says what a failure would cost a layout that relies on the check.
    */
-  public record Result(String name, boolean passed, String detail, long millis, boolean conditional) {}
+  public record Result(String name, boolean passed, String detail, long millis, boolean conditional, String cost) {}
+
+  /** The cost of a conditional check's failure; {@link #cost} says it for the layout. */
+  private static final String LOST_WRITES = "concurrent writers could lose conversations";
 
   static final int CONTENDING_THREADS = 8;
   static final int INCREMENTS_PER_THREAD = 25;
@@ -58,17 +60,19 @@ public final class StorageCheck {
   public List<Result> run() {
     List<Result> results = new ArrayList<>();
     try {
-      results.add(timed("bucket " + config.bucket() + " is reachable", false, this::bucket));
+      results.add(timed("bucket " + config.bucket() + " is reachable", false, "nothing could be archived or read", this::bucket));
       if (!results.get(0).passed()) {
         return results;
       }
-      results.add(timed("create-only write (If-None-Match: *) refuses an existing key", true, this::createOnly));
-      results.add(timed("compare-and-swap (If-Match) refuses a stale ETag", true, this::compareAndSwap));
-      results.add(timed("read-after-write returns the bytes just written", false, this::readAfterWrite));
+      results.add(timed("create-only write (If-None-Match: *) refuses an existing key", true, LOST_WRITES, this::createOnly));
+      results.add(timed("compare-and-swap (If-Match) refuses a stale ETag", true, LOST_WRITES, this::compareAndSwap));
+      results.add(timed("read-after-write returns the bytes just written",
+          false, "a conversation just archived could read back missing or old, and its restore or export fail", this::readAfterWrite));
       results.add(timed("listing across pages (" + LISTED_KEYS + " keys, " + PAGE_SIZE + " a page) sees each key once",
-          false, this::listing));
+          false, "the archive's repair and export, and erasing a user, walk listings: they would miss or repeat conversations",
+          this::listing));
       results.add(timed("contended compare-and-swap (" + CONTENDING_THREADS + " threads x " + INCREMENTS_PER_THREAD
-          + " increments of one object) keeps every increment", true, this::contended));
+          + " increments of one object) keeps every increment", true, LOST_WRITES, this::contended));
     } finally {
       cleanUp();
     }
@@ -77,7 +81,22 @@ public final class StorageCheck {
 
   /** True when the results show the store can serve {@code config}'s layout and index. */
   public static boolean serves(S3ArchiveConfig config, List<Result> results) {
-    return !results.isEmpty() && results.stream().allMatch(r -> r.passed() || (r.conditional() && !config.needsConditionalWrites()));
+    return !results.isEmpty() && failedFor(config, results).isEmpty();
+  }
+
+  /** The failed checks {@code config}'s layout and index rely on. */
+  private static List<Result> failedFor(S3ArchiveConfig config, List<Result> results) {
+    return results.stream().filter(r -> !r.passed() && (!r.conditional() || config.needsConditionalWrites())).toList();
+  }
+
+  /** What a failure of {@code check} costs {@code config}'s layout. */
+  private static String cost(Result check, S3ArchiveConfig config) {
+    if (!check.conditional()) {
+      return check.cost();
+    }
+    return config.layout() == ArchiveLayout.SINGLE_FILE
+        ? "two machines changing one user's file at once could drop a conversation"
+        : "two machines archiving for one user at once could drop a conversation from the user's index";
   }
 
   /**
@@ -92,14 +111,16 @@ public final class StorageCheck {
     text.append("Layouts this store can serve:\n");
     for (S3ArchiveConfig option : List.of(config.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.POSTGRES),
         config.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.S3), config.withLayout(ArchiveLayout.SINGLE_FILE))) {
-      text.append("  ").append(describe(option)).append(": ").append(serves(option, results) ? "yes"
-          : option.needsConditionalWrites() && serves(option.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.POSTGRES), results)
-              ? "no (it relies on conditional writes this store does not keep)" : "no").append('\n');
+      List<Result> failed = failedFor(option, results);
+      text.append("  ").append(describe(option)).append(": ").append(failed.isEmpty() ? "yes"
+          : failed.stream().allMatch(Result::conditional) ? "no (it relies on conditional writes this store does not keep)"
+              : "no (" + failed.stream().map(Result::name).collect(Collectors.joining("; ")) + ")").append('\n');
     }
-    text.append(serves(config, results)
+    List<Result> failed = failedFor(config, results);
+    text.append(failed.isEmpty() && !results.isEmpty()
         ? "OK: this store keeps every guarantee " + describe(config) + " relies on.\n"
-        : "FAILED: do not use this store for convo-archive with " + describe(config)
-            + "; concurrent writers could lose conversations.\n");
+        : "FAILED: do not use this store with " + describe(config) + ": " + failed.stream()
+            .map(r -> r.name() + " failed, and " + cost(r, config)).collect(Collectors.joining("; ")) + ".\n");
     return text.toString();
   }
 
@@ -118,7 +139,7 @@ public final class StorageCheck {
     }
   }
 
-  private Result timed(String name, boolean conditional, Check check) {
+  private Result timed(String name, boolean conditional, String cost, Check check) {
     long started = System.nanoTime();
     String detail;
     boolean passed;
@@ -128,14 +149,20 @@ public final class StorageCheck {
     } catch (CheckFailed e) {
       detail = e.getMessage();
       passed = false;
-    } catch (StorageUnavailableException e) {
+    } catch (StorageUnavailableException | SdkException e) {
       detail = "the store failed: " + e.getMessage();
       passed = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      detail = "the check was interrupted";
+      passed = false;
     } catch (Exception e) {
-      detail = "the check failed unexpectedly: " + e;
+      // A crashed check is still a verdict: the store answered something the check did not expect.
+      detail = "the store answered what the check did not expect: " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")";
       passed = false;
     }
-    return new Result(name, passed, detail, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), conditional);
+    return new Result(name, passed, detail, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        conditional, cost);
   }
 
   private String bucket() throws CheckFailed {
@@ -209,46 +236,13 @@ public final class StorageCheck {
   }
 
   private String contended() throws Exception {
-    String key = root + "counter.json";
-    store.create(key, bytes("0")).orElseThrow(() -> new CheckFailed("could not create " + key));
-    ExecutorService pool = Executors.newFixedThreadPool(CONTENDING_THREADS);
-    AtomicInteger conflicts = new AtomicInteger();
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < CONTENDING_THREADS; t++) {
-        futures.add(pool.submit((Callable<Void>) () -> {
-          start.await();
-          for (int i = 0; i < INCREMENTS_PER_THREAD; i++) {
-            while (true) {
-              ObjectStore.Versioned current = store.read(key).orElseThrow();
-              int value = Integer.parseInt(new String(current.bytes(), StandardCharsets.UTF_8));
-              if (store.replace(key, bytes(Integer.toString(value + 1)), current.etag()).isPresent()) {
-                break;
-              }
-              conflicts.incrementAndGet();
-            }
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> future : futures) {
-        future.get(5, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
+    ContendedCounter.Outcome race = ContendedCounter.race(store, root + "counter.json", CONTENDING_THREADS,
+        INCREMENTS_PER_THREAD, Duration.ofMinutes(5));
+    failIf(race.problem());
+    if (race.refused() == 0) {
+      return "counter at " + race.counted() + "; no write ever lost a race, so contention was not really tested";
     }
-    int expected = CONTENDING_THREADS * INCREMENTS_PER_THREAD;
-    int actual = Integer.parseInt(new String(store.read(key).orElseThrow().bytes(), StandardCharsets.UTF_8));
-    if (actual != expected) {
-      throw new CheckFailed("the counter ended at " + actual + " instead of " + expected + ": " + (expected - actual)
-          + " acknowledged updates were lost, so the store does not decide conditional writes atomically");
-    }
-    if (conflicts.get() == 0) {
-      return "counter at " + actual + "; no write ever lost a race, so contention was not really tested";
-    }
-    return "counter at " + actual + " after " + conflicts.get() + " refused stale writes";
+    return "counter at " + race.counted() + " after " + race.refused() + " refused stale writes";
   }
 
   private void cleanUp() {

@@ -3,6 +3,7 @@ package dev.convoarchive.s3;
 import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.s3.cas.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class StorageProbe {
 
+  static final int RACING_WRITERS = 4;
+  static final int RACED_INCREMENTS = 4;
+  static final Duration RACE_BOUND = Duration.ofSeconds(20);
+
   private final S3Client s3;
   private final S3ArchiveConfig config;
   private final ObjectStore store;
@@ -33,10 +38,10 @@ final class StorageProbe {
   void verify() {
     List<String> problems = problems();
     if (!problems.isEmpty()) {
-      throw new UnsafeStorageException(config.bucket(), problems, config.needsConditionalWrites()
+      throw new UnsafeStorageException(config.bucket(), problems, (config.needsConditionalWrites()
           ? "the " + config.layout().configName() + " layout" + (config.layout() == ArchiveLayout.PER_FILE ? " with ARCHIVE_INDEX=s3" : "")
-              + " relies on conditional writes; per-file with ARCHIVE_INDEX=postgres does not"
-          : "");
+              + " relies on conditional writes; per-file with ARCHIVE_INDEX=postgres (the default) does not. "
+          : "") + "`java -jar convo-archive.jar check-storage` analyses the store in full");
     }
   }
 
@@ -54,10 +59,14 @@ final class StorageProbe {
     }
     // Under the prefix, named so that no user id (a UUID) or conversation key can collide with it.
     String key = config.prefix() + "/_probe/" + UUID.randomUUID() + ".json";
+    String counter = key.replace(".json", "-counter.json");
     try {
       if (config.needsConditionalWrites()) {
         createOnlyProblem(key).ifPresent(problems::add);
         compareAndSwapProblem(key).ifPresent(problems::add);
+        if (problems.isEmpty()) {
+          contendedProblem(counter).ifPresent(problems::add);
+        }
       } else {
         readBackProblem(key).ifPresent(problems::add);
       }
@@ -66,6 +75,7 @@ final class StorageProbe {
     } finally {
       try {
         store.delete(key);
+        store.delete(counter);
       } catch (StorageUnavailableException ignored) {
         // the problem is already reported; a leftover probe object is harmless
       }
@@ -110,6 +120,21 @@ final class StorageProbe {
           + " so concurrent updates of an index or user file would be lost");
     }
     return Optional.empty();
+  }
+
+  /**
+   * A short race of {@value #RACING_WRITERS} writers, {@value #RACED_INCREMENTS} increments each,
+   * on a new {@code key}: a store that checks a condition and writes in a second step passes the
+   * checks above one at a time and loses updates here. A few dozen requests: about a second on S3.
+   */
+  Optional<String> contendedProblem(String key) {
+    try {
+      return ContendedCounter.race(store, key, RACING_WRITERS, RACED_INCREMENTS, RACE_BOUND).problem()
+          .map(problem -> "racing writers: " + problem);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("the race of writers was interrupted");
+    }
   }
 
   /** Writes {@code key} and reads it back. Empty when the bytes come back as written. */

@@ -1,7 +1,8 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.s3.testing.Faults;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convoarchive.s3.testing.Faults;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,62 @@ class StorageCheckTest {
       assertThat(StorageCheck.serves(databaseIndex, results)).isTrue();
       assertThat(StorageCheck.report(databaseIndex, results)).contains("per-file with ARCHIVE_INDEX=postgres: yes")
           .contains("OK: this store keeps every guarantee per-file with ARCHIVE_INDEX=postgres relies on");
+    }
+  }
+
+  @Test
+  void aStoreThatChecksConditionsAndWritesInTwoStepsPassesEachConditionButLosesContendedUpdates() {
+    try (S3Client checker = S3TestServer.newClient();
+        S3Client client = S3TestServer.newClient(new Faults().checkThenWrite(checker, S3TestServer.BUCKET))) {
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-racy")).run();
+
+      assertThat(results.subList(0, 5)).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
+      assertThat(results.get(5).passed()).isFalse();
+      assertThat(results.get(5).detail()).contains("acknowledged updates were lost");
+      assertThat(StorageCheck.report(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE), results))
+          .contains("FAILED: do not use this store with single-file")
+          .contains("contended compare-and-swap")
+          .contains("two machines changing one user's file at once could drop a conversation");
+    }
+  }
+
+  @Test
+  void aReadThatReturnsBytesNoWriterWroteIsAVerdictNotACrash() {
+    // s3rver answers an empty body while it rewrites an object.
+    try (S3Client client = S3TestServer.newClient(new Faults().emptyReads(key -> key.endsWith("counter.json")))) {
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-torn")).run();
+
+      StorageCheck.Result contended = results.get(5);
+      assertThat(contended.passed()).isFalse();
+      assertThat(contended.detail()).contains("returned \"\"", "no writer wrote").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void aFailingListingIsNamedWithWhatItCostsTheLayoutNotAsLostWrites() {
+    try (S3Client client = S3TestServer.newClient(new Faults().failOperation("ListObjectsV2"))) {
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-list")).run();
+
+      StorageCheck.Result listing = results.get(4);
+      assertThat(listing.passed()).isFalse();
+      assertThat(listing.detail()).startsWith("the store failed").contains("500");
+      String report = StorageCheck.report(S3TestServer.config().withIndex(IndexLocation.POSTGRES), results);
+      assertThat(report).contains("FAILED: do not use this store with per-file with ARCHIVE_INDEX=postgres")
+          .contains("listing across pages").contains("repair and export").doesNotContain("concurrent writers");
+    }
+  }
+
+  @Test
+  void aMissingBucketIsTheReasonGivenForEveryLayout() {
+    try (S3Client client = S3TestServer.newClient()) {
+      S3ArchiveConfig missing = S3TestServer.config().withBucket("no-such-bucket-here").withIndex(IndexLocation.POSTGRES);
+      List<StorageCheck.Result> results = new StorageCheck(client, missing).run();
+
+      assertThat(results).hasSize(1);
+      assertThat(results.get(0).passed()).isFalse();
+      assertThat(StorageCheck.report(missing, results)).contains("bucket no-such-bucket-here does not exist")
+          .contains("FAILED: do not use this store with per-file with ARCHIVE_INDEX=postgres: bucket no-such-bucket-here is reachable failed")
+          .doesNotContain("concurrent writers");
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoarchive.s3.testing.Faults;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,6 +29,27 @@ class StorageProbeTest {
           .hasMessageContaining("create-only writes (If-None-Match: *) are ignored")
           .hasMessageContaining("compare-and-swap writes (If-Match) are ignored")
           .satisfies(e -> assertThat(((UnsafeStorageException) e).problems()).hasSize(2));
+    }
+  }
+
+  @Test
+  void refusesAStoreThatChecksConditionsAndWritesInTwoStepsWhereTheLayoutNeedsThem() {
+    try (S3Client checker = S3TestServer.newClient();
+        S3Client client = S3TestServer.newClient(new Faults().checkThenWrite(checker, S3TestServer.BUCKET))) {
+      for (S3ArchiveConfig needsThem : List.of(S3TestServer.config().withIndex(IndexLocation.S3),
+          S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE))) {
+        StorageProbe probe = new StorageProbe(client, needsThem);
+
+        assertThatThrownBy(probe::verify)
+            .isInstanceOf(UnsafeStorageException.class)
+            .hasMessageContaining("acknowledged updates were lost")
+            .hasMessageContaining("check-storage")
+            .hasMessageContaining("ARCHIVE_INDEX=postgres")
+            // each condition alone holds: only racing writers show the loss
+            .satisfies(e -> assertThat(((UnsafeStorageException) e).problems()).hasSize(1));
+      }
+      // The PostgreSQL index orders writes itself and needs no conditional writes.
+      assertThat(new StorageProbe(client, S3TestServer.config().withIndex(IndexLocation.POSTGRES)).problems()).isEmpty();
     }
   }
 
