@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * How to reach the live database.
@@ -37,7 +36,6 @@ public record SupabaseDbConfig(
   /** The port of Supabase's transaction-mode pooler (Supavisor). */
   public static final int TRANSACTION_POOLER_PORT = 6543;
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
   public SupabaseDbConfig {
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql://")) {
@@ -67,12 +65,15 @@ public record SupabaseDbConfig(
     return schema;
   }
 
-  /** The service's own schema: a plain identifier other than public, so Supabase's REST API never exposes it. */
+  /**
+   * The service's own schema: any name PostgreSQL takes (it is always quoted) other than public,
+   * so Supabase's REST API never exposes it.
+   */
   static String checkServiceSchema(String serviceSchema) {
-    if (serviceSchema == null || !IDENTIFIER.matcher(serviceSchema).matches() || serviceSchema.equals("public")) {
+    checkSchema("ARCHIVE_DB_SCHEMA", serviceSchema);
+    if (serviceSchema.equals("public")) {
       throw new InvalidInputException("ARCHIVE_DB_SCHEMA",
-          "must be a plain SQL identifier other than public, such as " + DEFAULT_SERVICE_SCHEMA + "; got "
-              + InvalidInputException.quote(serviceSchema));
+          "must be a schema other than public, where Supabase's REST API would expose the archive's index; use e.g. " + DEFAULT_SERVICE_SCHEMA);
     }
     return serviceSchema;
   }

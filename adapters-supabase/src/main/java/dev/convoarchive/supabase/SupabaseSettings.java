@@ -34,7 +34,7 @@ public final class SupabaseSettings {
         new Setting(DB_URL, "", "`postgres://user:pass@host:port/db` (as Supabase shows it) or "
             + "`jdbc:postgresql://...`; unset with `S3_BUCKET` unset: local mode, on an embedded PostgreSQL"),
         new Setting("ARCHIVE_DB_SCHEMA", SupabaseDbConfig.DEFAULT_SERVICE_SCHEMA, "the service's own schema in "
-            + "the live database, created and migrated at start-up; not `public`"),
+            + "the live database, created and migrated at start-up; any name (always quoted), not `public`"),
         new Setting("ARCHIVE_DB_POOL_SIZE", String.valueOf(SupabaseDbConfig.DEFAULT_POOL_SIZE), "the most "
             + "connections to the live database at once (1 to 200); the per-file index in PostgreSQL has a "
             + "pool of the same size"),

@@ -8,6 +8,7 @@ import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.CatalogOfRecord;
+import dev.convoarchive.supabase.jdbc.Sql;
 import dev.convoarchive.supabase.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,7 +58,7 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
 
   public PostgresArchiveCatalog(DataSource dataSource, String schema) {
     this.dataSource = dataSource;
-    this.table = "\"" + schema + "\".archive_catalog";
+    this.table = Sql.quote(schema) + ".archive_catalog";
   }
 
   @Override
