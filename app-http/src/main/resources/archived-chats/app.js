@@ -88,6 +88,11 @@ async function attempt(action) {
       signIn(error.expired ? "Your session has expired. Sign in again to see your archived chats."
           : "That sign-in link or token is not valid. Sign in again to see your archived chats.");
     } else {
+      // Still signed in: on a first load that failed (a 503 while Supabase Auth or a store is
+      // down), show the archive's frame with the message, so sign-out and a reload stay at hand.
+      if (["sign-in", "archive", "conversation"].every((id) => $(id).hidden)) {
+        show("archive");
+      }
       say(error.message, true);
     }
   }

@@ -11,9 +11,13 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.local.LocalMode;
+import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.Tokens;
+import dev.convoarchive.http.support.Variant;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +30,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +197,32 @@ class ArchivedChatsPageTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
     assertThat(browser.findElement(By.id("sign-in-title")).getText()).contains("not valid")
         .doesNotContain("expired");
+  }
+
+  /**
+   * Supabase Auth out of reach: the service answers 503 (the token may be good), and the page
+   * says so and keeps the session, so a reload once Auth is back needs no new sign-in.
+   */
+  @Test
+  void aSupabaseAuthOutageKeepsTheSession() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Tokens tokens = Tokens.shared();
+    AppConfig unreachableAuth = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens)
+        .withAuth(new AppConfig.AuthSettings(Optional.empty(), Optional.of(URI.create("http://127.0.0.1:" + closedPort))));
+    unreachableAuth = unreachableAuth.withWeb(unreachableAuth.web().withArchivedChatsPage(true));
+    try (TestService service = TestService.start(unreachableAuth, List.of())) {
+      String token = tokens.es256(tokens.userClaims(UserId.random()));
+      browser.get(service.base().resolve("/archived-chats/") + "#access_token=" + token);
+
+      wait.until(driver -> !browser.findElement(By.id("status")).getText().isEmpty());
+      assertThat(browser.findElement(By.id("status")).getText()).contains("retry later");
+      assertThat(browser.findElement(By.id("sign-in")).isDisplayed()).as("not signed out").isFalse();
+      assertThat(browser.findElement(By.id("sign-out")).isDisplayed()).as("still signed in").isTrue();
+      assertThat(browser.executeScript("return sessionStorage.getItem('convo-archive.access-token')")).isEqualTo(token);
+    }
   }
 
   private static long size(Path file) {

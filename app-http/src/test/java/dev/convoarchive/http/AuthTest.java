@@ -12,6 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.Variant;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -132,5 +138,27 @@ class AuthTest {
       assertThat(listAs("me", tokens.es256(tokens.userClaims(alice))).statusCode()).isEqualTo(200);
     }
     assertThat(tokens.jwksFetches()).isEqualTo(fetched);
+  }
+
+  /** Supabase Auth out of reach is no verdict on the token: 503 with Retry-After, no network detail. */
+  @Test
+  void anUnreachableSupabaseAuthIs503WithRetryAfterNot401() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    AppConfig unreachable = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens)
+        .withAuth(new AppConfig.AuthSettings(Optional.of(Tokens.SECRET), Optional.of(URI.create("http://127.0.0.1:" + closedPort))));
+    try (TestService service = TestService.start(unreachable, List.of())) {
+      HttpResponse<String> response = service.send("GET", "/v1/users/me/archive", tokens.es256(tokens.userClaims(alice)));
+
+      assertProblem(response, 503, "auth-unavailable");
+      assertThat(response.headers().firstValue("Retry-After")).isPresent();
+      assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+      assertThat(response.body()).doesNotContain("Connection refused").doesNotContain("JWK").doesNotContain(":" + closedPort);
+      String legacy = tokens.hs256(tokens.userClaims(alice).issuer("http://127.0.0.1:" + closedPort + "/auth/v1"));
+      assertThat(service.send("GET", "/v1/users/me/archive", legacy).statusCode())
+          .as("the legacy secret needs no JWKS").isEqualTo(200);
+    }
   }
 }

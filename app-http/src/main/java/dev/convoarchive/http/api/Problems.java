@@ -49,6 +49,8 @@ public final class Problems {
     } else if (e instanceof AuthException auth) {
       if (auth.status() == 401) {
         ctx.header("WWW-Authenticate", "Bearer");
+      } else if (auth.status() == 503) {
+        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       }
       write(ctx, auth.status(), auth.code(), auth.getMessage());
     } else if (e instanceof ApiException api) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -31,6 +32,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks Supabase access tokens. The algorithm a token claims picks the key, and each key accepts
@@ -47,6 +50,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class TokenVerifier {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
   static final String AUDIENCE = "authenticated";
   static final String SERVICE_ROLE = "service_role";
   /** The issuer of Supabase's legacy API keys (anon, service_role). */
@@ -59,12 +63,22 @@ public final class TokenVerifier {
   /**
    * Tokens verified lately and whom they prove, so that a client's next requests skip parsing and
    * the signature check (the largest per-request cost the profiler found besides storage). An
-   * entry never outlives its token's expiry, nor {@link #REMEMBERED_FOR}: a key withdrawn from
-   * the project's JWKS stops its tokens within that time.
+   * entry never outlives its token's expiry, nor {@link #REMEMBERED_FOR}.
    */
   private final Cache<String, Verified> verified;
 
-  static final Duration REMEMBERED_FOR = Duration.ofSeconds(60);
+  /**
+   * How long a fetched JWKS is used before it is fetched again, and a verified token remembered:
+   * together at most a minute, which is how soon a key withdrawn from the project's JWKS stops
+   * its tokens (the README says so; Nimbus alone would keep a JWKS 5 minutes).
+   */
+  public static final Duration JWKS_CACHED_FOR = Duration.ofSeconds(30);
+  static final Duration REMEMBERED_FOR = Duration.ofSeconds(30);
+  /**
+   * While Supabase Auth cannot be reached, the last JWKS fetched stays in use this long, so a
+   * short outage signs nobody out; with none fetched yet, a token cannot be checked (503).
+   */
+  static final Duration OUTAGE_TOLERATED_FOR = Duration.ofMinutes(15);
   private static final int REMEMBERED_TOKENS = 10_000;
 
   /** A verified token's caller, remembered for {@code lifetime}. */
@@ -78,17 +92,20 @@ public final class TokenVerifier {
   }
 
   TokenVerifier(AuthSettings settings, Duration minRefetchInterval) {
-    this(settings, minRefetchInterval, Ticker.systemTicker());
+    this(settings, minRefetchInterval, Ticker.systemTicker(), JWKS_CACHED_FOR);
   }
 
-  /** {@code ticker} is the remembered tokens' clock (a test's, to pass time). */
-  TokenVerifier(AuthSettings settings, Duration minRefetchInterval, Ticker ticker) {
+  /**
+   * {@code ticker} is the remembered tokens' clock (a test's, to pass time); {@code jwksCachedFor}
+   * how long a fetched JWKS is used (Nimbus reads the system clock for it).
+   */
+  TokenVerifier(AuthSettings settings, Duration minRefetchInterval, Ticker ticker, Duration jwksCachedFor) {
     this.verified = Caffeine.newBuilder().maximumSize(REMEMBERED_TOKENS).ticker(ticker)
         .expireAfter(Expiry.<String, Verified>creating((token, entry) -> entry.lifetime())).build();
     this.issuer = settings.supabaseUrl().map(url -> url + "/auth/v1").orElse(null);
     this.serviceKeys = settings.serviceKeys();
     this.secretProcessor = settings.jwtSecret().map(TokenVerifier::secretProcessor).orElse(null);
-    this.jwksProcessor = settings.supabaseUrl().map(url -> jwksProcessor(url, minRefetchInterval)).orElse(null);
+    this.jwksProcessor = settings.supabaseUrl().map(url -> jwksProcessor(url, minRefetchInterval, jwksCachedFor)).orElse(null);
   }
 
   private static DefaultJWTProcessor<SecurityContext> secretProcessor(String secret) {
@@ -99,12 +116,16 @@ public final class TokenVerifier {
     return processor;
   }
 
-  private static DefaultJWTProcessor<SecurityContext> jwksProcessor(URI supabaseUrl, Duration minRefetchInterval) {
+  private static DefaultJWTProcessor<SecurityContext> jwksProcessor(URI supabaseUrl, Duration minRefetchInterval,
+      Duration cachedFor) {
     try {
       // Cached; a token with an unknown kid triggers one (rate-limited) refetch, which is how
       // a key rotation is picked up.
       JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder
           .create(URI.create(supabaseUrl + "/auth/v1/.well-known/jwks.json").toURL())
+          .cache(cachedFor.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+          .refreshAheadCache(false)
+          .outageTolerant(OUTAGE_TOLERATED_FOR.toMillis())
           .retrying(true);
       JWKSource<SecurityContext> keys = (minRefetchInterval.isZero()
           ? builder.rateLimited(false)
@@ -180,6 +201,11 @@ public final class TokenVerifier {
       throw AuthException.expired("the access token has expired; sign in again");
     } catch (BadJOSEException e) {
       throw AuthException.unauthenticated("the access token was refused: " + e.getMessage());
+    } catch (KeySourceException e) {
+      // Supabase Auth did not hand out its keys: the token may be good, so this is no 401 (which
+      // the page takes as signed out). The reason goes to the operator's log, not to the caller.
+      LOG.warn("the project's JWKS could not be fetched: {}", e.getMessage());
+      throw AuthException.unavailable("the token's signing keys could not be fetched from Supabase Auth; retry later");
     } catch (JOSEException e) {
       throw AuthException.unauthenticated("the access token could not be checked: " + e.getMessage());
     }

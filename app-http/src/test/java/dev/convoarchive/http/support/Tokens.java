@@ -52,6 +52,8 @@ public final class Tokens implements AutoCloseable {
   private volatile ECKey rotatedKey;
   private final HttpServer jwksServer;
   private final AtomicInteger jwksFetches = new AtomicInteger();
+  private volatile boolean ecWithdrawn;
+  private volatile boolean jwksDown;
 
   public Tokens() {
     try {
@@ -63,8 +65,13 @@ public final class Tokens implements AutoCloseable {
     }
     jwksServer.createContext("/auth/v1/.well-known/jwks.json", exchange -> {
       jwksFetches.incrementAndGet();
+      if (jwksDown) {
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
+        return;
+      }
       java.util.List<com.nimbusds.jose.jwk.JWK> published = new java.util.ArrayList<>(
-          java.util.List.of(ecKey.toPublicJWK(), rsaKey.toPublicJWK()));
+          ecWithdrawn ? java.util.List.of(rsaKey.toPublicJWK()) : java.util.List.of(ecKey.toPublicJWK(), rsaKey.toPublicJWK()));
       if (rotatedKey != null) {
         published.add(rotatedKey.toPublicJWK());
       }
@@ -85,6 +92,16 @@ public final class Tokens implements AutoCloseable {
 
   public String issuer() {
     return supabaseUrl() + "/auth/v1";
+  }
+
+  /** While true, the JWKS no longer publishes the EC key (kid ec-1): it was withdrawn. */
+  public void withdrawEcKey(boolean withdrawn) {
+    this.ecWithdrawn = withdrawn;
+  }
+
+  /** While true, the JWKS endpoint answers 503, as Supabase Auth in an outage. */
+  public void jwksDown(boolean down) {
+    this.jwksDown = down;
   }
 
   public int jwksFetches() {
