@@ -11,7 +11,17 @@ import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.ArchiveLayout;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.Compression;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An archived conversation's answer carries an ETag; asking again with it costs a 304 and no body. */
@@ -68,5 +78,57 @@ class ConditionalGetTest {
   @Test
   void anAbsentConversationIs404WhateverTheTag() {
     assertThat(get("GET", "/v1/users/me/archive/never-archived", "*").statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * Whatever the store holds (gzip as stored, or JSON the service compresses), each coding sent
+   * has its own ETag: a cache must never take the gzip bytes for the identity ones.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip-stored", "plain-stored", "single-file"})
+  void eachCodingSentHasItsOwnETag(String storage) throws Exception {
+    AppConfig base = TestService.config(storage.equals("single-file") ? Variant.SINGLE_FILE : Variant.PER_FILE_POSTGRES_INDEX,
+        tokens);
+    AppConfig config = storage.equals("plain-stored")
+        ? base.withStorage(base.s3().withCompression(Compression.NONE), base.database().orElseThrow()) : base;
+    try (TestService service = TestService.start(config, List.of())) {
+      Conversation conversation = Conversations.sample(user, 40); // well above any compression threshold
+      TestStores.live().restore(conversation);
+      String path = "/v1/users/me/archive/" + conversation.id().value();
+      assertThat(service.send("POST", "/v1/users/me/conversations/" + conversation.id().value() + "/archive", token)
+          .statusCode()).isEqualTo(201);
+
+      HttpResponse<byte[]> gzip = fetch(service, path, "gzip", null);
+      HttpResponse<byte[]> identity = fetch(service, path, "identity", null);
+      HttpResponse<byte[]> unasked = fetch(service, path, null, null);
+
+      assertThat(gzip.headers().firstValue("Content-Encoding")).contains("gzip");
+      assertThat(identity.headers().firstValue("Content-Encoding")).isEmpty();
+      assertThat(unasked.headers().firstValue("Content-Encoding")).isEmpty();
+      String gzipTag = gzip.headers().firstValue("ETag").orElseThrow();
+      String identityTag = identity.headers().firstValue("ETag").orElseThrow();
+      assertThat(gzipTag).as("two codings, two tags").isNotEqualTo(identityTag);
+      assertThat(unasked.headers().firstValue("ETag")).contains(identityTag);
+      assertThat(new GZIPInputStream(new ByteArrayInputStream(gzip.body())).readAllBytes()).isEqualTo(identity.body());
+      assertThat(gzip.headers().allValues("Vary")).anyMatch(v -> v.contains("Accept-Encoding"));
+
+      assertThat(fetch(service, path, "gzip", gzipTag).statusCode()).isEqualTo(304);
+      assertThat(fetch(service, path, "identity", identityTag).statusCode()).isEqualTo(304);
+      assertThat(fetch(service, path, "identity", gzipTag).statusCode()).as("the gzip tag does not name identity bytes")
+          .isEqualTo(200);
+      assertThat(fetch(service, path, "gzip", identityTag).statusCode()).isEqualTo(200);
+    }
+  }
+
+  private HttpResponse<byte[]> fetch(TestService service, String path, String acceptEncoding, String ifNoneMatch)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(service.base().resolve(path)).header("Authorization", "Bearer " + token);
+    if (acceptEncoding != null) {
+      request.header("Accept-Encoding", acceptEncoding);
+    }
+    if (ifNoneMatch != null) {
+      request.header("If-None-Match", ifNoneMatch);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The v1 API over a user's archive. {@code {user}} is {@code me} or a user id: a user's token may
@@ -93,29 +94,42 @@ public final class ArchiveRoutes {
   /**
    * Passes the stored document on as it is (the API's representation): gzip as stored when the
    * client takes gzip, inflated on the fly when not, in memory that does not grow with the
-   * conversation. An archived conversation never changes until it is erased, so the answer carries
-   * an ETag naming the stored bytes and the coding sent, and an If-None-Match naming it is 304.
+   * conversation; a document stored uncompressed (ARCHIVE_COMPRESSION=none, single-file) is
+   * gzipped here for a client that takes gzip. An archived conversation never changes until it is
+   * erased, so the answer carries an ETag naming the stored bytes and the coding sent (never the
+   * framework's own compression, which would send other bytes under the same tag), and an
+   * If-None-Match naming it is 304.
    */
   private void get(Context ctx) throws IOException {
     UserId owner = owner(ctx);
     try (ArchivedDocument document = service.document(owner, conversationId(ctx))) {
-      boolean passGzip = document.gzipped() && acceptsGzip(ctx.header(Header.ACCEPT_ENCODING));
-      String etag = ETags.of(document.version(), passGzip ? "gzip" : "identity");
+      boolean gzip = acceptsGzip(ctx.header(Header.ACCEPT_ENCODING));
+      String etag = ETags.of(document.version(), gzip ? "gzip" : "identity");
+      ctx.disableCompression();
       ctx.header(Header.ETAG, etag).header(Header.VARY, Header.ACCEPT_ENCODING);
       if (ETags.matches(ctx.header(Header.IF_NONE_MATCH), etag)) {
         ctx.status(304);
         return;
       }
       ctx.status(200).contentType("application/json");
-      if (passGzip) {
-        // Set before the first write, so the framework does not compress it again.
+      if (gzip) {
         ctx.header(Header.CONTENT_ENCODING, "gzip");
+      }
+      if (gzip && document.gzipped()) {
         if (document.length() >= 0) {
           ctx.res().setContentLengthLong(document.length());
         }
-      }
-      try (InputStream body = passGzip ? document.body() : plain(document)) {
-        body.transferTo(ctx.outputStream());
+        try (InputStream body = document.body()) {
+          body.transferTo(ctx.outputStream());
+        }
+      } else if (gzip) {
+        try (InputStream body = document.body(); OutputStream out = new GZIPOutputStream(ctx.outputStream(), STREAM_BUFFER)) {
+          body.transferTo(out);
+        }
+      } else {
+        try (InputStream body = plain(document)) {
+          body.transferTo(ctx.outputStream());
+        }
       }
     }
   }
