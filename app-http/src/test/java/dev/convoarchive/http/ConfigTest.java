@@ -119,6 +119,19 @@ class ConfigTest {
   }
 
   @Test
+  void theMetricsPortListensOnLoopbackUnlessMetricsHostNamesAnAddress() {
+    Map<String, String> ownPort = with(PRODUCTION, "METRICS_PORT", "9100");
+    assertThat(AppConfig.load(ownPort, new Properties()).web().metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(AppConfig.load(with(ownPort, "METRICS_HOST", "10.0.0.11"), new Properties()).web().metricsHost())
+        .isEqualTo("10.0.0.11");
+    assertThat(AppConfig.load(with(ownPort, "METRICS_HOST", "::1"), new Properties()).web().metricsHost()).isEqualTo("::1");
+    assertThatThrownBy(() -> AppConfig.load(with(ownPort, "METRICS_HOST", "metrics.example.com"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_HOST").hasMessageContaining("an IP address");
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "METRICS_HOST", "0.0.0.0"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_HOST: applies to METRICS_PORT only");
+  }
+
+  @Test
   void storeTimeoutsHaveBoundedDefaultsAndAreConfigurable() {
     AppConfig defaults = AppConfig.load(PRODUCTION, new Properties());
     assertThat(defaults.database().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(15));

@@ -11,6 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** METRICS_PORT: /metrics for a scraper on a private network, and no longer on the public port. */
@@ -45,6 +50,81 @@ class MetricsPortTest {
     try (TestService service = TestService.start(TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens), List.of())) {
       assertThat(service.app().metricsPort()).isEqualTo(service.app().port());
       assertThat(service.send("GET", "/metrics", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** An address of this machine other than loopback, where another host would connect. */
+  private static Optional<InetAddress> outsideAddress() throws Exception {
+    return NetworkInterface.networkInterfaces().filter(i -> {
+      try {
+        return i.isUp() && !i.isLoopback();
+      } catch (java.net.SocketException e) {
+        return false;
+      }
+    }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof java.net.Inet4Address).findFirst();
+  }
+
+  private static boolean accepts(InetAddress address, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 2000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void theMetricsPortListensOnLoopbackUnlessMetricsHostSaysOtherwise() throws Exception {
+    Optional<InetAddress> outside = outsideAddress();
+    Assumptions.assumeTrue(outside.isPresent(), "this machine has no address but loopback");
+    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig metricsPort = base.withWeb(base.web().withMetricsPort(Optional.of(0)));
+    try (TestService service = TestService.start(metricsPort, List.of())) {
+      int port = service.app().metricsPort();
+      assertThat(accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
+      assertThat(accepts(outside.get(), port)).as("closed to " + outside.get().getHostAddress()).isFalse();
+    }
+    try (TestService service = TestService.start(metricsPort.withWeb(metricsPort.web().withMetricsHost("0.0.0.0")),
+        List.of())) {
+      assertThat(accepts(outside.get(), service.app().metricsPort())).as("METRICS_HOST=0.0.0.0 opens it").isTrue();
+    }
+  }
+
+  @Test
+  void noOtherSpellingOfTheMetricsPathIsServed() {
+    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    try (TestService service = TestService.start(base, List.of())) {
+      assertThat(service.send("GET", "/metrics", null).statusCode()).isEqualTo(200);
+      assertThat(service.send("GET", "/metrics/", null).statusCode()).isEqualTo(404);
+      assertThat(service.send("GET", "/Metrics", null).statusCode()).isEqualTo(404);
+    }
+    try (TestService service = TestService.start(base.withWeb(base.web().withMetricsPort(Optional.of(0))), List.of())) {
+      URI metrics = URI.create("http://127.0.0.1:" + service.app().metricsPort());
+      assertThat(service.send(HttpRequest.newBuilder(metrics.resolve("/metrics/")).build()).statusCode()).isEqualTo(404);
+      assertThat(service.send(HttpRequest.newBuilder(metrics.resolve("/metrics")).build()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * deploy/nginx.conf keeps /metrics from the internet: every spelling nginx passes on as a
+   * /metrics path meets a location that refuses it, by nginx's rules (an exact match, else the
+   * longest prefix; nginx has already decoded %XX and merged slashes).
+   */
+  @Test
+  void nginxRefusesEverySpellingOfTheMetricsPath() throws Exception {
+    String conf = java.nio.file.Files.readString(java.nio.file.Path.of("../deploy/nginx.conf"));
+    java.util.regex.Matcher location = java.util.regex.Pattern.compile("location\\s+(=\\s+)?(\\S+)\\s*\\{([^}]*)\\}")
+        .matcher(conf);
+    java.util.Map<String, String> exact = new java.util.HashMap<>();
+    java.util.Map<String, String> prefix = new java.util.HashMap<>();
+    while (location.find()) {
+      (location.group(1) != null ? exact : prefix).put(location.group(2), location.group(3));
+    }
+    for (String path : List.of("/metrics", "/metrics/", "/metrics/x")) {
+      String body = exact.containsKey(path) ? exact.get(path) : prefix.entrySet().stream()
+          .filter(e -> path.startsWith(e.getKey())).max(java.util.Comparator.comparingInt(e -> e.getKey().length()))
+          .orElseThrow().getValue();
+      assertThat(body).as(path).contains("return 404").doesNotContain("proxy_pass");
     }
   }
 }

@@ -28,15 +28,10 @@ final class ArchivedChatsPage {
   private ArchivedChatsPage() {}
 
   static void register(RoutesConfig routes) {
-    // Both /archived-chats and /archived-chats/ (trailing slashes are ignored) are the page; the
-    // page's relative links resolve against the latter, so the former redirects there.
-    routes.get(PATH, ctx -> {
-      if (ctx.path().endsWith("/")) {
-        serve(ctx, "index.html", load("index.html"));
-      } else {
-        ctx.redirect(PATH + "/");
-      }
-    });
+    // /archived-chats/ is the page; its relative links resolve against it, so /archived-chats redirects there.
+    byte[] index = load("index.html");
+    routes.get(PATH + "/", ctx -> serve(ctx, "index.html", index));
+    routes.get(PATH, ctx -> ctx.redirect(PATH + "/"));
     for (String file : FILES.keySet()) {
       byte[] content = load(file);
       routes.get(PATH + "/" + file, ctx -> serve(ctx, file, content));

@@ -70,6 +70,8 @@ public final class HttpServer {
   public Javalin create() {
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      // A path is served as written: /metrics/ is not /metrics, which a proxy's rule for the latter would miss.
+      config.router.ignoreTrailingSlashes = false;
       config.http.prefer405over404 = true;
       config.http.maxRequestSize = maxBodyBytes;
       // A client that goes away mid-request is a client error, not one of ours.
@@ -156,6 +158,7 @@ public final class HttpServer {
   public Javalin createMetricsServer() {
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      config.router.ignoreTrailingSlashes = false;
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler(problems)));
       ops.registerMetrics(config.routes);
       config.routes.exception(Exception.class, problems::handle);

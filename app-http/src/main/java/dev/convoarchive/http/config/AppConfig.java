@@ -87,25 +87,33 @@ public record AppConfig(
    * @param archivedChatsPage whether the "Archived chats" page is served
    * @param metricsPort a separate port for /metrics; empty: on the service's port
    */
-  public record WebSettings(List<String> corsAllowedOrigins, boolean archivedChatsPage, Optional<Integer> metricsPort) {
+  public record WebSettings(List<String> corsAllowedOrigins, boolean archivedChatsPage, Optional<Integer> metricsPort,
+      String metricsHost) {
+    /** Where METRICS_PORT listens unless told: this machine only. */
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+
     public WebSettings {
       corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
     }
 
     public static WebSettings defaults() {
-      return new WebSettings(List.of(), false, Optional.empty());
+      return new WebSettings(List.of(), false, Optional.empty(), DEFAULT_METRICS_HOST);
     }
 
     public WebSettings withCorsAllowedOrigins(List<String> origins) {
-      return new WebSettings(origins, archivedChatsPage, metricsPort);
+      return new WebSettings(origins, archivedChatsPage, metricsPort, metricsHost);
     }
 
     public WebSettings withArchivedChatsPage(boolean on) {
-      return new WebSettings(corsAllowedOrigins, on, metricsPort);
+      return new WebSettings(corsAllowedOrigins, on, metricsPort, metricsHost);
     }
 
     public WebSettings withMetricsPort(Optional<Integer> port) {
-      return new WebSettings(corsAllowedOrigins, archivedChatsPage, port);
+      return new WebSettings(corsAllowedOrigins, archivedChatsPage, port, metricsHost);
+    }
+
+    public WebSettings withMetricsHost(String host) {
+      return new WebSettings(corsAllowedOrigins, archivedChatsPage, metricsPort, host);
     }
   }
 
@@ -251,7 +259,25 @@ public record AppConfig(
     boolean page = in.get("ARCHIVED_CHATS_PAGE", false, AppConfig::onOff, "on or off");
     Optional<Integer> metricsPort = in.text("METRICS_PORT")
         .flatMap(text -> in.parse("METRICS_PORT", text, AppConfig::portNumber, "a port number from 0 to 65535"));
-    return new WebSettings(origins, page, metricsPort);
+    Optional<String> metricsHost = in.text("METRICS_HOST").flatMap(text -> in.parse("METRICS_HOST", text,
+        AppConfig::ipAddress, "an IP address of this machine, such as 127.0.0.1, 10.0.0.11 or 0.0.0.0 (every interface)"));
+    if (metricsHost.isPresent() && metricsPort.isEmpty()) {
+      in.problem("METRICS_HOST: applies to METRICS_PORT only, which is unset (/metrics is then served on PORT)");
+    }
+    return new WebSettings(origins, page, metricsPort, metricsHost.orElse(WebSettings.DEFAULT_METRICS_HOST));
+  }
+
+  /** An IP address literal (v4 or v6): an address to listen on, never a name to look up. */
+  private static String ipAddress(String text) {
+    if (!text.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+      throw new IllegalArgumentException();
+    }
+    try {
+      java.net.InetAddress.getByName(text); // a literal is parsed, not looked up
+      return text;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   /** An origin as browsers send it: scheme://host[:port], nothing more. */

@@ -24,6 +24,9 @@ public final class Settings {
         new Setting("PORT", String.valueOf(AppConfig.DEFAULT_PORT), "HTTP port"),
         new Setting("METRICS_PORT", "", "serve `/metrics` on this port only (for a scraper on a private network); "
             + "unset: on `PORT`"),
+        new Setting("METRICS_HOST", AppConfig.WebSettings.DEFAULT_METRICS_HOST, "the address `METRICS_PORT` listens "
+            + "on: this machine only by default; the private network's address (e.g. `10.0.0.11`), or `0.0.0.0` for "
+            + "every interface"),
         new Setting("ARCHIVE_STRATEGY", "per-file", "`per-file` or `single-file`"),
         new Setting("ARCHIVE_INDEX", "postgres", "where `per-file` keeps its index: `postgres` (a table in the "
             + "service's own schema) or `s3` (`_metadata.json` per user)"),

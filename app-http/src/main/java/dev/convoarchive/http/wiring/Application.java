@@ -59,7 +59,8 @@ public final class Application implements AutoCloseable {
       // Built before the port opens: a missing deleted column stops start-up here.
       SweeperWorker sweeper = config.sweep().enabled() ? injector.getInstance(SweeperWorker.class) : null;
       HttpServer server = injector.getInstance(HttpServer.class);
-      Optional<Javalin> metrics = config.web().metricsPort().map(port -> server.createMetricsServer().start(port));
+      Optional<Javalin> metrics = config.web().metricsPort()
+          .map(port -> server.createMetricsServer().start(config.web().metricsHost(), port));
       Javalin http;
       try {
         http = server.create().start(config.port());
@@ -69,7 +70,7 @@ public final class Application implements AutoCloseable {
       }
       LOG.info("convo-archive listening on port {} ({} layout, bucket {}){}", http.port(),
           config.s3().layout().configName(), config.s3().bucket(),
-          metrics.map(m -> "; /metrics on port " + m.port()).orElse(""));
+          metrics.map(m -> "; /metrics on " + config.web().metricsHost() + " port " + m.port()).orElse(""));
       if (sweeper != null) {
         sweeper.start();
         LOG.info("sweeper on: conversations with {} set{}", config.sweep().source().deletedColumn(),
