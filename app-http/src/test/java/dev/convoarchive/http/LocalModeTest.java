@@ -1,6 +1,7 @@
 package dev.convoarchive.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.convoarchive.http.config.AppConfig;
@@ -12,6 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import dev.convoarchive.http.config.ConfigException;
+import dev.convoarchive.http.support.Network;
+import dev.convoarchive.s3.embedded.EmbeddedS3;
+import java.net.InetAddress;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +62,24 @@ class LocalModeTest {
       }
       SoftDeleteSweepTest.await("the deleted demo conversation is archived",
           () -> status(running, "/v1/users/me/archive/" + second, running.userToken()) == 200);
+
+      // A second instance on the same data is refused before it touches anything, saying why.
+      assertThatThrownBy(() -> LocalMode.start(config)).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("DATA_DIR: " + data.toAbsolutePath() + " is in use by another convo-archive in local mode")
+          .hasMessageContaining("(process " + ProcessHandle.current().pid() + ")");
+      assertThat(status(running, "/health/ready", null)).as("the first one runs on").isEqualTo(200);
+
+      // The embedded stores trust anyone who reaches them: loopback only.
+      int s3Port = running.servers().stream().filter(EmbeddedS3.class::isInstance).map(EmbeddedS3.class::cast)
+          .findFirst().orElseThrow().endpoint().getPort();
+      int postgresPort = URI.create(running.database().jdbcUrl().substring("jdbc:".length())).getPort();
+      for (int port : new int[] {s3Port, postgresPort}) {
+        assertThat(Network.accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
+        Optional<InetAddress> outside = Network.outsideAddress();
+        if (outside.isPresent()) {
+          assertThat(Network.accepts(outside.get(), port)).as("port " + port + " on " + outside.get()).isFalse();
+        }
+      }
     } finally {
       running.close();
     }

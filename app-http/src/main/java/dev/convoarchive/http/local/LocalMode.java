@@ -69,6 +69,7 @@ public final class LocalMode {
     List<AutoCloseable> servers = new ArrayList<>();
     try {
       Files.createDirectories(data);
+      servers.add(DataDirectoryLock.take(data)); // first taken, last released
       EmbeddedS3 s3 = EmbeddedS3.start(0, data.resolve("s3"), List.of(config.s3().bucket()));
       servers.add(s3);
       EmbeddedPostgres postgres = EmbeddedPostgres.start(data.resolve("postgres"));
