@@ -87,4 +87,52 @@ class FrozenStoresTest {
       }
     }
   }
+
+  /**
+   * Readiness has its own short bound: with the database frozen and 20 requests already holding
+   * or queued for every pooled connection, /health/ready still says "down" within a few seconds
+   * (it took the store's 15 s timeout), and the requests are no worse for it.
+   */
+  @org.junit.jupiter.api.Test
+  void readinessAnswersWithinItsBoundWhileRequestsWaitOnAFrozenDatabase() throws Exception {
+    SupabaseDbConfig db = TestStores.database();
+    int port = URI.create(db.jdbcUrl().substring(5)).getPort();
+    try (FreezableProxy dbProxy = new FreezableProxy(port)) {
+      AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+      AppConfig config = base.withStorage(base.s3(), db.withPoolSize(4).withTimeout(Duration.ofSeconds(15))
+          .withJdbcUrl(db.jdbcUrl().replace(":" + port + "/", ":" + dbProxy.port() + "/")));
+      try (TestService service = TestService.start(config, List.of())) {
+        assertThat(service.send("GET", "/health/ready", null).statusCode()).isEqualTo(200);
+        String token = tokens.hs256(tokens.userClaims(UserId.random()));
+        dbProxy.freeze();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+          List<java.util.concurrent.Future<Integer>> waiting = new java.util.ArrayList<>();
+          for (int i = 0; i < 20; i++) {
+            waiting.add(clients.submit(() -> service.send("GET", "/v1/users/me/archive", token).statusCode()));
+          }
+          // Every pooled connection carries a query the freeze holds; the other 16 requests queue for one.
+          SoftDeleteSweepTest.await("all 4 pooled connections are stuck", () -> dbProxy.held() >= 4);
+
+          for (int probe = 0; probe < 3; probe++) {
+            long started = System.nanoTime();
+            HttpResponse<String> ready = service.send("GET", "/health/ready", null);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"database\":\"down\"");
+            assertThat(took).as("probe " + probe + " took " + took).isLessThan(Duration.ofSeconds(5));
+          }
+          dbProxy.thaw();
+          for (java.util.concurrent.Future<Integer> request : waiting) {
+            assertThat(request.get(60, java.util.concurrent.TimeUnit.SECONDS)).isIn(200, 503);
+          }
+        } finally {
+          dbProxy.thaw();
+          clients.shutdownNow();
+        }
+        SoftDeleteSweepTest.await("ready again once the database answers",
+            () -> service.send("GET", "/health/ready", null).statusCode() == 200);
+      }
+    }
+  }
 }

@@ -22,6 +22,7 @@ public final class FreezableProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Object gate = new Object();
   private volatile boolean frozen;
+  private int held;
 
   public FreezableProxy(int targetPort) {
     this.targetPort = targetPort;
@@ -87,9 +88,21 @@ public final class FreezableProxy implements AutoCloseable {
 
   private void awaitThaw() throws InterruptedException {
     synchronized (gate) {
-      while (frozen) {
-        gate.wait();
+      held++;
+      try {
+        while (frozen) {
+          gate.wait();
+        }
+      } finally {
+        held--;
       }
+    }
+  }
+
+  /** How many connections have bytes held back by the freeze: requests stuck on it. */
+  public int held() {
+    synchronized (gate) {
+      return frozen ? held : 0;
     }
   }
 
