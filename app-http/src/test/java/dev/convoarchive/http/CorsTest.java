@@ -6,6 +6,7 @@ import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.config.AppConfig;
+import dev.convoarchive.http.support.LogCapture;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
@@ -77,11 +78,28 @@ class CorsTest {
   }
 
   @Test
-  void aPreflightFromAnotherOriginGetsNoPermission() {
-    HttpResponse<String> response = preflight(REFUSED, "GET", "authorization");
+  void aPreflightFromAnotherOriginIsRefusedVisibly() {
+    try (LogCapture log = new LogCapture(dev.convoarchive.http.api.HttpServer.class)) {
+      HttpResponse<String> response = preflight(REFUSED, "GET", "authorization");
 
-    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-    assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+      assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+      assertThat(response.body()).contains("\"code\":\"origin-not-allowed\"");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+      assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+      assertThat(log.lines()).anyMatch(line -> line.startsWith("OPTIONS /v1/users/me/archive -> 403"));
+    }
+  }
+
+  @Test
+  void aPreflightIsLoggedWithTheStatusItWasAnswered() {
+    try (LogCapture log = new LogCapture(dev.convoarchive.http.api.HttpServer.class)) {
+      HttpResponse<String> response = preflight(ALLOWED, "GET", "authorization");
+
+      assertThat(response.statusCode()).isBetween(200, 299);
+      assertThat(log.lines()).as("the status sent").anyMatch(line -> line.startsWith("OPTIONS /v1/users/me/archive -> "
+          + response.statusCode() + " "));
+    }
   }
 
   @Test
@@ -138,6 +156,7 @@ class CorsTest {
           .header("Access-Control-Request-Method", "GET")
           .build());
       assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+      assertThat(response.statusCode()).as("refused visibly: " + response.body()).isEqualTo(403);
     }
   }
 }

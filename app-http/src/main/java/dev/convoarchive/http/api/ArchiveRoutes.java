@@ -57,18 +57,36 @@ public final class ArchiveRoutes {
     this.json = json;
   }
 
-  public void register(RoutesConfig routes) {
+  /**
+   * The API's routes; each of their paths also answers a CORS preflight ({@code OPTIONS}) with
+   * {@code preflight}, which carries no credentials and reads nothing.
+   */
+  public void register(RoutesConfig routes, Handler preflight) {
     // Runs once a route matched, before anything reads the body.
-    routes.beforeMatched("/v1/*", ctx -> ctx.attribute(CALLER, tokens.verify(ctx.header("Authorization"))));
-    routes.post("/v1/users/{user}/conversations/{id}/archive", this::archive);
-    getAndHead(routes, "/v1/users/{user}/archive", this::list);
-    getAndHead(routes, "/v1/users/{user}/archive/{id}", this::get);
-    routes.delete("/v1/users/{user}/archive/{id}", this::delete);
-    routes.post("/v1/users/{user}/archive/{id}/restore", this::restore);
-    getAndHead(routes, "/v1/users/{user}/export", this::export);
-    routes.delete("/v1/users/{user}/archive", this::deleteAll);
-    routes.post("/v1/users/{user}/reindex", this::reindex);
+    routes.beforeMatched("/v1/*", ctx -> {
+      if (ctx.method() != HandlerType.OPTIONS) {
+        ctx.attribute(CALLER, tokens.verify(ctx.header("Authorization")));
+      }
+    });
+    routes.post(ARCHIVE, this::archive);
+    getAndHead(routes, LISTING, this::list);
+    getAndHead(routes, CONVERSATION, this::get);
+    routes.delete(CONVERSATION, this::delete);
+    routes.post(RESTORE, this::restore);
+    getAndHead(routes, EXPORT, this::export);
+    routes.delete(LISTING, this::deleteAll);
+    routes.post(REINDEX, this::reindex);
+    for (String path : List.of(ARCHIVE, LISTING, CONVERSATION, RESTORE, EXPORT, REINDEX)) {
+      routes.options(path, preflight);
+    }
   }
+
+  private static final String ARCHIVE = "/v1/users/{user}/conversations/{id}/archive";
+  private static final String LISTING = "/v1/users/{user}/archive";
+  private static final String CONVERSATION = "/v1/users/{user}/archive/{id}";
+  private static final String RESTORE = "/v1/users/{user}/archive/{id}/restore";
+  private static final String EXPORT = "/v1/users/{user}/export";
+  private static final String REINDEX = "/v1/users/{user}/reindex";
 
   /**
    * HEAD runs the GET handler (Jetty sends no body for it), so it answers what GET would: 401

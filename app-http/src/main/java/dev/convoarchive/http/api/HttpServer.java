@@ -86,13 +86,11 @@ public final class HttpServer {
       // (ArchiveRoutes' beforeMatched), then the body. Nothing reads a body before the first two
       // passed, so an unauthenticated sender of a slow or huge body costs no worker.
       config.routes.before(this::beforeRequest);
-      if (!web.corsAllowedOrigins().isEmpty()) {
-        allowOrigins(config);
-      }
+      allowOrigins(config);
       if (web.archivedChatsPage()) {
         ArchivedChatsPage.register(config.routes);
       }
-      archive.register(config.routes);
+      archive.register(config.routes, HttpServer::preflight);
       ops.register(config.routes, web.metricsPort().isEmpty());
       config.routes.beforeMatched(ctx -> {
         if (BODY_METHODS.contains(ctx.method())) {
@@ -110,21 +108,25 @@ public final class HttpServer {
   }
 
   /**
-   * Browser pages from the configured origins may call /v1/. Javalin's CORS plugin answers
-   * preflights (with the requested headers and method, Supabase's apikey and x-client-info
-   * included) and adds the headers to answers. A request from another origin is refused here with
-   * 403 before anything runs: the plugin only marks it 400 and lets the route run. A page the
-   * service serves itself (same origin: the Origin names the Host the request was sent to) needs
-   * no CORS at all.
+   * Browser pages from the configured origins may call /v1/. Javalin's CORS plugin adds the
+   * headers (to preflights: the requested headers and method, Supabase's apikey and x-client-info
+   * included); a preflight is a route of each API path, answered 204, so that it is logged and
+   * counted with the status sent (the plugin turned a 405 into 200 after the log was written). A
+   * request or preflight from another origin is refused here with 403 before anything runs: the
+   * plugin only marks it 400 and lets the route run, or answered a preflight 200 without headers.
+   * A page the service serves itself (same origin: the Origin names the Host the request was sent
+   * to) needs no CORS at all.
    */
   private void allowOrigins(JavalinConfig config) {
-    config.registerPlugin(new CorsPlugin(cors -> cors.addRule(rule -> {
-      rule.path = "/v1/*";
-      rule.allowCredentials = true;
-      rule.maxAge = CORS_MAX_AGE_SECONDS;
-      web.corsAllowedOrigins().forEach(origin -> rule.allowHost(origin));
-      EXPOSED_HEADERS.forEach(rule::exposeHeader);
-    })));
+    if (!web.corsAllowedOrigins().isEmpty()) {
+      config.registerPlugin(new CorsPlugin(cors -> cors.addRule(rule -> {
+        rule.path = "/v1/*";
+        rule.allowCredentials = true;
+        rule.maxAge = CORS_MAX_AGE_SECONDS;
+        web.corsAllowedOrigins().forEach(origin -> rule.allowHost(origin));
+        EXPOSED_HEADERS.forEach(rule::exposeHeader);
+      })));
+    }
     Set<String> allowed = Set.copyOf(web.corsAllowedOrigins());
     config.routes.beforeMatched("/v1/*", ctx -> {
       String origin = ctx.header(Header.ORIGIN);
@@ -137,6 +139,15 @@ public final class HttpServer {
       }
       ctx.status(200); // undo the plugin's mark on a same-origin request
     });
+  }
+
+  /** A CORS preflight from an allowed origin (the origin check has passed): 204, the plugin's headers on it. */
+  private static void preflight(Context ctx) {
+    if (ctx.header(Header.ORIGIN) == null || ctx.header(Header.ACCESS_CONTROL_REQUEST_METHOD) == null) {
+      throw new ApiException(405, "method-not-allowed",
+          "OPTIONS is answered only as a CORS preflight (with Origin and Access-Control-Request-Method)");
+    }
+    ctx.status(204);
   }
 
   /** The Origin names the host the request was sent to (directly, or as a proxy forwarded it). */

@@ -166,7 +166,8 @@ public final class Application implements AutoCloseable {
   public List<String> routes() {
     return http.unsafe.internalRouter.allHttpHandlers().stream()
         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
-        .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER"))
+        // CORS preflights (OPTIONS) answer for the operations; they are not operations themselves.
+        .filter(route -> !route.startsWith("BEFORE") && !route.startsWith("AFTER") && !route.startsWith("OPTIONS"))
         .sorted()
         .toList();
   }
