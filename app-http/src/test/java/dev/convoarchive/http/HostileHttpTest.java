@@ -107,6 +107,20 @@ class HostileHttpTest {
         + ("100000\r\n" + "x".repeat(0x100000) + "\r\n").repeat(3) + "0\r\n\r\n"), 413, "too-large");
   }
 
+  /**
+   * A client that sends its whole body before it reads still reads the 413: the answer goes
+   * first and the server reads the rest before it closes, as nginx's lingering close does,
+   * instead of resetting the connection under the body (which threw the answer away).
+   */
+  @Test
+  void aClientThatSendsItsWholeOversizedBodyFirstReadsThe413() throws Exception {
+    for (String type : List.of("application/json", "application/octet-stream")) {
+      Response response = RawHttp.sendAllThenRead(base(), "POST /v1/users/me/conversations/abc/archive HTTP/1.1\r\nHost: x\r\n"
+          + aliceToken() + "\r\nContent-Type: " + type + "\r\nContent-Length: " + 33_000_000, 33_000_000);
+      assertProblem(response, 413, "too-large");
+    }
+  }
+
   @Test
   void aSignedInClientThatTricklesItsBodyIsCutOffInsteadOfHoldingAWorker() {
     long started = System.nanoTime();

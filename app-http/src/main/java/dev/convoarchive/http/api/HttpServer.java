@@ -15,6 +15,7 @@ import io.javalin.router.Endpoint;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,8 @@ public final class HttpServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private static final String STARTED = "convo-archive.started";
-  private static final long DRAIN_LIMIT_BYTES = 8L * 1024 * 1024;
+  /** How long a refused body is still read before the connection closes (nginx's lingering_time is 30 s). */
+  static final Duration LINGER = Duration.ofSeconds(10);
   /**
    * A request body arriving slower than this is cut off (Jetty answers 408 and closes), so a
    * client that trickles a body cannot hold a worker thread for longer than it takes to see that.
@@ -98,6 +100,7 @@ public final class HttpServer {
         }
       });
       config.routes.exception(Exception.class, problems::handle);
+      config.routes.exception(AnswerSent.class, (sent, ctx) -> { });
       // Javalin's own 404/405 answers come as HttpResponseExceptions; without this they are plain text.
       config.routes.exception(HttpResponseException.class, problems::handle);
       config.routes.error(404, ctx -> problemIfEmpty(ctx, 404, "not-found", "no such route: " + ctx.method() + " " + ctx.path()));
@@ -201,15 +204,13 @@ public final class HttpServer {
       return;
     }
     if (length > maxBodyBytes) {
-      drain(ctx);
-      throw new ApiException(413, "too-large", "the request body has " + length + " bytes; at most " + maxBodyBytes
-          + " are accepted, and this endpoint needs none");
+      refuseWhileReceiving(ctx, new ApiException(413, "too-large", "the request body has " + length + " bytes; at most "
+          + maxBodyBytes + " are accepted, and this endpoint needs none"));
     }
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (!type.startsWith("application/json")) {
-      drain(ctx);
-      throw new ApiException(415, "unsupported-media-type",
-          "this endpoint takes no body; send none, or {} as application/json");
+      refuseWhileReceiving(ctx, new ApiException(415, "unsupported-media-type",
+          "this endpoint takes no body; send none, or {} as application/json"));
     }
     byte[] body;
     try {
@@ -220,8 +221,7 @@ public final class HttpServer {
       throw new ApiException(400, "invalid-request", "the request body ended early or arrived too slowly");
     }
     if (body.length > maxBodyBytes) {
-      drain(ctx);
-      throw new ApiException(413, "too-large", "the request body exceeds " + maxBodyBytes + " bytes");
+      refuseWhileReceiving(ctx, new ApiException(413, "too-large", "the request body exceeds " + maxBodyBytes + " bytes"));
     }
     if (body.length > 0) {
       try {
@@ -235,21 +235,37 @@ public final class HttpServer {
   }
 
   /**
-   * Reads and drops what is left of a refused body, up to a bound. A server that answers before
-   * the client has finished sending, then closes the connection, can make the client lose the
-   * answer to the reset (seen as "header parser received no bytes"); a body past the bound is
-   * not worth reading and its sender gets the reset.
+   * Refuses a request whose body is still arriving, as nginx's lingering close does: the answer
+   * is sent at once (with Connection: close), then what the client still sends is read and
+   * dropped, for at most {@link #LINGER}, and only then is the connection closed. Closing with
+   * the body unread resets the connection, and a client still sending (a 33 MB body) lost the
+   * answer to the reset.
    */
-  private static void drain(Context ctx) {
-    long left = DRAIN_LIMIT_BYTES;
-    byte[] buffer = new byte[16 * 1024];
+  private void refuseWhileReceiving(Context ctx, ApiException refusal) throws IOException {
+    byte[] answer = problems.body(refusal.status(), refusal.code(), refusal.getMessage());
+    ctx.res().setStatus(refusal.status());
+    ctx.res().setContentType(Problems.CONTENT_TYPE);
+    ctx.res().setHeader(Header.CONNECTION, "close");
+    ctx.res().setContentLength(answer.length);
+    ctx.res().getOutputStream().write(answer);
+    ctx.res().flushBuffer();
+    long until = System.nanoTime() + LINGER.toNanos();
+    byte[] buffer = new byte[64 * 1024];
     try {
       InputStream in = ctx.req().getInputStream();
-      for (int read; left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
-        left -= read;
+      while (System.nanoTime() < until && in.read(buffer) >= 0) {
+        // dropped
       }
     } catch (IOException goneOrTooSlow) {
-      // the refusal is still the answer
+      // the client stopped sending; the answer is already on its way
+    }
+    throw new AnswerSent();
+  }
+
+  /** The answer is already written (and the route must not run): nothing more to send. */
+  static final class AnswerSent extends RuntimeException {
+    AnswerSent() {
+      super(null, null, false, false);
     }
   }
 

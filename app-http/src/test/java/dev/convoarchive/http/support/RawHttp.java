@@ -48,6 +48,26 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * As a simple client does: sends {@code head} and the whole body, and only then reads the
+   * answer. Throws when the server resets the connection under the body (the answer is lost).
+   */
+  public static Response sendAllThenRead(URI base, String head, long bodyBytes) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      byte[] chunk = new byte[64 * 1024];
+      java.util.Arrays.fill(chunk, (byte) 'x');
+      for (long left = bodyBytes; left > 0; left -= chunk.length) {
+        out.write(chunk, 0, (int) Math.min(chunk.length, left));
+      }
+      out.flush();
+      return read(socket.getInputStream());
+    }
+  }
+
   /** Sends the bytes as they are, then reads what comes back until the server closes or the answer ends. */
   public static Response sendRaw(URI base, String request) {
     return sendRaw(base, request, false);
