@@ -121,6 +121,8 @@ class FrozenStoresTest {
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
             assertThat(ready.body()).contains("\"database\":\"down\"");
             assertThat(took).as("probe " + probe + " took " + took).isLessThan(Duration.ofSeconds(5));
+            LOG.warn("database frozen, 20 requests waiting: /health/ready answered {} after {} ms", ready.statusCode(),
+                took.toMillis());
           }
           dbProxy.thaw();
           for (java.util.concurrent.Future<Integer> request : waiting) {
