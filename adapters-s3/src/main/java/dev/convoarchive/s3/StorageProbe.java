@@ -39,8 +39,8 @@ final class StorageProbe {
     List<String> problems = problems();
     if (!problems.isEmpty()) {
       throw new UnsafeStorageException(config.bucket(), problems, (config.needsConditionalWrites()
-          ? "the " + config.layout().configName() + " layout" + (config.layout() == ArchiveLayout.PER_FILE ? " with ARCHIVE_INDEX=s3" : "")
-              + " relies on conditional writes; per-file with ARCHIVE_INDEX=postgres (the default) does not. "
+          ? "The " + config.layout().configName() + " layout" + (config.layout() == ArchiveLayout.PER_FILE ? " with ARCHIVE_INDEX=s3" : "")
+              + " relies on conditional writes; per-file with ARCHIVE_INDEX=postgres does not (it is the default). "
           : "") + "`java -jar convo-archive.jar check-storage` analyses the store in full");
     }
   }

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -54,6 +54,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 public final class Faults implements ExecutionInterceptor {
 
   private static final ExecutionAttribute<String> REPLACED = new ExecutionAttribute<>("faults.replaced");
+  private static final ExecutionAttribute<Boolean> DRAIN = new ExecutionAttribute<>("faults.drain");
 
   private volatile boolean ignoreConditions;
   private volatile S3Client checker;
@@ -173,6 +174,7 @@ public final class Faults implements ExecutionInterceptor {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     if (operation.equals(failedOperation)) {
       internalError.incrementAndGet();
+      attributes.putAttribute(DRAIN, Boolean.TRUE);
       return replaced(context, attributes, false);
     }
     if (context.request() instanceof GetObjectRequest get && emptyReads.test(get.key())) {
@@ -206,8 +208,10 @@ public final class Faults implements ExecutionInterceptor {
   public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     String replaced = attributes.getAttribute(REPLACED);
     if (replaced != null) {
-      // The server's own answer is read to its end, so that its connection can serve the next request.
-      context.responseBody().ifPresent(Faults::drain);
+      if (Boolean.TRUE.equals(attributes.getAttribute(DRAIN))) {
+        // A listing's answer is read to its end, so that its connection can serve the next request.
+        context.responseBody().ifPresent(Faults::drain);
+      }
       return Optional.of(new ByteArrayInputStream(replaced.getBytes(StandardCharsets.UTF_8)));
     }
     return context.responseBody();
