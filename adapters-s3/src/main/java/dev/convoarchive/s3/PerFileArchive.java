@@ -11,20 +11,25 @@ import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.CatalogOfRecord;
+import dev.convoarchive.domain.search.SearchText;
 import dev.convoarchive.s3.cas.ObjectStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -60,7 +65,7 @@ final class PerFileArchive implements S3Archive {
    */
   @Override
   public StoreResult store(ArchivedConversation conversation) {
-    return catalog.record(conversation.owner(), conversation.id(),
+    return catalog.record(conversation.owner(), conversation.id(), SearchText.of(conversation.conversation()),
         () -> catalogDecides() ? objects.put(conversation) : objects.create(conversation));
   }
 
@@ -156,6 +161,45 @@ final class PerFileArchive implements S3Archive {
   @Override
   public Stream<ArchivedConversation> export(UserId owner) {
     return ids(owner).map(id -> objects.read(owner, id)).flatMap(Optional::stream);
+  }
+
+  /** How many objects a search without an index reads at once: sized for S3 tens of milliseconds away. */
+  static final int SCAN_CONCURRENCY = 16;
+
+  /**
+   * Reads the owner's objects {@value #SCAN_CONCURRENCY} at a time and keeps only what {@code
+   * each} makes of them, so a large archive is never held whole.
+   */
+  @Override
+  public <T> List<T> scan(UserId owner, Function<ArchivedConversation, Optional<T>> each) {
+    List<ConversationId> all;
+    try (Stream<ConversationId> listed = ids(owner)) {
+      all = listed.toList();
+    }
+    if (all.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService readers = Executors.newFixedThreadPool(Math.min(SCAN_CONCURRENCY, all.size()), task -> {
+      Thread thread = new Thread(task, "convo-archive-scan");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<Optional<T>>> reads = all.stream()
+          .map(id -> readers.submit(() -> objects.read(owner, id).flatMap(each))).toList();
+      List<T> results = new ArrayList<>();
+      for (Future<Optional<T>> read : reads) {
+        read.get().ifPresent(results::add);
+      }
+      return results;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while scanning the archive of " + owner, e);
+    } finally {
+      readers.shutdownNow();
+    }
   }
 
   private Stream<ConversationId> ids(UserId owner) {

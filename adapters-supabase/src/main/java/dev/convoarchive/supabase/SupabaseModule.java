@@ -14,7 +14,9 @@ import dev.convoarchive.domain.port.SweepQueue;
 import dev.convoarchive.supabase.live.LiveTables;
 import dev.convoarchive.supabase.live.PostgresLiveConversations;
 import dev.convoarchive.supabase.store.PostgresArchiveCatalog;
+import dev.convoarchive.supabase.store.PostgresSearch;
 import dev.convoarchive.supabase.store.PostgresSweepQueue;
+import dev.convoarchive.supabase.store.SearchDocuments;
 import dev.convoarchive.supabase.store.ServiceSchema;
 import dev.convoarchive.supabase.store.SweepSource;
 import jakarta.inject.Qualifier;
@@ -43,19 +45,26 @@ public final class SupabaseModule extends AbstractModule {
 
   private final SupabaseDbConfig config;
   private final Optional<SweepSource> sweep;
+  private final SearchDocuments search;
 
   public SupabaseModule(SupabaseDbConfig config) {
-    this(config, Optional.empty());
+    this(config, Optional.empty(), SearchDocuments.DEFAULT);
   }
 
-  private SupabaseModule(SupabaseDbConfig config, Optional<SweepSource> sweep) {
+  private SupabaseModule(SupabaseDbConfig config, Optional<SweepSource> sweep, SearchDocuments search) {
     this.config = config;
     this.sweep = sweep;
+    this.search = search;
+  }
+
+  /** This module, keeping search documents as {@code documents} says (SEARCH, SEARCH_CONFIG). */
+  public SupabaseModule withSearch(SearchDocuments documents) {
+    return new SupabaseModule(config, sweep, documents);
   }
 
   /** This module, also providing the {@link SweepQueue} over {@code source}. */
   public SupabaseModule withSweep(SweepSource source) {
-    return new SupabaseModule(config, Optional.of(source));
+    return new SupabaseModule(config, Optional.of(source), search);
   }
 
   @Override
@@ -91,7 +100,15 @@ public final class SupabaseModule extends AbstractModule {
   @Singleton
   PostgresArchiveCatalog catalog(CatalogPool pool) {
     ServiceSchema.migrate(pool.get(), config.serviceSchema());
-    return new PostgresArchiveCatalog(pool.get(), config.serviceSchema());
+    SearchDocuments.check(pool.get(), search);
+    return new PostgresArchiveCatalog(pool.get(), config.serviceSchema(), search);
+  }
+
+  /** Search over the catalog's documents, when the per-file index is this database. */
+  @Provides
+  @Singleton
+  PostgresSearch search(CatalogPool pool, PostgresArchiveCatalog migratedAndChecked) {
+    return new PostgresSearch(pool.get(), config.serviceSchema(), search);
   }
 
   @Provides

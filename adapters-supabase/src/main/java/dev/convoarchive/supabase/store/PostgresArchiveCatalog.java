@@ -8,6 +8,7 @@ import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.CatalogOfRecord;
+import dev.convoarchive.domain.search.SearchText;
 import dev.convoarchive.supabase.jdbc.Sql;
 import dev.convoarchive.supabase.jdbc.Transactions;
 import java.sql.Connection;
@@ -55,19 +56,32 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
 
   private final DataSource dataSource;
   private final String table;
+  private final SearchDocuments search;
 
   public PostgresArchiveCatalog(DataSource dataSource, String schema) {
+    this(dataSource, schema, SearchDocuments.DEFAULT);
+  }
+
+  /** Keeping search documents as {@code search} says. */
+  public PostgresArchiveCatalog(DataSource dataSource, String schema, SearchDocuments search) {
     this.dataSource = dataSource;
     this.table = Sql.quote(schema) + ".archive_catalog";
+    this.search = search;
   }
 
   @Override
   public StoreResult record(UserId owner, ConversationId id, Supplier<StoreResult> write) {
+    return record(owner, id, null, write);
+  }
+
+  /** Records the entry and, in the same transaction, its search document (none without {@code text}). */
+  @Override
+  public StoreResult record(UserId owner, ConversationId id, SearchText text, Supplier<StoreResult> write) {
     return Transactions.inTransaction(dataSource, "recording conversation " + id, connection -> {
       for (int round = 0; round < 2; round++) {
         if (claim(connection, owner, id)) {
           StoreResult written = write.get();
-          update(connection, owner, written.entry());
+          update(connection, owner, written.entry(), text);
           return written;
         }
         Optional<ArchiveEntry> existing = find(connection, owner, id);
@@ -294,17 +308,19 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
     }
   }
 
-  private void update(Connection connection, UserId owner, ArchiveEntry entry) throws SQLException {
+  private void update(Connection connection, UserId owner, ArchiveEntry entry, SearchText text) throws SQLException {
+    boolean document = text != null && search.kept();
     try (PreparedStatement update = connection.prepareStatement("update " + table
         + " set title = ?, message_count = ?, created_at = ?, archived_at = ?, size_bytes = ?"
-        + " where user_id = ? and conversation_id = ?")) {
+        + (document ? ", " + SearchDocuments.ASSIGNMENTS : "") + " where user_id = ? and conversation_id = ?")) {
       update.setString(1, entry.title());
       update.setInt(2, entry.messageCount());
       update.setObject(3, utc(entry.createdAt()));
       update.setObject(4, utc(entry.archivedAt()));
       update.setLong(5, entry.sizeBytes());
-      update.setString(6, owner.toString());
-      update.setString(7, entry.id().value());
+      int next = document ? search.bind(update, 6, text) : 6;
+      update.setString(next, owner.toString());
+      update.setString(next + 1, entry.id().value());
       update.executeUpdate();
     }
   }
@@ -331,12 +347,12 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
     statement.setLong(7, entry.sizeBytes());
   }
 
-  private static ArchiveEntry entry(ResultSet row) throws SQLException {
+  static ArchiveEntry entry(ResultSet row) throws SQLException {
     return new ArchiveEntry(ConversationId.of(row.getString(1)), row.getString(2), row.getInt(3),
         row.getObject(4, OffsetDateTime.class).toInstant(), row.getObject(5, OffsetDateTime.class).toInstant(), row.getLong(6));
   }
 
-  private static OffsetDateTime utc(Instant instant) {
+  static OffsetDateTime utc(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
   }
 }

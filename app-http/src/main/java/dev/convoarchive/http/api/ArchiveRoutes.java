@@ -7,6 +7,7 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.search.SearchRequest;
 import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.http.auth.AuthException;
 import dev.convoarchive.http.auth.Caller;
@@ -103,8 +104,15 @@ public final class ArchiveRoutes {
     respond(ctx, result.created() ? 201 : 200, Views.Entry.of(result.entry()));
   }
 
+  /** The listing, newest first; with {@code q}, a search of titles and text, best match first. */
   private void list(Context ctx) {
     UserId owner = owner(ctx);
+    String q = queryParam(ctx, "q");
+    if (q != null) {
+      SearchRequest request = SearchRequest.parse(q, queryParam(ctx, "limit"), queryParam(ctx, "cursor"));
+      respond(ctx, 200, Views.HitPage.of(service.search(owner, request)));
+      return;
+    }
     PageRequest request = PageRequest.parse(queryParam(ctx, "limit"), queryParam(ctx, "cursor"));
     respond(ctx, 200, Views.EntryPage.of(service.list(owner, request)));
   }

@@ -5,6 +5,7 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Page;
+import dev.convoarchive.domain.search.SearchHit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,22 @@ final class Views {
   record EntryPage(List<Entry> items, String nextCursor) {
     static EntryPage of(Page<ArchiveEntry> page) {
       return new EntryPage(page.items().stream().map(Entry::of).toList(), page.nextCursor());
+    }
+  }
+
+  /** One search hit: the entry's fields, a snippet, and where in the snippet the query matched. */
+  record Hit(String id, String title, int messageCount, Instant createdAt, Instant archivedAt, long sizeBytes,
+      String snippet, List<List<Integer>> highlights) {
+    static Hit of(SearchHit hit) {
+      ArchiveEntry e = hit.entry();
+      return new Hit(e.id().value(), e.title(), e.messageCount(), e.createdAt(), e.archivedAt(), e.sizeBytes(),
+          hit.snippet().text(), hit.snippet().matches().stream().map(m -> List.of(m.start(), m.end())).toList());
+    }
+  }
+
+  record HitPage(List<Hit> items, String nextCursor) {
+    static HitPage of(Page<SearchHit> page) {
+      return new HitPage(page.items().stream().map(Hit::of).toList(), page.nextCursor());
     }
   }
 

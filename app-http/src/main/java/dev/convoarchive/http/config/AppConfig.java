@@ -1,6 +1,7 @@
 package dev.convoarchive.http.config;
 
 import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
@@ -51,7 +52,14 @@ public record AppConfig(
     int maxBodyBytes,
     boolean localMode,
     SweepConfig sweep,
-    WebSettings web) {
+    WebSettings web,
+    SearchSettings search) {
+
+  /** With search as by default (SEARCH=full, SEARCH_CONFIG=simple). */
+  public AppConfig(int port, S3ArchiveConfig s3, Optional<SupabaseDbConfig> database, AuthSettings auth, Path dataDirectory,
+      int maxBodyBytes, boolean localMode, SweepConfig sweep, WebSettings web) {
+    this(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web, SearchSettings.DEFAULT);
+  }
 
   public static final int DEFAULT_PORT = 7070;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -117,24 +125,28 @@ public record AppConfig(
     }
   }
 
+  public AppConfig withSearch(SearchSettings search) {
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web, search);
+  }
+
   public AppConfig withPort(int port) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web, search);
   }
 
   public AppConfig withSweep(SweepConfig sweep) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web, search);
   }
 
   public AppConfig withAuth(AuthSettings auth) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web, search);
   }
 
   public AppConfig withWeb(WebSettings web) {
-    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
+    return new AppConfig(port, s3, database, auth, dataDirectory, maxBodyBytes, localMode, sweep, web, search);
   }
 
   public AppConfig withStorage(S3ArchiveConfig s3, SupabaseDbConfig database) {
-    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode, sweep, web);
+    return new AppConfig(port, s3, Optional.of(database), auth, dataDirectory, maxBodyBytes, localMode, sweep, web, search);
   }
 
   /** Reads the process's environment and system properties. */
@@ -182,10 +194,13 @@ public record AppConfig(
       in.problem("SUPABASE_URL or SUPABASE_JWT_SECRET: one is required to check access tokens");
     }
     SweepConfig sweep = sweep(in);
+    SearchMode searchMode = in.text("SEARCH").flatMap(text -> in.attempt(() -> SearchMode.parse(text))).orElse(SearchMode.FULL);
+    String searchConfig = in.text("SEARCH_CONFIG").flatMap(text -> in.parse("SEARCH_CONFIG", text, AppConfig::searchConfig,
+        "a text-search configuration name such as simple or english")).orElse(SearchSettings.DEFAULT_CONFIG);
     in.throwIfAny();
     boolean localMode = !s3Set && !dbSet;
     return new AppConfig(port, s3.orElseThrow(), database, auth, dataDirectory, maxBody, localMode, sweep,
-        web.withArchivedChatsPage(web.archivedChatsPage() || localMode));
+        web.withArchivedChatsPage(web.archivedChatsPage() || localMode), new SearchSettings(searchMode, searchConfig));
   }
 
   /**
@@ -265,6 +280,14 @@ public record AppConfig(
       in.problem("METRICS_HOST: applies to METRICS_PORT only, which is unset (/metrics is then served on PORT)");
     }
     return new WebSettings(origins, page, metricsPort, metricsHost.orElse(WebSettings.DEFAULT_METRICS_HOST));
+  }
+
+  /** A text-search configuration's name, optionally schema-qualified; the database says at start-up whether it exists. */
+  private static String searchConfig(String text) {
+    if (!text.matches("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException();
+    }
+    return text;
   }
 
   /** An IP address literal (v4 or v6): an address to listen on, never a name to look up. */

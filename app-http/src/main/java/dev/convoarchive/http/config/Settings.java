@@ -31,6 +31,11 @@ public final class Settings {
         new Setting("ARCHIVE_INDEX", "postgres", "where `per-file` keeps its index: `postgres` (a table in the "
             + "service's own schema) or `s3` (`_metadata.json` per user)"),
         new Setting("ARCHIVE_COMPRESSION", "gzip", "`gzip` or `none`"),
+        new Setting("SEARCH", "full", "search in the archive (`GET .../archive?q=`): `full` (titles and message text), "
+            + "`titles` (no message text kept for it) or `off`"),
+        new Setting("SEARCH_CONFIG", SearchSettings.DEFAULT_CONFIG, "with the PostgreSQL index, the text-search "
+            + "configuration search documents are built with: `simple` (every language, words as written) or one "
+            + "PostgreSQL ships, such as `english` (stems); after a change, `rebuild-index` rebuilds them"),
         new Setting("S3_BUCKET", "", "the bucket (must exist); unset with `SUPABASE_DB_URL` unset: local mode, "
             + "on an embedded S3 server"),
         new Setting("S3_PREFIX", S3ArchiveConfig.DEFAULT_PREFIX, "key prefix"),

@@ -5,18 +5,24 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import dev.convoarchive.domain.error.InvalidInputException;
+import dev.convoarchive.domain.port.ArchiveSearch;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.search.ScanningSearch;
+import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.http.api.Metrics;
 import dev.convoarchive.http.api.Problems;
 import dev.convoarchive.http.auth.TokenVerifier;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.s3.ConflictListener;
+import dev.convoarchive.supabase.store.PostgresSearch;
 import java.time.Clock;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
@@ -63,7 +69,23 @@ final class AppModule extends AbstractModule {
 
   @Provides
   @Singleton
-  ArchiveService service(LiveConversations live, ConversationArchive archive, Clock clock) {
-    return new ArchiveService(live, archive, clock);
+  ArchiveService service(LiveConversations live, ConversationArchive archive, Clock clock, ArchiveSearch search) {
+    return new ArchiveService(live, archive, clock, search);
+  }
+
+  /**
+   * With the PostgreSQL index, PostgreSQL's full-text search over the documents the catalog keeps;
+   * otherwise a scan of the store. SEARCH=off refuses every search.
+   */
+  @Provides
+  @Singleton
+  ArchiveSearch search(ConversationArchive archive, Provider<PostgresSearch> indexed) {
+    SearchMode mode = config.search().mode();
+    if (mode == SearchMode.OFF) {
+      return (owner, request) -> {
+        throw new InvalidInputException("q", "search is turned off on this service (SEARCH=off)");
+      };
+    }
+    return config.s3().indexInDatabase() ? indexed.get() : new ScanningSearch(archive, mode == SearchMode.TITLES);
   }
 }

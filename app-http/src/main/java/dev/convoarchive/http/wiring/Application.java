@@ -18,6 +18,7 @@ import dev.convoarchive.http.sweep.SweepModule;
 import dev.convoarchive.http.sweep.SweeperWorker;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.supabase.SupabaseModule;
+import dev.convoarchive.supabase.store.SearchDocuments;
 import io.javalin.Javalin;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +132,8 @@ public final class Application implements AutoCloseable {
 
   private static Injector injector(AppConfig config, Module... extras) {
     SupabaseModule database =
-        new SupabaseModule(config.database().orElseThrow(() -> new IllegalStateException("no database configuration")));
+        new SupabaseModule(config.database().orElseThrow(() -> new IllegalStateException("no database configuration")))
+            .withSearch(new SearchDocuments(config.search().mode(), config.search().config()));
     try {
       return Guice.createInjector(
           new AppModule(config),

@@ -6,6 +6,7 @@ import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.search.SearchText;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -47,6 +48,15 @@ public interface ArchiveCatalog {
    * false} without running {@code write}; a cache runs it and records its result.
    */
   StoreResult record(UserId owner, ConversationId id, Supplier<StoreResult> write);
+
+  /**
+   * As {@link #record(UserId, ConversationId, Supplier)}; a catalog with a search index also keeps
+   * {@code text} as the entry's search document, in the same transaction as the entry, so that
+   * the two come and go together.
+   */
+  default StoreResult record(UserId owner, ConversationId id, SearchText text, Supplier<StoreResult> write) {
+    return record(owner, id, write);
+  }
 
   /**
    * Removes the entry for {@code id} and runs {@code erase}, which deletes the object and says

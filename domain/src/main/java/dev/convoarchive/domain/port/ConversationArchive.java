@@ -7,7 +7,9 @@ import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -52,4 +54,15 @@ public interface ConversationArchive {
    * fit in memory. The caller must close the stream.
    */
   Stream<ArchivedConversation> export(UserId owner);
+
+  /**
+   * {@code each} applied to every archived conversation of the owner, the non-empty results in
+   * any order: a search without an index. A store that can read several objects at once does so,
+   * with a bound; by default the conversations are read one after another as {@link #export} reads them.
+   */
+  default <T> List<T> scan(UserId owner, Function<ArchivedConversation, Optional<T>> each) {
+    try (Stream<ArchivedConversation> all = export(owner)) {
+      return all.map(each).flatMap(Optional::stream).toList();
+    }
+  }
 }

@@ -16,9 +16,13 @@ import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
+import dev.convoarchive.domain.port.ArchiveSearch;
 import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.search.ScanningSearch;
+import dev.convoarchive.domain.search.SearchHit;
+import dev.convoarchive.domain.search.SearchRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -45,11 +49,18 @@ public final class ArchiveService {
   private final LiveConversations live;
   private final ConversationArchive archive;
   private final Clock clock;
+  private final ArchiveSearch search;
 
   public ArchiveService(LiveConversations live, ConversationArchive archive, Clock clock) {
+    this(live, archive, clock, new ScanningSearch(archive, false));
+  }
+
+  /** With {@code search} finding archived conversations (an index, or a scan of the store). */
+  public ArchiveService(LiveConversations live, ConversationArchive archive, Clock clock, ArchiveSearch search) {
     this.live = Objects.requireNonNull(live, "live");
     this.archive = Objects.requireNonNull(archive, "archive");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.search = Objects.requireNonNull(search, "search");
   }
 
   /**
@@ -192,6 +203,11 @@ public final class ArchiveService {
 
   public Page<ArchiveEntry> list(UserId owner, PageRequest request) {
     return archive.list(owner, request);
+  }
+
+  /** The owner's archived conversations whose title or text matches, best first. */
+  public Page<SearchHit> search(UserId owner, SearchRequest request) {
+    return search.search(owner, request);
   }
 
   /**
