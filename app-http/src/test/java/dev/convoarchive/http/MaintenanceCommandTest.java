@@ -100,6 +100,46 @@ class MaintenanceCommandTest {
     }
   }
 
+  /**
+   * Conversations archived before search (no search document) are indexed by rebuild-index, and
+   * a second run finds nothing left to do: each document is committed on its own, so a run cut
+   * short resumes.
+   */
+  @Test
+  void rebuildIndexWritesTheSearchDocumentsOfConversationsArchivedBeforeSearch() throws Exception {
+    UserId user = UserId.random();
+    String token = tokens.hs256(tokens.userClaims(user));
+    String word = "quokka" + Long.toHexString(System.nanoTime());
+    List<String> ids = new ArrayList<>();
+    try (TestService service = TestService.start(config(Variant.PER_FILE_POSTGRES_INDEX), List.of())) {
+      for (int i = 0; i < 3; i++) {
+        Conversation sample = Conversations.sample(user, 2);
+        Conversation c = new Conversation(sample.id(), user, "Notes " + i, sample.createdAt(), sample.updatedAt(),
+            List.of(sample.messages().get(0), new dev.convoarchive.domain.model.Message(Conversations.newMessageId(),
+                dev.convoarchive.domain.model.Role.ASSISTANT, "We saw a " + word + " on the island.", Conversations.T0)));
+        TestStores.live().restore(c);
+        assertThat(service.send("POST", "/v1/users/me/conversations/" + c.id() + "/archive", token).statusCode()).isEqualTo(201);
+        ids.add(c.id().value());
+      }
+      try (Connection connection = TestStores.pool().getConnection(); PreparedStatement forget = connection.prepareStatement(
+          "update convo_archive.archive_catalog set search_text = null, search_vector = null, search_config = null"
+              + " where user_id = ?")) {
+        forget.setString(1, user.toString());
+        assertThat(forget.executeUpdate()).as("as if archived before search existed").isEqualTo(3);
+      }
+      assertThat(LifecycleTest.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items")).isEmpty();
+
+      assertThat(rebuild(Variant.PER_FILE_POSTGRES_INDEX)).isZero();
+      String report = out.toString(StandardCharsets.UTF_8);
+      assertThat(report).contains("search: indexed").contains("/");
+      JsonNode found = LifecycleTest.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items");
+      assertThat(found.findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
+
+      assertThat(rebuild(Variant.PER_FILE_POSTGRES_INDEX)).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("search: every conversation is indexed");
+    }
+  }
+
   @Test
   void removeOrphansReportsWhatItRemovedAndRefusesABadAge() {
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);

@@ -109,19 +109,19 @@ public final class PostgresSearch implements ArchiveSearch {
   }
 
   /** A conversation whose search document is missing or was built with another configuration. */
-  public record Unindexed(UserId owner, ConversationId id) {}
+  public record Unindexed(UserId owner, ConversationId id, String title) {}
 
   /** Up to {@code limit} conversations whose search document rebuild-index has yet to write. */
   public List<Unindexed> unindexed(int limit) {
     return Transactions.onConnection(dataSource, "finding conversations to index", connection -> {
       List<Unindexed> found = new ArrayList<>();
-      try (PreparedStatement select = connection.prepareStatement("select user_id, conversation_id from " + table
+      try (PreparedStatement select = connection.prepareStatement("select user_id, conversation_id, title from " + table
           + " where search_vector is null or search_config is distinct from ? limit ?")) {
         select.setString(1, documents.config());
         select.setInt(2, limit);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            found.add(new Unindexed(UserId.parse(rows.getString(1)), ConversationId.of(rows.getString(2))));
+            found.add(new Unindexed(UserId.parse(rows.getString(1)), ConversationId.of(rows.getString(2)), rows.getString(3)));
           }
         }
       }

@@ -53,7 +53,7 @@ public final class SweepCommand {
     }
   }
 
-  static String bar(long done, long total) {
+  public static String bar(long done, long total) {
     // Full when nothing was due, and never past full when more was swept than counted at the start.
     int filled = total == 0 ? BAR_WIDTH : (int) Math.min(BAR_WIDTH, done * BAR_WIDTH / total);
     return "\r[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + done + "/" + total;

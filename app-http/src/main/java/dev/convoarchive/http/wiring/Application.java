@@ -11,6 +11,7 @@ import com.google.inject.util.Modules;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.api.HttpServer;
 import dev.convoarchive.http.config.AppConfig;
@@ -18,6 +19,7 @@ import dev.convoarchive.http.sweep.SweepModule;
 import dev.convoarchive.http.sweep.SweeperWorker;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.supabase.SupabaseModule;
+import dev.convoarchive.supabase.store.PostgresSearch;
 import dev.convoarchive.supabase.store.SearchDocuments;
 import io.javalin.Javalin;
 import java.util.ArrayList;
@@ -91,7 +93,10 @@ public final class Application implements AutoCloseable {
   public static Services services(AppConfig config, Module... extras) {
     Injector injector = injector(config, extras);
     try {
-      return new Services(injector.getInstance(ArchiveMaintenance.class), () -> closeAll(injector));
+      Optional<PostgresSearch> search = config.s3().indexInDatabase() && config.search().mode() != SearchMode.OFF
+          ? Optional.of(injector.getInstance(PostgresSearch.class)) : Optional.empty();
+      return new Services(injector.getInstance(ArchiveMaintenance.class), injector.getInstance(ConversationArchive.class),
+          search, () -> closeAll(injector));
     } catch (RuntimeException e) {
       closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
@@ -123,7 +128,8 @@ public final class Application implements AutoCloseable {
   }
 
   /** What the maintenance commands work with. */
-  public record Services(ArchiveMaintenance maintenance, Runnable closer) implements AutoCloseable {
+  public record Services(ArchiveMaintenance maintenance, ConversationArchive archive, Optional<PostgresSearch> search,
+      Runnable closer) implements AutoCloseable {
     @Override
     public void close() {
       closer.run();
