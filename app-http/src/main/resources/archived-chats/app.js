@@ -9,6 +9,8 @@ const TOKEN_KEY = "convo-archive.access-token";
 
 const $ = (id) => document.getElementById(id);
 let nextCursor = null;
+/** The search shown, or null for the whole archive. It lives here only: the address bar never changes. */
+let searching = null;
 
 /** The token: from the link the chat app opened (#access_token=...), else from this tab's session. */
 function token() {
@@ -74,6 +76,7 @@ function show(view) {
 
 function signIn(reason) {
   sessionStorage.removeItem(TOKEN_KEY);
+  searching = null;
   $("sign-in-title").textContent = reason || "Sign in to see your archived chats";
   say("");
   show("sign-in");
@@ -111,11 +114,34 @@ function entryItem(entry) {
   const details = document.createElement("span");
   details.className = "when";
   details.textContent = `Archived ${when(entry.archivedAt)} · ${entry.messageCount} messages`;
-  item.append(title, details,
+  item.append(title, details);
+  if (entry.snippet !== undefined) {
+    item.append(snippet(entry.snippet, entry.highlights || []));
+  }
+  item.append(
     button("Open", () => open(entry)),
     button("Restore", () => restore(entry, item)),
     button("Delete", () => remove(entry, item), "danger"));
   return item;
+}
+
+/** The snippet as text, its matched words in <mark>: built from text nodes, never parsed as HTML. */
+function snippet(text, highlights) {
+  const element = document.createElement("p");
+  element.className = "snippet";
+  let at = 0;
+  for (const [start, end] of highlights) {
+    if (start < at || end > text.length) {
+      continue;
+    }
+    element.append(document.createTextNode(text.slice(at, start)));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(start, end);
+    element.append(mark);
+    at = end;
+  }
+  element.append(document.createTextNode(text.slice(at)));
+  return element;
 }
 
 function button(label, onClick, className) {
@@ -130,7 +156,8 @@ function button(label, onClick, className) {
 }
 
 async function list(more = false) {
-  const query = `?limit=${PAGE_SIZE}` + (more && nextCursor ? `&cursor=${encodeURIComponent(nextCursor)}` : "");
+  const query = `?limit=${PAGE_SIZE}` + (searching ? `&q=${encodeURIComponent(searching)}` : "")
+    + (more && nextCursor ? `&cursor=${encodeURIComponent(nextCursor)}` : "");
   const page = await call("GET", "/archive" + query);
   if (!more) {
     $("entries").replaceChildren();
@@ -138,8 +165,23 @@ async function list(more = false) {
   page.items.forEach((entry) => $("entries").append(entryItem(entry)));
   nextCursor = page.nextCursor || null;
   $("more").hidden = !nextCursor;
-  $("empty").hidden = $("entries").children.length > 0;
+  emptiness();
+  $("clear-search").hidden = searching === null;
   show("archive");
+}
+
+/** Says so when the list is empty: nothing archived, or nothing matching the search. */
+function emptiness() {
+  const none = $("entries").children.length === 0;
+  $("empty").hidden = !none || searching !== null;
+  $("no-match").hidden = !none || searching === null;
+}
+
+/** Searches (or, with an empty box, lists everything) without touching the address bar. */
+function search(text) {
+  searching = text.trim() === "" ? null : text.trim();
+  nextCursor = null;
+  return list();
 }
 
 async function open(entry) {
@@ -161,7 +203,7 @@ async function open(entry) {
 async function restore(entry, item) {
   await call("POST", "/archive/" + encodeURIComponent(entry.id) + "/restore");
   item.remove();
-  $("empty").hidden = $("entries").children.length > 0;
+  emptiness();
   say(`"${entry.title || "Untitled chat"}" is back in your chats.`);
 }
 
@@ -171,7 +213,7 @@ async function remove(entry, item) {
   }
   await call("DELETE", "/archive/" + encodeURIComponent(entry.id));
   item.remove();
-  $("empty").hidden = $("entries").children.length > 0;
+  emptiness();
   say(`"${entry.title || "Untitled chat"}" is deleted.`);
 }
 
@@ -198,6 +240,14 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sign-out").addEventListener("click", () => signIn());
   $("export").addEventListener("click", () => attempt(exportAll));
   $("more").addEventListener("click", () => attempt(() => list(true)));
+  $("search").addEventListener("submit", (event) => {
+    event.preventDefault(); // no ?q= in the address: the page's address stays as it was opened
+    attempt(() => search($("query").value));
+  });
+  $("clear-search").addEventListener("click", () => {
+    $("query").value = "";
+    attempt(() => search(""));
+  });
   $("close").addEventListener("click", () => show("archive"));
   // A link with a new #access_token opened in this tab changes only the fragment: start again.
   window.addEventListener("hashchange", () => {

@@ -189,6 +189,48 @@ class ArchivedChatsPageTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("archive")));
   }
 
+  /** The search box finds by what was said, shows where, opens the hit, and never touches the address bar. */
+  @Test
+  void theSearchBoxFindsShowsWhereAndOpens() throws Exception {
+    ConversationId second = LocalMode.DEMO_CONVERSATIONS.get(1);
+    assertThat(status("POST", "/v1/users/me/conversations/" + second.value() + "/archive")).isEqualTo(201);
+    try {
+      searchTheArchive();
+    } finally {
+      // The other tests here start from the demo as loaded.
+      assertThat(status("POST", "/v1/users/me/archive/" + second.value() + "/restore")).isEqualTo(200);
+    }
+  }
+
+  private void searchTheArchive() {
+    browser.get(page() + "#access_token=" + local.userToken());
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("archive")));
+    String address = browser.getCurrentUrl();
+
+    browser.findElement(By.id("query")).sendKeys("\"conversation 2\" rarely");
+    browser.findElement(By.cssSelector("#search button[type=submit]")).click();
+    wait.until(driver -> titles().equals(List.of("Demo conversation 2")));
+
+    List<String> marked = browser.findElements(By.cssSelector("#entries .snippet mark")).stream().map(WebElement::getText).toList();
+    assertThat(marked).isNotEmpty().allSatisfy(word -> assertThat(word.toLowerCase()).isIn("conversation", "2", "rarely",
+        "conversation 2"));
+    assertThat(browser.getCurrentUrl()).as("the address bar as it was: no query, no token").isEqualTo(address)
+        .doesNotContain("access_token").doesNotContain("q=");
+
+    click(entry("Demo conversation 2"), "Open");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("conversation")));
+    assertThat(browser.findElement(By.id("conversation-title")).getText()).isEqualTo("Demo conversation 2");
+    browser.findElement(By.id("close")).click();
+
+    browser.findElement(By.id("query")).clear();
+    browser.findElement(By.id("query")).sendKeys("nothing-like-this-was-said");
+    browser.findElement(By.cssSelector("#search button[type=submit]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-match")));
+    browser.findElement(By.id("clear-search")).click();
+    wait.until(driver -> titles().contains("Demo conversation 2"));
+    assertThat(browser.findElement(By.id("no-match")).isDisplayed()).isFalse();
+  }
+
   /** A malformed token is not an expired session: the page says the link or token is not valid. */
   @Test
   void aMalformedTokenIsNotCalledAnExpiredSession() {
