@@ -153,6 +153,7 @@ public final class LocalMode {
           "",
           "curl -s -X POST " + auth + " " + base + "/v1/users/me/conversations/" + first + "/archive",
           "curl -s " + auth + " " + base + "/v1/users/me/archive",
+          "curl -s " + auth + " '" + base + "/v1/users/me/archive?q=\"cold+storage\"+-warm'",
           "curl -s " + auth + " " + base + "/v1/users/me/archive/" + first,
           "curl -s " + auth + " " + base + "/v1/users/me/export",
           "curl -s -X POST " + auth + " " + base + "/v1/users/me/archive/" + first + "/restore",
