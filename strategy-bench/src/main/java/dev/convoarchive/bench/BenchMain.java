@@ -6,11 +6,11 @@ import dev.convoarchive.bench.Results.FailedUpload;
 import dev.convoarchive.bench.Results.Growth;
 import dev.convoarchive.bench.Results.OpSample;
 import dev.convoarchive.bench.Results.OpSummary;
-import dev.convoarchive.supabase.SupabaseDbConfig;
-import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3Clients;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
+import dev.convoarchive.supabase.SupabaseDbConfig;
+import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +19,9 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -84,7 +84,7 @@ public final class BenchMain implements Callable<Integer> {
   List<String> variantNames;
 
   @Option(names = "--scenarios", split = ",", paramLabel = "SCENARIO",
-      description = "Which scenarios to run: operations, concurrency, growth, failed-upload, service-overhead, sweeper "
+      description = "Which scenarios to run: operations, concurrency, growth, failed-upload, service-overhead, sweeper, search "
           + "(default: all). A report of some leaves the others' tables empty.")
   List<String> scenarioNames;
 
@@ -164,6 +164,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Results.Overhead> overhead = new ArrayList<>();
     List<SweepBench.Run> sweeps = new ArrayList<>();
     SweepBench.Footprint footprint = null;
+    List<SearchBench.Run> searches = new ArrayList<>();
     java.time.Duration warmUp = java.time.Duration.ofSeconds(quick ? 2 : 60);
     ServiceOverhead.Settings overheadSettings = quick ? ServiceOverhead.Settings.quick() : ServiceOverhead.Settings.full();
     Scenarios scenarios = null;
@@ -234,6 +235,10 @@ public final class BenchMain implements Callable<Integer> {
             : sweepBase.withPrefix("sweep-bench-" + count), database));
         footprint = sweep.footprint;
       }
+      if (runs("search")) {
+        progress.setExtraMessage("search");
+        searches.addAll(new SearchBench().run(database, quick ? List.of(100, 300) : List.of(100, 1000, 5000)));
+      }
     } finally {
       if (scenarios != null) {
         scenarios.closeMachines();
@@ -256,7 +261,8 @@ public final class BenchMain implements Callable<Integer> {
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
     List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
         .map(s -> Scenarios.cost(s, params)).toList();
-    Results results = new Results(params, samples, summaries, concurrency, growth, failed, costs, overhead, sweeps, footprint);
+    Results results = new Results(params, samples, summaries, concurrency, growth, failed, costs, overhead, sweeps, footprint,
+        searches);
     Path report = new Report(results).writeTo(out);
     System.out.println("report: " + report.toAbsolutePath());
     return 0;
@@ -280,7 +286,7 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private static final List<String> SCENARIOS =
-      List.of("operations", "concurrency", "growth", "failed-upload", "service-overhead", "sweeper");
+      List.of("operations", "concurrency", "growth", "failed-upload", "service-overhead", "sweeper", "search");
 
   boolean runs(String scenario) {
     return scenarioNames == null || scenarioNames.stream().map(String::trim).anyMatch(scenario::equals);

@@ -1,11 +1,11 @@
 package dev.convoarchive.bench;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.convoarchive.bench.Results.Concurrency;
 import dev.convoarchive.bench.Results.Cost;
 import dev.convoarchive.bench.Results.FailedUpload;
@@ -247,6 +247,7 @@ final class Report {
     bill(md);
     overhead(md);
     sweeper(md);
+    search(md);
 
     md.append("\n## Targets\n\n| target | measured | result |\n|---|---|---|\n");
     for (String[] target : targets()) {
@@ -515,6 +516,24 @@ final class Report {
         .append("layout with the PostgreSQL index, conversations of 10 messages, without the network model (the sweepers' S3 ")
         .append("clients are their own). All of it shares this machine's cores.\n\n")
         .append(SweepBench.table(results.sweeps()));
+  }
+
+  // ---- search ----
+
+  private void search(StringBuilder md) {
+    if (results.searches().isEmpty()) {
+      return;
+    }
+    md.append("\n## Search in the archive (PostgreSQL index)\n\n")
+        .append("One user with this many archived conversations of chat-like text (10 messages; words drawn by Zipf's law from ")
+        .append("20,000 made-up words, so a document holds as many distinct words as a real conversation's), searched through ")
+        .append("the PostgreSQL index with SEARCH_CONFIG=simple: ").append(SearchBench.TIMED_QUERIES).append(" queries after ")
+        .append(SearchBench.WARM_UP_QUERIES).append(" untimed, a page of ").append(SearchBench.PAGE)
+        .append(" hits each (60% one word, 20% two words, 20% a two-word phrase from a conversation). Document bytes: ")
+        .append("the catalog with its TOAST and indexes, less the same catalog kept with SEARCH=off, after VACUUM; live rows: ")
+        .append("`schema.sql`'s `conversations` and `messages` with their indexes holding the same conversations. The catalog ")
+        .append("write is the archive's database step, timed with and without the document, in turn.\n\n")
+        .append(SearchBench.table(results.searches()));
   }
 
   private void requestsClaim(StringBuilder md, Variant variant, int n, int puts, int gets) {
