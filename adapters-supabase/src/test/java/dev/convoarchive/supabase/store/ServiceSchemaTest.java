@@ -29,13 +29,15 @@ class ServiceSchemaTest {
     DataSource pool = TestDatabase.pool(IdType.UUID);
     String schema = freshSchema();
 
-    assertThat(ServiceSchema.migrate(pool, schema)).as("migrations applied").isEqualTo(4);
+    assertThat(ServiceSchema.migrate(pool, schema)).as("migrations applied").isEqualTo(5);
 
     assertThat(query(pool, "select c.relname || ':' || relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace"
         + " where n.nspname = '" + schema + "' and c.relkind = 'r' and c.relname <> '" + ServiceSchema.HISTORY_TABLE + "' order by 1"))
         .containsExactly("archive_catalog:true", "captured_rows:true", "deleted_users:true", "restored_conversations:true",
             "sweep_claims:true");
     assertThat(query(pool, "select count(*) from pg_policies where schemaname = '" + schema + "'")).containsExactly("0");
+    assertThat(query(pool, "select indexname from pg_indexes where schemaname = '" + schema + "' and indexdef like '%USING gin (search_vector)%'"))
+        .as("V5: the search documents' GIN index").containsExactly("archive_catalog_search");
     assertThat(query(pool, "select table_name from information_schema.tables where table_schema = '" + schema + "' order by 1"))
         .containsExactly("archive_catalog", "captured_rows", ServiceSchema.HISTORY_TABLE, "deleted_users",
             "restored_conversations", "sweep_claims");
@@ -53,7 +55,7 @@ class ServiceSchemaTest {
     assertThat(ServiceSchema.migrate(pool, schema)).isZero();
 
     assertThat(query(pool, "select version || ':' || success from \"" + schema + "\"." + ServiceSchema.HISTORY_TABLE + " where version is not null"))
-        .isEqualTo(history).containsExactly("1:true", "2:true", "3:true", "4:true");
+        .isEqualTo(history).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
   }
 
   @Test
@@ -66,7 +68,7 @@ class ServiceSchemaTest {
     try {
       List<Integer> applied = Concurrently.run(4, t -> () -> List.of(ServiceSchema.migrate(pools.get(t), schema)));
 
-      assertThat(applied.stream().mapToInt(Integer::intValue).sum()).as("each migration applied once in all").isEqualTo(4);
+      assertThat(applied.stream().mapToInt(Integer::intValue).sum()).as("each migration applied once in all").isEqualTo(5);
       assertThat(query(pools.get(0), "select count(*) from \"" + schema + "\".archive_catalog")).containsExactly("0");
     } finally {
       pools.forEach(HikariDataSource::close);
