@@ -27,7 +27,7 @@ class StorageCheckTest {
   @Test
   void aStoreThatIgnoresConditionalHeadersFailsWithWhatIsMissing() {
     try (S3Client client = S3TestServer.newClient(new Faults().ignoreConditions(true))) {
-      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-bad")).run();
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-bad"), 4, 5).run();
 
       assertThat(results.get(0).passed()).isTrue();
       assertThat(results.get(1).passed()).isFalse();
@@ -53,7 +53,7 @@ class StorageCheckTest {
   void aStoreThatChecksConditionsAndWritesInTwoStepsPassesEachConditionButLosesContendedUpdates() {
     try (S3Client checker = S3TestServer.newClient();
         S3Client client = S3TestServer.newClient(new Faults().checkThenWrite(checker, S3TestServer.BUCKET))) {
-      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-racy")).run();
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-racy"), 4, 5).run();
 
       assertThat(results.subList(0, 5)).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
       assertThat(results.get(5).passed()).isFalse();
@@ -69,7 +69,7 @@ class StorageCheckTest {
   void aReadThatReturnsBytesNoWriterWroteIsAVerdictNotACrash() {
     // s3rver answers an empty body while it rewrites an object.
     try (S3Client client = S3TestServer.newClient(new Faults().emptyReads(key -> key.endsWith("counter.json")))) {
-      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-torn")).run();
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-torn"), 4, 5).run();
 
       StorageCheck.Result contended = results.get(5);
       assertThat(contended.passed()).isFalse();
@@ -80,7 +80,7 @@ class StorageCheckTest {
   @Test
   void aFailingListingIsNamedWithWhatItCostsTheLayoutNotAsLostWrites() {
     try (S3Client client = S3TestServer.newClient(new Faults().failOperation("ListObjectsV2"))) {
-      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-list")).run();
+      List<StorageCheck.Result> results = new StorageCheck(client, S3TestServer.config().withPrefix("check-list"), 4, 5).run();
 
       StorageCheck.Result listing = results.get(4);
       assertThat(listing.passed()).isFalse();
@@ -95,7 +95,7 @@ class StorageCheckTest {
   void aMissingBucketIsTheReasonGivenForEveryLayout() {
     try (S3Client client = S3TestServer.newClient()) {
       S3ArchiveConfig missing = S3TestServer.config().withBucket("no-such-bucket-here").withIndex(IndexLocation.POSTGRES);
-      List<StorageCheck.Result> results = new StorageCheck(client, missing).run();
+      List<StorageCheck.Result> results = new StorageCheck(client, missing, 4, 5).run();
 
       assertThat(results).hasSize(1);
       assertThat(results.get(0).passed()).isFalse();

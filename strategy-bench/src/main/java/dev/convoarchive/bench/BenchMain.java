@@ -237,7 +237,8 @@ public final class BenchMain implements Callable<Integer> {
       }
       if (runs("search")) {
         progress.setExtraMessage("search");
-        searches.addAll(new SearchBench().run(database, quick ? List.of(100, 300) : List.of(100, 1000, 5000)));
+        searches.addAll((quick ? new SearchBench(10, 50) : new SearchBench()).run(database,
+            quick ? List.of(50, 150) : List.of(100, 1000, 5000)));
       }
     } finally {
       if (scenarios != null) {

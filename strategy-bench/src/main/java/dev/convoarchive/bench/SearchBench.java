@@ -61,6 +61,18 @@ final class SearchBench {
   static final int PAGE = 20;
 
   private final ChatText text = new ChatText(24);
+  private final int warmUp;
+  private final int timed;
+
+  SearchBench() {
+    this(WARM_UP_QUERIES, TIMED_QUERIES);
+  }
+
+  /** With {@code warmUp} untimed and {@code timed} timed queries per size (a quick run asks fewer). */
+  SearchBench(int warmUp, int timed) {
+    this.warmUp = warmUp;
+    this.timed = timed;
+  }
 
   List<Run> run(SupabaseDbConfig database, List<Integer> sizes) throws Exception {
     List<Run> runs = new ArrayList<>();
@@ -105,18 +117,18 @@ final class SearchBench {
       PostgresSearch search = new PostgresSearch(pool, with, SearchDocuments.DEFAULT);
       Random random = new Random(size);
       List<Double> millis = new ArrayList<>();
-      for (int i = 0; i < WARM_UP_QUERIES + TIMED_QUERIES; i++) {
+      for (int i = 0; i < warmUp + timed; i++) {
         SearchQuery query = SearchQuery.parse(text.query(random, conversations));
         long started = System.nanoTime();
         search.search(owner, new SearchRequest(query, PAGE, null));
-        if (i >= WARM_UP_QUERIES) {
+        if (i >= warmUp) {
           millis.add((System.nanoTime() - started) / 1e6);
         }
       }
       for (String schema : List.of(with, without)) {
         execute(pool, "drop schema " + schema + " cascade");
       }
-      return new Run(size, TIMED_QUERIES, Stats.of(millis), documents, parts[0], parts[1], parts[2], live,
+      return new Run(size, timed, Stats.of(millis), documents, parts[0], parts[1], parts[2], live,
           Stats.of(recordWith.subList(5, size)), Stats.of(recordWithout.subList(5, size)));
     }
   }

@@ -54,7 +54,6 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 public final class Faults implements ExecutionInterceptor {
 
   private static final ExecutionAttribute<String> REPLACED = new ExecutionAttribute<>("faults.replaced");
-  private static final ExecutionAttribute<Boolean> DRAIN = new ExecutionAttribute<>("faults.drain");
 
   private volatile boolean ignoreConditions;
   private volatile S3Client checker;
@@ -174,7 +173,9 @@ public final class Faults implements ExecutionInterceptor {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     if (operation.equals(failedOperation)) {
       internalError.incrementAndGet();
-      attributes.putAttribute(DRAIN, Boolean.TRUE);
+      // The server's own answer is read to its end (its length still known), so that its
+      // connection can serve the next request instead of timing out on the leftover bytes.
+      context.responseBody().ifPresent(Faults::drain);
       return replaced(context, attributes, false);
     }
     if (context.request() instanceof GetObjectRequest get && emptyReads.test(get.key())) {
@@ -208,10 +209,6 @@ public final class Faults implements ExecutionInterceptor {
   public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
     String replaced = attributes.getAttribute(REPLACED);
     if (replaced != null) {
-      if (Boolean.TRUE.equals(attributes.getAttribute(DRAIN))) {
-        // A listing's answer is read to its end, so that its connection can serve the next request.
-        context.responseBody().ifPresent(Faults::drain);
-      }
       return Optional.of(new ByteArrayInputStream(replaced.getBytes(StandardCharsets.UTF_8)));
     }
     return context.responseBody();
