@@ -5,6 +5,7 @@ import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
@@ -242,6 +243,12 @@ final class PerFileArchive implements S3Archive {
         .filter(child -> child.endsWith("/"))
         .map(folder -> objects.keys().ownerOf(folder))
         .flatMap(Optional::stream);
+  }
+
+  /** The catalog's answer where it decides what is archived (the PostgreSQL index); none from the S3 index. */
+  @Override
+  public Optional<List<OwnedEntry>> archivedBefore(Instant cutoff, OwnedEntry after, int limit) {
+    return catalogDecides() ? catalog.archivedBefore(cutoff, after, limit) : Optional.empty();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.convoarchive.supabase.store;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
@@ -206,6 +207,34 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
       List<ArchiveEntry> page = more ? items.subList(0, request.limit()) : items;
       return new Page<>(page, more ? page.get(page.size() - 1).position().encode() : null);
     });
+  }
+
+  /** One keyset query on {@code archive_catalog_archived} (migration V6): every owner's expired entries, oldest first. */
+  @Override
+  public Optional<List<OwnedEntry>> archivedBefore(Instant cutoff, OwnedEntry after, int limit) {
+    String sql = "select conversation_id, title, message_count, created_at, archived_at, size_bytes, user_id from " + table
+        + " where archived_at < ?"
+        + (after == null ? "" : " and (archived_at, user_id, conversation_id) > (?, ?, ?)")
+        + " order by archived_at, user_id, conversation_id limit ?";
+    return Optional.of(Transactions.onConnection(dataSource, "finding entries archived before " + cutoff, connection -> {
+      List<OwnedEntry> expired = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(sql)) {
+        int p = 1;
+        select.setObject(p++, utc(cutoff));
+        if (after != null) {
+          select.setObject(p++, utc(after.entry().archivedAt()));
+          select.setString(p++, after.owner().toString());
+          select.setString(p++, after.entry().id().value());
+        }
+        select.setInt(p, limit);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            expired.add(new OwnedEntry(UserId.parse(rows.getString(7)), entry(rows)));
+          }
+        }
+      }
+      return expired;
+    }));
   }
 
   /** A rebuild writing this many rows or more refreshes the planner's statistics at once. */

@@ -29,7 +29,7 @@ class ServiceSchemaTest {
     DataSource pool = TestDatabase.pool(IdType.UUID);
     String schema = freshSchema();
 
-    assertThat(ServiceSchema.migrate(pool, schema)).as("migrations applied").isEqualTo(5);
+    assertThat(ServiceSchema.migrate(pool, schema)).as("migrations applied").isEqualTo(6);
 
     assertThat(query(pool, "select c.relname || ':' || relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace"
         + " where n.nspname = '" + schema + "' and c.relkind = 'r' and c.relname <> '" + ServiceSchema.HISTORY_TABLE + "' order by 1"))
@@ -55,7 +55,7 @@ class ServiceSchemaTest {
     assertThat(ServiceSchema.migrate(pool, schema)).isZero();
 
     assertThat(query(pool, "select version || ':' || success from \"" + schema + "\"." + ServiceSchema.HISTORY_TABLE + " where version is not null"))
-        .isEqualTo(history).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+        .isEqualTo(history).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
   }
 
   @Test
@@ -68,7 +68,7 @@ class ServiceSchemaTest {
     try {
       List<Integer> applied = Concurrently.run(4, t -> () -> List.of(ServiceSchema.migrate(pools.get(t), schema)));
 
-      assertThat(applied.stream().mapToInt(Integer::intValue).sum()).as("each migration applied once in all").isEqualTo(5);
+      assertThat(applied.stream().mapToInt(Integer::intValue).sum()).as("each migration applied once in all").isEqualTo(6);
       assertThat(query(pools.get(0), "select count(*) from \"" + schema + "\".archive_catalog")).containsExactly("0");
     } finally {
       pools.forEach(HikariDataSource::close);

@@ -2,11 +2,13 @@ package dev.convoarchive.domain.port;
 
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.search.SearchText;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -56,6 +58,15 @@ public interface ArchiveCatalog {
    */
   default StoreResult record(UserId owner, ConversationId id, SearchText text, Supplier<StoreResult> write) {
     return record(owner, id, write);
+  }
+
+  /**
+   * At most {@code limit} entries of every owner archived before {@code cutoff}, in {@link
+   * OwnedEntry#OLDEST_FIRST} order after {@code after} (null: from the oldest), found by an index
+   * across all owners; empty when this catalog has none (retention then walks each owner's listing).
+   */
+  default Optional<List<OwnedEntry>> archivedBefore(Instant cutoff, OwnedEntry after, int limit) {
+    return Optional.empty();
   }
 
   /**

@@ -1,7 +1,11 @@
 package dev.convoarchive.domain.port;
 
+import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.UserId;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -27,4 +31,14 @@ public interface ArchiveMaintenance {
    * Returns how many were removed; 0 where the stored conversations are themselves the truth.
    */
   int removeOrphans(Duration olderThan);
+
+  /**
+   * At most {@code limit} entries of every owner archived before {@code cutoff}, oldest first
+   * ({@link OwnedEntry#OLDEST_FIRST}) after {@code after} (null: from the oldest), when an index
+   * across owners can answer it (the PostgreSQL index); empty otherwise, and retention then walks
+   * each owner's listing.
+   */
+  default Optional<List<OwnedEntry>> archivedBefore(Instant cutoff, OwnedEntry after, int limit) {
+    return Optional.empty();
+  }
 }

@@ -7,6 +7,7 @@ import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.Cursor;
 import dev.convoarchive.domain.model.DueConversation;
+import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
@@ -208,24 +209,43 @@ public final class Sweeper implements AutoCloseable {
   }
 
   /** Erases, through the API's own erase, every archived conversation archived before {@code cutoff}. */
+  /** How many expired entries one query across owners returns. */
+  static final int EXPIRED_BATCH = 1000;
+
   private int eraseExpired(Instant cutoff) {
+    ArchiveMaintenance archive = maintenance.orElseThrow();
+    Optional<List<OwnedEntry>> indexed = archive.archivedBefore(cutoff, null, EXPIRED_BATCH);
+    if (indexed.isPresent()) {
+      // One indexed query a batch across every owner, oldest first, instead of every owner's listing.
+      int erased = 0;
+      for (List<OwnedEntry> batch = indexed.get(); !batch.isEmpty() && !stopping;
+          batch = archive.archivedBefore(cutoff, batch.get(batch.size() - 1), EXPIRED_BATCH).orElseThrow()) {
+        for (OwnedEntry expired : batch) {
+          erased += erase(expired.owner(), expired.entry()) ? 1 : 0;
+        }
+      }
+      return erased;
+    }
     int erased = 0;
-    try (Stream<UserId> owners = maintenance.orElseThrow().owners()) {
+    try (Stream<UserId> owners = archive.owners()) {
       for (Iterator<UserId> it = owners.iterator(); it.hasNext(); ) {
         UserId owner = it.next();
         for (ArchiveEntry entry : expired(owner, cutoff)) {
-          try {
-            // Only the copy listed: one restored and archived again meanwhile is a new copy.
-            if (service.deleteIfArchivedAt(owner, entry.id(), entry.archivedAt())) {
-              erased++;
-            }
-          } catch (ArchiveException e) {
-            LOG.log(Level.WARNING, "erasing " + owner + "/" + entry.id() + " failed: " + e.getMessage());
-          }
+          erased += erase(owner, entry) ? 1 : 0;
         }
       }
     }
     return erased;
+  }
+
+  /** Erases the copy listed, only: one restored and archived again meanwhile is a new copy. */
+  private boolean erase(UserId owner, ArchiveEntry entry) {
+    try {
+      return service.deleteIfArchivedAt(owner, entry.id(), entry.archivedAt());
+    } catch (ArchiveException e) {
+      LOG.log(Level.WARNING, "erasing " + owner + "/" + entry.id() + " failed: " + e.getMessage());
+      return false;
+    }
   }
 
   /** The owner's entries archived before {@code cutoff}: the tail of the newest-first listing. */
