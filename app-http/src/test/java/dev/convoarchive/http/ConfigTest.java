@@ -10,6 +10,7 @@ import dev.convoarchive.s3.Compression;
 import dev.convoarchive.s3.IndexLocation;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,19 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_HOST").hasMessageContaining("an IP address");
     assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "METRICS_HOST", "0.0.0.0"), new Properties()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("METRICS_HOST: applies to METRICS_PORT only");
+  }
+
+  @Test
+  void theSweepersRateCapHasADefaultAndCanBeLiftedOrRefused() {
+    assertThat(AppConfig.load(PRODUCTION, new Properties()).sweep().settings().maxRate()).isEqualTo(200);
+    assertThat(AppConfig.load(with(PRODUCTION, "SWEEP_MAX_RATE", "12.5"), new Properties()).sweep().settings().maxRate())
+        .isEqualTo(12.5);
+    assertThat(AppConfig.load(with(PRODUCTION, "SWEEP_MAX_RATE", "none"), new Properties()).sweep().settings().maxRate())
+        .isInfinite();
+    for (String bad : List.of("0", "-3", "fast", "NaN")) {
+      assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "SWEEP_MAX_RATE", bad), new Properties()))
+          .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("SWEEP_MAX_RATE");
+    }
   }
 
   @Test

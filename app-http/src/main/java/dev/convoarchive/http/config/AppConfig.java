@@ -347,6 +347,13 @@ public record AppConfig(
     int batch = in.get("SWEEP_BATCH_SIZE", SweepConfig.DEFAULT_BATCH_SIZE, Integer::parseInt, "a number from 1 to 10000");
     int concurrency = in.get("SWEEP_CONCURRENCY", SweepConfig.DEFAULT_CONCURRENCY, Integer::parseInt, "a number from 1 to 256");
     Duration lease = in.get("SWEEP_LEASE", SweepConfig.DEFAULT_LEASE, Duration::parse, "an ISO-8601 duration such as PT5M");
+    double maxRate = in.get("SWEEP_MAX_RATE", SweepConfig.DEFAULT_MAX_RATE, text -> {
+      double rate = text.equals("none") ? Double.POSITIVE_INFINITY : Double.parseDouble(text);
+      if (!(rate > 0) || Double.isNaN(rate)) {
+        throw new IllegalArgumentException();
+      }
+      return rate;
+    }, "conversations a second, more than 0, such as 200, or none");
     Optional<Duration> retention = in.text("ARCHIVE_RETENTION")
         .flatMap(text -> in.parse("ARCHIVE_RETENTION", text, Duration::parse, "an ISO-8601 duration such as P365D"));
     if (interval.isNegative() || interval.isZero()) {
@@ -370,7 +377,7 @@ public record AppConfig(
     Optional<SweepSource> source = in.attempt(() -> new SweepSource(column, inactiveAfter, settle, window, eraseAccounts));
     Optional<Sweeper.Settings> settings = Optional.empty();
     try {
-      settings = Optional.of(new Sweeper.Settings(batch, concurrency, lease, retention));
+      settings = Optional.of(new Sweeper.Settings(batch, concurrency, lease, retention, maxRate));
     } catch (IllegalArgumentException e) {
       in.problem("SWEEP_BATCH_SIZE / SWEEP_CONCURRENCY: " + e.getMessage());
     }

@@ -70,6 +70,9 @@ public final class Settings {
             + "at once"),
         new Setting("SWEEP_CONCURRENCY", String.valueOf(SweepConfig.DEFAULT_CONCURRENCY), "conversations "
             + "archived at once per instance"),
+        new Setting("SWEEP_MAX_RATE", String.valueOf((int) SweepConfig.DEFAULT_MAX_RATE), "the most conversations a "
+            + "second one instance starts to archive, so that a backlog leaves the database to the app (a claim takes no "
+            + "more than that starts within half a lease); `none` for no cap"),
         new Setting("SWEEP_LEASE", SweepConfig.DEFAULT_LEASE.toString(), "how long a claim holds; a crashed "
             + "instance's claims lapse after it"),
         new Setting("CAPTURE_SETTLE", SweepSource.DEFAULT_CAPTURE_SETTLE.toString(), "how long a deleted conversation "

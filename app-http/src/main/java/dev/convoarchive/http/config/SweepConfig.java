@@ -19,6 +19,8 @@ public record SweepConfig(boolean enabled, SweepSource source, Duration interval
   public static final int DEFAULT_BATCH_SIZE = 100;
   public static final int DEFAULT_CONCURRENCY = 4;
   public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
+  /** SWEEP_MAX_RATE's default: conversations a second one instance starts to archive. */
+  public static final double DEFAULT_MAX_RATE = 200;
 
   /** Off, with the defaults. */
   public static SweepConfig off() {

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -46,8 +47,16 @@ public final class Sweeper implements AutoCloseable {
    * @param concurrency conversations archived at once
    * @param lease how long a claim holds; one that fails is taken again once it lapses
    * @param retention erase archived conversations archived longer ago than this; empty for never
+   * @param maxRate the most conversations a second this sweeper starts to archive (SWEEP_MAX_RATE),
+   *     so that a backlog does not crowd the app's own queries; infinite for no cap
    */
-  public record Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention) {
+  public record Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention, double maxRate) {
+
+    /** Without a rate cap. */
+    public Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention) {
+      this(batchSize, concurrency, lease, retention, Double.POSITIVE_INFINITY);
+    }
+
     public Settings {
       if (batchSize < 1 || batchSize > 10_000) {
         throw new IllegalArgumentException("batch size must be 1 to 10000; got " + batchSize);
@@ -57,8 +66,38 @@ public final class Sweeper implements AutoCloseable {
       }
       Objects.requireNonNull(lease, "lease");
       retention = retention == null ? Optional.empty() : retention;
+      if (!(maxRate > 0)) {
+        throw new IllegalArgumentException("the rate cap must be more than 0 conversations a second; got " + maxRate);
+      }
+    }
+
+    /**
+     * How many to claim at once: the batch size, but no more than the rate cap lets start within
+     * half a lease, so that a claim is not lost to its lease while the batch waits its turn.
+     */
+    int claimSize() {
+      double withinHalfALease = maxRate * lease.toMillis() / 2000.0;
+      return (int) Math.max(1, Math.min(batchSize, withinHalfALease));
     }
   }
+
+  /** Spaces archive starts at least 1/maxRate apart, across batches and passes (monotonic time). */
+  private final class Pace {
+    private long next = System.nanoTime();
+
+    synchronized void await() throws InterruptedException {
+      if (Double.isInfinite(settings.maxRate())) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (next > now) {
+        TimeUnit.NANOSECONDS.sleep(next - now);
+      }
+      next = Math.max(now, next) + (long) (1e9 / settings.maxRate());
+    }
+  }
+
+  private final Pace pace = new Pace();
 
   /**
    * What one pass did. {@code gone} were due but vanished first, or were no longer due under their
@@ -116,7 +155,7 @@ public final class Sweeper implements AutoCloseable {
     int accountsErased = stopping ? 0 : eraseRemovedAccounts();
     while (!stopping) {
       long unusableBefore = queue.unusable();
-      List<DueConversation> batch = queue.claim(settings.batchSize(), clock.instant(), settings.lease());
+      List<DueConversation> batch = queue.claim(settings.claimSize(), clock.instant(), settings.lease());
       failed += (int) (queue.unusable() - unusableBefore);
       if (batch.isEmpty()) {
         if (queue.unusable() > unusableBefore) {
@@ -126,6 +165,7 @@ public final class Sweeper implements AutoCloseable {
       }
       List<Future<Outcome>> outcomes = new ArrayList<>();
       for (DueConversation due : batch) {
+        pace.await();
         outcomes.add(workers.submit(() -> archive(due)));
       }
       RuntimeException outage = null;

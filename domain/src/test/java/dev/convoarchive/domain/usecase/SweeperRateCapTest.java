@@ -1,0 +1,107 @@
+package dev.convoarchive.domain.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.DueConversation;
+import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.SweepQueue;
+import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.domain.testing.InMemoryConversationArchive;
+import dev.convoarchive.domain.testing.InMemoryLiveConversations;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SWEEP_MAX_RATE: a backlog is moved no faster than the cap, and a claim never holds more than
+ * the cap lets start within half a lease. (The cap is a lower bound on the time taken, which no
+ * machine can beat; how fast the sweeper goes below it is measured in strategy-bench.)
+ */
+class SweeperRateCapTest {
+
+  /** Hands out the due conversations in claims of the size asked, recording each claim's size. */
+  private static final class Backlog implements SweepQueue {
+    final Deque<DueConversation> due = new ArrayDeque<>();
+    final List<Integer> claimSizes = new ArrayList<>();
+
+    @Override
+    public synchronized List<DueConversation> claim(int limit, Instant now, Duration lease) {
+      claimSizes.add(limit);
+      List<DueConversation> claimed = new ArrayList<>();
+      while (claimed.size() < limit && !due.isEmpty()) {
+        claimed.add(due.poll());
+      }
+      return claimed;
+    }
+
+    @Override
+    public void release(DueConversation due) {}
+
+    @Override
+    public boolean stillDue(DueConversation due, Conversation current, Instant now) {
+      return true;
+    }
+
+    @Override
+    public long unusable() {
+      return 0;
+    }
+
+    @Override
+    public List<UserId> removedAccounts(Instant since) {
+      return List.of();
+    }
+
+    @Override
+    public int forgetCaptured(UserId owner) {
+      return 0;
+    }
+
+    @Override
+    public Optional<Instant> oldestDue(Instant now) {
+      return Optional.empty();
+    }
+
+    @Override
+    public long countDue(Instant now) {
+      return due.size();
+    }
+  }
+
+  @Test
+  void aBacklogMovesNoFasterThanTheCapInClaimsTheCapCanStartWithinHalfALease() throws Exception {
+    InMemoryLiveConversations live = new InMemoryLiveConversations();
+    InMemoryConversationArchive archive = new InMemoryConversationArchive();
+    Backlog backlog = new Backlog();
+    UserId owner = UserId.random();
+    for (int i = 0; i < 30; i++) {
+      Conversation conversation = Conversations.sample(owner, 1);
+      live.restore(conversation);
+      backlog.due.add(new DueConversation(owner, conversation.id(), DueConversation.Reason.INACTIVE));
+    }
+    ArchiveService service = new ArchiveService(live, archive, Clock.systemUTC());
+    // 40 a second with a 10-second lease: claims of at most 40 * 5 = 200, so the batch size of 500 is cut.
+    Sweeper.Settings capped = new Sweeper.Settings(500, 4, Duration.ofSeconds(10), Optional.empty(), 40);
+    assertThat(capped.claimSize()).isEqualTo(200);
+    assertThat(new Sweeper.Settings(500, 4, Duration.ofSeconds(10), Optional.empty(), 0.1).claimSize()).isEqualTo(1);
+    try (Sweeper sweeper = new Sweeper(service, backlog, Optional.empty(), capped, Clock.systemUTC())) {
+      long started = System.nanoTime();
+      Sweeper.Pass pass = sweeper.runOnce(progress -> {});
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(pass.archived()).isEqualTo(30);
+      assertThat(took).as("30 starts at most 40 a second: 29 gaps of 25 ms").isGreaterThanOrEqualTo(Duration.ofMillis(725));
+      assertThat(backlog.claimSizes).allSatisfy(size -> assertThat(size).isEqualTo(200));
+    }
+    assertThatThrownBy(() -> new Sweeper.Settings(10, 1, Duration.ofSeconds(10), Optional.empty(), 0))
+        .hasMessageContaining("rate cap");
+  }
+}
