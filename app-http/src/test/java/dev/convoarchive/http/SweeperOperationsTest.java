@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -54,7 +55,7 @@ class SweeperOperationsTest {
 
     assertThat(exit).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("30 conversations due").contains("archived 30").contains("0 still due");
-    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("] 30/30");
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("] 30/30").containsPattern("\\d+/s  0 s left  lag ");
     assertThat(database.count("select count(*) from conversations")).isEqualTo(1);
 
     out.reset();
@@ -105,5 +106,14 @@ class SweeperOperationsTest {
       SoftDeleteSweepTest.await("healthy again",
           () -> service.send("GET", "/health/ready", null).body().contains("\"sweeper\":\"up\""));
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theProgressLineShowsTheRateTheTimeLeftAndTheLag() {
+    assertThat(SweepCommand.progressLine(500, 2000, Duration.ofSeconds(10), Optional.of(Duration.ofSeconds(200))))
+        .contains("] 500/2000").contains("50/s").contains("30 s left").contains("lag 3 min 20 s");
+    assertThat(SweepCommand.progressLine(0, 100, Duration.ZERO, Optional.empty())).contains("0/s").contains("? left")
+        .contains("lag none");
+    assertThat(SweepCommand.human(Duration.ofMinutes(125))).isEqualTo("2 h 05 min");
   }
 }
