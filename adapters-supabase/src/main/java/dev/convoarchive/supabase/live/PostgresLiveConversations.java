@@ -571,6 +571,48 @@ public final class PostgresLiveConversations implements LiveConversations {
     return times.isEmpty() ? "null::timestamptz" : "greatest(" + String.join(", ", times) + ")";
   }
 
+  /**
+   * Conditions on raw columns that {@code activity(alias) < ?} implies, each with one {@code ?}
+   * for the same cutoff (a timestamptz). The activity expression as a whole makes PostgreSQL read
+   * every conversation; these let it start from an index on the conversation table's time column
+   * and probe the messages' (reference, time) index. A column of epoch numbers gets none: its unit
+   * is read row by row.
+   */
+  public List<String> olderThan(String alias) {
+    List<String> conditions = new ArrayList<>();
+    for (Part part : List.of(Part.CONVERSATIONS_CREATED_AT, Part.CONVERSATIONS_UPDATED_AT)) {
+      names.name(part).ifPresent(column -> rawBefore(tree.root(), alias, column).ifPresent(before ->
+          conditions.add("(" + before + " or " + alias + "." + Sql.quote(column) + " is null)")));
+    }
+    Optional<Table> messages = view.messagesTable();
+    Optional<String> created = names.name(Part.MESSAGES_CREATED_AT);
+    if (messages.isPresent() && created.isPresent()) {
+      tree.parentEdges(messages.get()).stream().filter(edge -> edge.parent().equals(tree.root())).findFirst()
+          .ifPresent(edge -> rawBefore(messages.get(), "m", created.get()).ifPresent(before -> {
+            StringJoiner match = new StringJoiner(" and ");
+            for (int i = 0; i < edge.columns().size(); i++) {
+              match.add("m." + Sql.quote(edge.columns().get(i)) + " = " + alias + "." + Sql.quote(edge.referenced().get(i)));
+            }
+            conditions.add("not exists (select 1 from " + messages.get().sql() + " m where " + match + " and not ("
+                + before + "))");
+          }));
+    }
+    return conditions;
+  }
+
+  /** {@code alias.column < ?} on the raw column, where its type allows it. */
+  private static Optional<String> rawBefore(Table table, String alias, String column) {
+    String value = alias + "." + Sql.quote(column);
+    String type = table.column(column).map(ConversationTree.Column::type).orElse("");
+    if (type.startsWith("timestamp with")) {
+      return Optional.of(value + " < ?");
+    }
+    if (type.startsWith("timestamp")) {
+      return Optional.of(value + " < (?::timestamptz at time zone 'UTC')");
+    }
+    return Optional.empty();
+  }
+
   private static String timeSql(Table table, String alias, String column) {
     String value = alias + "." + Sql.quote(column);
     String type = table.column(column).map(ConversationTree.Column::type).orElse("");

@@ -126,7 +126,9 @@ public final class PostgresSweepQueue implements SweepQueue {
     if (markedColumn) {
       due.add(deletedColumn + " is not null");
     }
-    inactiveAfter.ifPresent(after -> due.add("greatest(" + live.activity("c") + ", r.restored_at) < ?"));
+    // The conditions the activity implies come first: an index can answer them (see describe-live).
+    inactiveAfter.ifPresent(after -> due.add("(" + live.olderThan("c").stream().map(c -> c + " and ").collect(
+        java.util.stream.Collectors.joining()) + "greatest(" + live.activity("c") + ", r.restored_at) < ?)"));
     return due.isEmpty() ? "false" : "(" + String.join(" or ", due) + ")";
   }
 
@@ -140,9 +142,12 @@ public final class PostgresSweepQueue implements SweepQueue {
     return " from " + conversations + " c left join " + restores + " r on r.conversation_id = " + id + "::text ";
   }
 
+  /** Binds the inactivity cutoff wherever {@link #dueCondition} asks for it. */
   private int bindCutoff(PreparedStatement statement, int index, Instant now) throws SQLException {
     if (inactiveAfter.isPresent()) {
-      statement.setObject(index++, utc(now.minus(inactiveAfter.get())));
+      for (int i = 0; i <= live.olderThan("c").size(); i++) {
+        statement.setObject(index++, utc(now.minus(inactiveAfter.get())));
+      }
     }
     return index;
   }
@@ -180,21 +185,30 @@ public final class PostgresSweepQueue implements SweepQueue {
         read(statement, claimed);
       }
       if (claimed.size() < limit && (markedColumn || inactiveAfter.isPresent())) {
-        String liveDue = "with due as (select " + id + "::text as id, " + userId + "::text as user_id, " + reason()
-            + " as reason" + dueFrom() + "where " + dueCondition() + " and not exists (select 1 from " + claims
-            + " s where s.conversation_id = " + id + "::text and s.claimed_until > ?) "
-            + (markedColumn ? "order by " + deletedColumn + " nulls last " : "") + "limit ? "
-            + "for no key update of c skip locked) " + String.format(LEASE, claims, claims);
-        try (PreparedStatement statement = connection.prepareStatement(liveDue)) {
-          int i = bindCutoff(statement, 1, now);
-          statement.setObject(i++, utc(now));
-          statement.setInt(i++, limit - claimed.size());
-          bindLease(statement, i, now, lease);
+        try (PreparedStatement statement = connection.prepareStatement(liveDueSql())) {
+          bindLiveDue(statement, now, limit - claimed.size(), lease);
           read(statement, claimed);
         }
       }
       return claimed;
     });
+  }
+
+  /** The claim of live rows due (marked deleted, or inactive); its parameters as {@link #claim} binds them. */
+  String liveDueSql() {
+    return "with due as (select " + id + "::text as id, " + userId + "::text as user_id, " + reason()
+        + " as reason" + dueFrom() + "where " + dueCondition() + " and not exists (select 1 from " + claims
+        + " s where s.conversation_id = " + id + "::text and s.claimed_until > ?) "
+        + (markedColumn ? "order by " + deletedColumn + " nulls last " : "") + "limit ? "
+        + "for no key update of c skip locked) " + String.format(LEASE, claims, claims);
+  }
+
+  /** Binds {@link #liveDueSql}'s parameters from the first; what {@link #claim} and its plan test share. */
+  void bindLiveDue(PreparedStatement statement, Instant now, int limit, Duration lease) throws SQLException {
+    int i = bindCutoff(statement, 1, now);
+    statement.setObject(i++, utc(now));
+    statement.setInt(i++, limit);
+    bindLease(statement, i, now, lease);
   }
 
   private void bindLease(PreparedStatement statement, int i, Instant now, Duration lease) throws SQLException {

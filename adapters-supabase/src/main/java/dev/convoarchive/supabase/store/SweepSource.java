@@ -24,6 +24,13 @@ public record SweepSource(String deletedColumn, Optional<Duration> inactiveAfter
   public static final String DEFAULT_DELETED_COLUMN = "deleted_at";
   public static final Duration DEFAULT_CAPTURE_SETTLE = Duration.ofSeconds(2);
   public static final Duration DEFAULT_CAPTURE_WINDOW = Duration.ofHours(1);
+  /**
+   * The index that lets tiering (SWEEP_INACTIVE_AFTER) find inactive conversations without reading
+   * them all, for the conversation table and its last-change column (its creation column when it
+   * has none); the messages need one on (reference, time), which schema.sql has. {@code
+   * concurrently}, so that building it does not stop the app's writes; run outside a transaction.
+   */
+  public static final String TIERING_INDEX = "create index concurrently if not exists convo_archive_tiering on %s (%s)";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
   public SweepSource {
