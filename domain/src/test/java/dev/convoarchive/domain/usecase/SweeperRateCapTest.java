@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.domain.port.SweepQueue;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.domain.testing.InMemoryConversationArchive;
 import dev.convoarchive.domain.testing.InMemoryLiveConversations;
+import dev.convoarchive.domain.testing.InMemorySweepQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -27,60 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class SweeperRateCapTest {
 
-  /** Hands out the due conversations in claims of the size asked, recording each claim's size. */
-  private static final class Backlog implements SweepQueue {
-    final Deque<DueConversation> due = new ArrayDeque<>();
-    final List<Integer> claimSizes = new ArrayList<>();
-
-    @Override
-    public synchronized List<DueConversation> claim(int limit, Instant now, Duration lease) {
-      claimSizes.add(limit);
-      List<DueConversation> claimed = new ArrayList<>();
-      while (claimed.size() < limit && !due.isEmpty()) {
-        claimed.add(due.poll());
-      }
-      return claimed;
-    }
-
-    @Override
-    public void release(DueConversation due) {}
-
-    @Override
-    public boolean stillDue(DueConversation due, Conversation current, Instant now) {
-      return true;
-    }
-
-    @Override
-    public long unusable() {
-      return 0;
-    }
-
-    @Override
-    public List<UserId> removedAccounts(Instant since) {
-      return List.of();
-    }
-
-    @Override
-    public int forgetCaptured(UserId owner) {
-      return 0;
-    }
-
-    @Override
-    public Optional<Instant> oldestDue(Instant now) {
-      return Optional.empty();
-    }
-
-    @Override
-    public long countDue(Instant now) {
-      return due.size();
-    }
-  }
-
   @Test
   void aBacklogMovesNoFasterThanTheCapInClaimsTheCapCanStartWithinHalfALease() throws Exception {
     InMemoryLiveConversations live = new InMemoryLiveConversations();
     InMemoryConversationArchive archive = new InMemoryConversationArchive();
-    Backlog backlog = new Backlog();
+    InMemorySweepQueue backlog = new InMemorySweepQueue();
     UserId owner = UserId.random();
     for (int i = 0; i < 30; i++) {
       Conversation conversation = Conversations.sample(owner, 1);

@@ -6,7 +6,6 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
-import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
@@ -14,10 +13,10 @@ import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
-import dev.convoarchive.domain.port.SweepQueue;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.domain.testing.InMemoryConversationArchive;
 import dev.convoarchive.domain.testing.InMemoryLiveConversations;
+import dev.convoarchive.domain.testing.InMemorySweepQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,47 +98,6 @@ class SweeperRetentionTest {
     }
   }
 
-  /** Nothing is due: the pass is retention only. */
-  private static final class NothingDue implements SweepQueue {
-    @Override
-    public List<DueConversation> claim(int limit, Instant now, Duration lease) {
-      return List.of();
-    }
-
-    @Override
-    public void release(DueConversation due) {}
-
-    @Override
-    public boolean stillDue(DueConversation due, Conversation current, Instant now) {
-      return false;
-    }
-
-    @Override
-    public long unusable() {
-      return 0;
-    }
-
-    @Override
-    public List<UserId> removedAccounts(Instant since) {
-      return List.of();
-    }
-
-    @Override
-    public int forgetCaptured(UserId owner) {
-      return 0;
-    }
-
-    @Override
-    public Optional<Instant> oldestDue(Instant now) {
-      return Optional.empty();
-    }
-
-    @Override
-    public long countDue(Instant now) {
-      return 0;
-    }
-  }
-
   @Test
   void expiredConversationsOfEveryOwnerAreErasedFromTheIndexInBatchesWithoutWalkingOwners() throws Exception {
     IndexedArchive archive = new IndexedArchive();
@@ -156,7 +114,7 @@ class SweeperRetentionTest {
       }
     }
     ArchiveService service = new ArchiveService(new InMemoryLiveConversations(), archive, Clock.fixed(NOW, ZoneOffset.UTC));
-    try (Sweeper sweeper = new Sweeper(service, new NothingDue(), Optional.of(archive),
+    try (Sweeper sweeper = new Sweeper(service, new InMemorySweepQueue(), Optional.of(archive),
         new Sweeper.Settings(50, 2, Duration.ofMinutes(5), Optional.of(RETENTION)), Clock.fixed(NOW, ZoneOffset.UTC))) {
 
       Sweeper.Pass pass = sweeper.runOnce(progress -> {});
