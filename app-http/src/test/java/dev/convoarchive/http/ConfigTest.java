@@ -143,6 +143,11 @@ class ConfigTest {
       assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "SWEEP_MAX_RATE", bad), new Properties()))
           .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("SWEEP_MAX_RATE");
     }
+    assertThat(AppConfig.load(PRODUCTION, new Properties()).sweep().settings().claimBudget()).isEqualTo(Duration.ofMillis(500));
+    assertThat(AppConfig.load(with(PRODUCTION, "SWEEP_DB_BUDGET", "PT2S"), new Properties()).sweep().settings().claimBudget())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "SWEEP_DB_BUDGET", "PT0S"), new Properties()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWEEP_DB_BUDGET");
   }
 
   @Test

@@ -354,6 +354,11 @@ public record AppConfig(
       }
       return rate;
     }, "conversations a second, more than 0, such as 200, or none");
+    Duration claimBudget = in.get("SWEEP_DB_BUDGET", Sweeper.Settings.DEFAULT_CLAIM_BUDGET, Duration::parse,
+        "an ISO-8601 duration such as PT0.5S");
+    if (claimBudget.isNegative() || claimBudget.isZero()) {
+      in.problem("SWEEP_DB_BUDGET: must be more than 0; got " + claimBudget);
+    }
     Optional<Duration> retention = in.text("ARCHIVE_RETENTION")
         .flatMap(text -> in.parse("ARCHIVE_RETENTION", text, Duration::parse, "an ISO-8601 duration such as P365D"));
     if (interval.isNegative() || interval.isZero()) {
@@ -377,7 +382,8 @@ public record AppConfig(
     Optional<SweepSource> source = in.attempt(() -> new SweepSource(column, inactiveAfter, settle, window, eraseAccounts));
     Optional<Sweeper.Settings> settings = Optional.empty();
     try {
-      settings = Optional.of(new Sweeper.Settings(batch, concurrency, lease, retention, maxRate));
+      settings = Optional.of(new Sweeper.Settings(batch, concurrency, lease, retention, maxRate,
+          claimBudget.isNegative() || claimBudget.isZero() ? Sweeper.Settings.DEFAULT_CLAIM_BUDGET : claimBudget));
     } catch (IllegalArgumentException e) {
       in.problem("SWEEP_BATCH_SIZE / SWEEP_CONCURRENCY: " + e.getMessage());
     }

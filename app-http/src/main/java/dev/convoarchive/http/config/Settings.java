@@ -1,5 +1,6 @@
 package dev.convoarchive.http.config;
 
+import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.supabase.SupabaseSettings;
 import dev.convoarchive.supabase.store.SweepSource;
@@ -73,6 +74,9 @@ public final class Settings {
         new Setting("SWEEP_MAX_RATE", String.valueOf((int) SweepConfig.DEFAULT_MAX_RATE), "the most conversations a "
             + "second one instance starts to archive, so that a backlog leaves the database to the app (a claim takes no "
             + "more than that starts within half a lease); `none` for no cap"),
+        new Setting("SWEEP_DB_BUDGET", Sweeper.Settings.DEFAULT_CLAIM_BUDGET.toString(), "how long the sweeper's claim "
+            + "may take before it takes the database as busy and halves its pace (again each time; a quick claim "
+            + "speeds it up by a fifth, up to SWEEP_MAX_RATE)"),
         new Setting("SWEEP_LEASE", SweepConfig.DEFAULT_LEASE.toString(), "how long a claim holds; a crashed "
             + "instance's claims lapse after it"),
         new Setting("CAPTURE_SETTLE", SweepSource.DEFAULT_CAPTURE_SETTLE.toString(), "how long a deleted conversation "

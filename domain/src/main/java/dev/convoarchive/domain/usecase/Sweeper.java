@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,12 +50,26 @@ public final class Sweeper implements AutoCloseable {
    * @param retention erase archived conversations archived longer ago than this; empty for never
    * @param maxRate the most conversations a second this sweeper starts to archive (SWEEP_MAX_RATE),
    *     so that a backlog does not crowd the app's own queries; infinite for no cap
+   * @param claimBudget how long a claim may take before the sweeper takes the database as busy
+   *     and halves its pace (SWEEP_DB_BUDGET); it speeds up again, a quarter at a time, while
+   *     claims are quick
    */
-  public record Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention, double maxRate) {
+  public record Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention, double maxRate,
+      Duration claimBudget) {
 
-    /** Without a rate cap. */
+    public static final Duration DEFAULT_CLAIM_BUDGET = Duration.ofMillis(500);
+
+    /** No claim budget: never backs off. */
+    public static final Duration NO_BUDGET = ChronoUnit.FOREVER.getDuration();
+
+    /** Without a rate cap, and without backing off. */
     public Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention) {
-      this(batchSize, concurrency, lease, retention, Double.POSITIVE_INFINITY);
+      this(batchSize, concurrency, lease, retention, Double.POSITIVE_INFINITY, NO_BUDGET);
+    }
+
+    /** With the default claim budget. */
+    public Settings(int batchSize, int concurrency, Duration lease, Optional<Duration> retention, double maxRate) {
+      this(batchSize, concurrency, lease, retention, maxRate, DEFAULT_CLAIM_BUDGET);
     }
 
     public Settings {
@@ -69,6 +84,9 @@ public final class Sweeper implements AutoCloseable {
       if (!(maxRate > 0)) {
         throw new IllegalArgumentException("the rate cap must be more than 0 conversations a second; got " + maxRate);
       }
+      if (claimBudget == null || claimBudget.isNegative() || claimBudget.isZero()) {
+        throw new IllegalArgumentException("the claim budget must be more than 0; got " + claimBudget);
+      }
     }
 
     /**
@@ -81,23 +99,46 @@ public final class Sweeper implements AutoCloseable {
     }
   }
 
-  /** Spaces archive starts at least 1/maxRate apart, across batches and passes (monotonic time). */
+  /**
+   * Spaces archive starts at least 1/maxRate apart, across batches and passes (monotonic time),
+   * and further apart while the database is busy: a claim over its budget doubles the spacing
+   * (from 10 ms when there is no cap), a quick one takes a fifth off it, down to the cap's.
+   */
   private final class Pace {
+    private static final long SLOWEST_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long FIRST_BACK_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private final long capNanos = Double.isInfinite(settings.maxRate()) ? 0 : (long) (1e9 / settings.maxRate());
+    private long interval = capNanos;
     private long next = System.nanoTime();
 
     synchronized void await() throws InterruptedException {
-      if (Double.isInfinite(settings.maxRate())) {
+      if (interval == 0) {
         return;
       }
       long now = System.nanoTime();
       if (next > now) {
         TimeUnit.NANOSECONDS.sleep(next - now);
       }
-      next = Math.max(now, next) + (long) (1e9 / settings.maxRate());
+      next = Math.max(now, next) + interval;
+    }
+
+    /** Told how long a claim took. */
+    synchronized void claimed(Duration took) {
+      if (took.compareTo(settings.claimBudget()) > 0) {
+        long slower = Math.min(SLOWEST_NANOS, Math.max(FIRST_BACK_OFF_NANOS, interval * 2));
+        if (slower != interval) {
+          LOG.log(Level.INFO, "a claim took " + took.toMillis() + " ms (budget " + settings.claimBudget().toMillis()
+              + " ms): the database is busy, archiving at most " + Math.round(1e9 / slower) + " a second");
+        }
+        interval = slower;
+      } else if (interval > capNanos) {
+        long faster = interval - interval / 5;
+        interval = faster <= Math.max(capNanos, FIRST_BACK_OFF_NANOS) ? capNanos : faster;
+      }
     }
   }
 
-  private final Pace pace = new Pace();
+  private final Pace pace;
 
   /**
    * What one pass did. {@code gone} were due but vanished first, or were no longer due under their
@@ -127,6 +168,7 @@ public final class Sweeper implements AutoCloseable {
     this.maintenance = Objects.requireNonNull(maintenance, "maintenance");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pace = new Pace();
     if (settings.retention().isPresent() && maintenance.isEmpty()) {
       throw new IllegalArgumentException("retention needs an archive that can list its owners");
     }
@@ -155,7 +197,9 @@ public final class Sweeper implements AutoCloseable {
     int accountsErased = stopping ? 0 : eraseRemovedAccounts();
     while (!stopping) {
       long unusableBefore = queue.unusable();
+      long claimStarted = System.nanoTime();
       List<DueConversation> batch = queue.claim(settings.claimSize(), clock.instant(), settings.lease());
+      pace.claimed(Duration.ofNanos(System.nanoTime() - claimStarted));
       failed += (int) (queue.unusable() - unusableBefore);
       if (batch.isEmpty()) {
         if (queue.unusable() > unusableBefore) {

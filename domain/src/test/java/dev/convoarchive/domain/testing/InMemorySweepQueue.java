@@ -21,10 +21,17 @@ public final class InMemorySweepQueue implements SweepQueue {
 
   public final Deque<DueConversation> due = new ArrayDeque<>();
   public final List<Integer> claimSizes = new ArrayList<>();
+  /** How long each claim takes, as a busy database would make it. */
+  public volatile Duration claimTakes = Duration.ZERO;
 
   @Override
   public synchronized List<DueConversation> claim(int limit, Instant now, Duration lease) {
     claimSizes.add(limit);
+    try {
+      Thread.sleep(claimTakes.toMillis()); // plays the database's answer time, not a wait for an outcome
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     List<DueConversation> claimed = new ArrayList<>();
     while (claimed.size() < limit && !due.isEmpty()) {
       claimed.add(due.poll());

@@ -50,4 +50,39 @@ class SweeperRateCapTest {
     assertThatThrownBy(() -> new Sweeper.Settings(10, 1, Duration.ofSeconds(10), Optional.empty(), 0))
         .hasMessageContaining("rate cap");
   }
+
+  /**
+   * SWEEP_DB_BUDGET: claims slower than the budget (a busy database) double the spacing of archive
+   * starts each time, from 10 ms without a cap; quick claims leave the pace alone.
+   */
+  @Test
+  void slowClaimsBackTheSweeperOffAndQuickOnesDoNot() throws Exception {
+    Duration slowRun = sweep(Duration.ofMillis(150), Duration.ofMillis(50));
+    Duration quickRun = sweep(Duration.ofMillis(150), Duration.ofSeconds(5));
+
+    // Over budget: 3 batches of 10 starts spaced 10, 20 and 40 ms (630 ms) besides the 4 claims' 600 ms.
+    assertThat(slowRun).isGreaterThanOrEqualTo(Duration.ofMillis(1230));
+    // Within budget the starts are not spaced (no cap): the claims' 600 ms and the work.
+    assertThat(quickRun).isLessThan(slowRun);
+  }
+
+  private static Duration sweep(Duration claimTakes, Duration budget) throws Exception {
+    InMemoryLiveConversations live = new InMemoryLiveConversations();
+    InMemorySweepQueue backlog = new InMemorySweepQueue();
+    backlog.claimTakes = claimTakes;
+    UserId owner = UserId.random();
+    for (int i = 0; i < 30; i++) {
+      Conversation conversation = Conversations.sample(owner, 1);
+      live.restore(conversation);
+      backlog.due.add(new DueConversation(owner, conversation.id(), DueConversation.Reason.INACTIVE));
+    }
+    Sweeper.Settings settings = new Sweeper.Settings(10, 4, Duration.ofMinutes(5), Optional.empty(),
+        Double.POSITIVE_INFINITY, budget);
+    try (Sweeper sweeper = new Sweeper(new ArchiveService(live, new InMemoryConversationArchive(), Clock.systemUTC()),
+        backlog, Optional.empty(), settings, Clock.systemUTC())) {
+      long started = System.nanoTime();
+      assertThat(sweeper.runOnce(progress -> {}).archived()).isEqualTo(30);
+      return Duration.ofNanos(System.nanoTime() - started);
+    }
+  }
 }
