@@ -136,6 +136,12 @@ public final class SupabaseDatabase {
     String deletedIndex = tables.name(Part.CONVERSATIONS_TABLE).orElseThrow() + "_"
         + tables.name(Part.CONVERSATIONS_DELETED_AT).orElseThrow() + "_idx";
     names.put("deleted_at_index_literal", Sql.literal(deletedIndex.substring(0, Math.min(63, deletedIndex.length()))));
+    // The tables of a conversation's tree as the catalog has them when a script runs: the one
+    // recursive walk the capture kit and the service role share (ConversationTree reads the same
+    // rule at start-up: ON DELETE NO ACTION, RESTRICT or CASCADE ties a table into the tree).
+    names.put("tree_oids", "(with recursive tree(relid) as (select " + names.get("conversations_literal")
+        + "::regclass::oid union select c.conrelid from pg_constraint c join tree on c.confrelid = tree.relid"
+        + " where c.contype = 'f' and c.confdeltype in ('a', 'r', 'c')) select array_agg(relid) from tree)");
     names.put("tag", dollarTag(names.values()));
     tables.name(Part.MESSAGES_TABLE).ifPresent(messages -> names.put("messages", Sql.quote(schema) + "." + Sql.quote(messages)));
     parts.put("messages", Part.MESSAGES_TABLE);

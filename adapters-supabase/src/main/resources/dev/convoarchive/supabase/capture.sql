@@ -53,14 +53,7 @@ declare
   tree oid[];
   t oid;
 begin
-  with recursive tree(relid) as (
-    select ${conversations_literal}::regclass::oid
-    union
-    select c.conrelid from pg_constraint c join tree on c.confrelid = tree.relid
-    where c.contype = 'f' and c.confdeltype in ('a', 'r', 'c')
-  )
-  select array_agg(relid) into tree from tree;
-  tree := tree || ${undeclared_tables};
+  tree := ${tree_oids} || ${undeclared_tables};
   foreach t in array tree loop
     execute format('drop trigger if exists convo_archive_capture on %s', t::regclass);
     -- The conversation's own table passes its id and owner columns; the others nothing.

@@ -40,13 +40,7 @@ declare
   t oid;
   r record;
 begin
-  with recursive tree(relid) as (
-    select ${conversations_literal}::regclass::oid
-    union
-    select c.conrelid from pg_constraint c join tree on c.confrelid = tree.relid
-    where c.contype = 'f' and c.confdeltype in ('a', 'r', 'c')
-  )
-  select array_agg(relid) into tree from tree;
+  tree := ${tree_oids};
   foreach t in array tree loop
     execute format('grant usage on schema %I to convo_archive_service',
       (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = t));
