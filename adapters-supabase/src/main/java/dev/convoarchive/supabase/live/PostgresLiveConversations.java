@@ -555,19 +555,8 @@ public final class PostgresLiveConversations implements LiveConversations {
     List<String> times = new ArrayList<>();
     names.name(Part.CONVERSATIONS_CREATED_AT).ifPresent(c -> times.add(timeSql(tree.root(), alias, c)));
     names.name(Part.CONVERSATIONS_UPDATED_AT).ifPresent(c -> times.add(timeSql(tree.root(), alias, c)));
-    Optional<Table> messages = view.messagesTable();
-    Optional<String> created = names.name(Part.MESSAGES_CREATED_AT);
-    if (messages.isPresent() && created.isPresent()) {
-      tree.parentEdges(messages.get()).stream().filter(edge -> edge.parent().equals(tree.root())).findFirst()
-          .ifPresent(edge -> {
-            StringJoiner match = new StringJoiner(" and ");
-            for (int i = 0; i < edge.columns().size(); i++) {
-              match.add("m." + Sql.quote(edge.columns().get(i)) + " = " + alias + "." + Sql.quote(edge.referenced().get(i)));
-            }
-            times.add("(select max(" + timeSql(messages.get(), "m", created.get()) + ") from " + messages.get().sql()
-                + " m where " + match + ")");
-          });
-    }
+    messagesOf(alias).ifPresent(m -> times.add("(select max(" + timeSql(m.table(), "m", m.created()) + ") from "
+        + m.table().sql() + " m where " + m.match() + ")"));
     return times.isEmpty() ? "null::timestamptz" : "greatest(" + String.join(", ", times) + ")";
   }
 
@@ -584,20 +573,30 @@ public final class PostgresLiveConversations implements LiveConversations {
       names.name(part).ifPresent(column -> rawBefore(tree.root(), alias, column).ifPresent(before ->
           conditions.add("(" + before + " or " + alias + "." + Sql.quote(column) + " is null)")));
     }
+    messagesOf(alias).ifPresent(m -> rawBefore(m.table(), "m", m.created()).ifPresent(before ->
+        conditions.add("not exists (select 1 from " + m.table().sql() + " m where " + m.match() + " and not (" + before
+            + "))")));
+    return conditions;
+  }
+
+  /** The messages table with its time column, and how a message aliased m joins the conversation aliased {@code alias}. */
+  private record MessagesJoin(Table table, String created, String match) {}
+
+  /** Empty without a messages table, its time column, or a key of it to the conversation table. */
+  private Optional<MessagesJoin> messagesOf(String alias) {
     Optional<Table> messages = view.messagesTable();
     Optional<String> created = names.name(Part.MESSAGES_CREATED_AT);
-    if (messages.isPresent() && created.isPresent()) {
-      tree.parentEdges(messages.get()).stream().filter(edge -> edge.parent().equals(tree.root())).findFirst()
-          .ifPresent(edge -> rawBefore(messages.get(), "m", created.get()).ifPresent(before -> {
-            StringJoiner match = new StringJoiner(" and ");
-            for (int i = 0; i < edge.columns().size(); i++) {
-              match.add("m." + Sql.quote(edge.columns().get(i)) + " = " + alias + "." + Sql.quote(edge.referenced().get(i)));
-            }
-            conditions.add("not exists (select 1 from " + messages.get().sql() + " m where " + match + " and not ("
-                + before + "))");
-          }));
+    if (messages.isEmpty() || created.isEmpty()) {
+      return Optional.empty();
     }
-    return conditions;
+    return tree.parentEdges(messages.get()).stream().filter(edge -> edge.parent().equals(tree.root())).findFirst()
+        .map(edge -> {
+          StringJoiner match = new StringJoiner(" and ");
+          for (int i = 0; i < edge.columns().size(); i++) {
+            match.add("m." + Sql.quote(edge.columns().get(i)) + " = " + alias + "." + Sql.quote(edge.referenced().get(i)));
+          }
+          return new MessagesJoin(messages.get(), created.get(), match.toString());
+        });
   }
 
   /** {@code alias.column < ?} on the raw column, where its type allows it. */

@@ -108,6 +108,9 @@ public final class PostgresSearch implements ArchiveSearch {
     return i;
   }
 
+  /** The rows rebuild-index has yet to write: no document, or one of another configuration (bound to the current one). */
+  private static final String UNINDEXED = " where search_vector is null or search_config is distinct from ?";
+
   /** A conversation whose search document is missing or was built with another configuration. */
   public record Unindexed(UserId owner, ConversationId id, String title) {}
 
@@ -116,7 +119,7 @@ public final class PostgresSearch implements ArchiveSearch {
     return Transactions.onConnection(dataSource, "finding conversations to index", connection -> {
       List<Unindexed> found = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement("select user_id, conversation_id, title from " + table
-          + " where search_vector is null or search_config is distinct from ? limit ?")) {
+          + UNINDEXED + " limit ?")) {
         select.setString(1, documents.config());
         select.setInt(2, limit);
         try (ResultSet rows = select.executeQuery()) {
@@ -132,8 +135,7 @@ public final class PostgresSearch implements ArchiveSearch {
   /** How many conversations have no search document of the current configuration. */
   public long unindexedCount() {
     return Transactions.onConnection(dataSource, "counting conversations to index", connection -> {
-      try (PreparedStatement count = connection.prepareStatement("select count(*) from " + table
-          + " where search_vector is null or search_config is distinct from ?")) {
+      try (PreparedStatement count = connection.prepareStatement("select count(*) from " + table + UNINDEXED)) {
         count.setString(1, documents.config());
         try (ResultSet rows = count.executeQuery()) {
           rows.next();

@@ -53,6 +53,8 @@ public final class PostgresSweepQueue implements SweepQueue {
   private final String deletedName;
   private final SweepSource source;
   private final Optional<Duration> inactiveAfter;
+  /** What inactivity implies on raw time columns, each with one cutoff parameter (see {@link #dueCondition}). */
+  private final List<String> olderThan;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicLong unusable = new AtomicLong();
   /** Whether the soft-delete kit's column exists: read at start-up. */
@@ -76,6 +78,7 @@ public final class PostgresSweepQueue implements SweepQueue {
     this.deletedName = source.deletedColumn();
     this.source = source;
     this.inactiveAfter = source.inactiveAfter();
+    this.olderThan = live.olderThan("c");
   }
 
   /**
@@ -127,7 +130,7 @@ public final class PostgresSweepQueue implements SweepQueue {
       due.add(deletedColumn + " is not null");
     }
     // The conditions the activity implies come first: an index can answer them (see describe-live).
-    inactiveAfter.ifPresent(after -> due.add("(" + live.olderThan("c").stream().map(c -> c + " and ").collect(
+    inactiveAfter.ifPresent(after -> due.add("(" + olderThan.stream().map(c -> c + " and ").collect(
         java.util.stream.Collectors.joining()) + "greatest(" + live.activity("c") + ", r.restored_at) < ?)"));
     return due.isEmpty() ? "false" : "(" + String.join(" or ", due) + ")";
   }
@@ -145,7 +148,7 @@ public final class PostgresSweepQueue implements SweepQueue {
   /** Binds the inactivity cutoff wherever {@link #dueCondition} asks for it. */
   private int bindCutoff(PreparedStatement statement, int index, Instant now) throws SQLException {
     if (inactiveAfter.isPresent()) {
-      for (int i = 0; i <= live.olderThan("c").size(); i++) {
+      for (int i = 0; i <= olderThan.size(); i++) {
         statement.setObject(index++, utc(now.minus(inactiveAfter.get())));
       }
     }
