@@ -86,6 +86,6 @@ final class AppModule extends AbstractModule {
         throw new InvalidInputException("q", "search is turned off on this service (SEARCH=off)");
       };
     }
-    return config.s3().indexInDatabase() ? indexed.get() : new ScanningSearch(archive, mode == SearchMode.TITLES);
+    return config.s3().indexInDatabase() ? indexed.get() : new ScanningSearch(archive, mode);
   }
 }

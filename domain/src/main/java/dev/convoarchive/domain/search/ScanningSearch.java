@@ -23,11 +23,12 @@ import java.util.Optional;
 public final class ScanningSearch implements ArchiveSearch {
 
   private final ConversationArchive archive;
-  private final boolean titlesOnly;
+  private final SearchMode mode;
 
-  public ScanningSearch(ConversationArchive archive, boolean titlesOnly) {
+  /** Searching what {@code mode} keeps (titles and text, or titles only). */
+  public ScanningSearch(ConversationArchive archive, SearchMode mode) {
     this.archive = archive;
-    this.titlesOnly = titlesOnly;
+    this.mode = mode;
   }
 
   /** The listing's entries first (a hit shows the entry as the listing does), then each conversation read and matched. */
@@ -50,8 +51,7 @@ public final class ScanningSearch implements ArchiveSearch {
     if (entry == null) {
       return Optional.empty(); // archived after the listing was read, or erased: not in this search
     }
-    SearchText text = SearchText.of(archived.conversation());
-    return TextMatch.match(query, titlesOnly ? text.titleOnly() : text)
+    return TextMatch.match(query, mode.keep(SearchText.of(archived.conversation())))
         .map(found -> new SearchHit(entry, found.snippet(), found.rank()));
   }
 

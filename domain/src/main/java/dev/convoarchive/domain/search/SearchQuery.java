@@ -88,20 +88,25 @@ public record SearchQuery(List<List<String>> required, List<List<String>> exclud
    */
   public static List<String> words(String text) {
     String normalized = Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
-    List<String> words = new ArrayList<>();
+    return wordSpans(normalized).stream().map(span -> normalized.substring(span[0], span[1])).toList();
+  }
+
+  /** Where the words of {@code text} are, {@code [start, end)}: runs of letters, digits and combining marks. */
+  static List<int[]> wordSpans(String text) {
+    List<int[]> spans = new ArrayList<>();
     int start = -1;
-    for (int i = 0; i <= normalized.length(); ) {
-      int cp = i < normalized.length() ? normalized.codePointAt(i) : ' ';
-      boolean inWord = i < normalized.length() && isWordChar(cp);
+    for (int i = 0; i <= text.length(); ) {
+      int cp = i < text.length() ? text.codePointAt(i) : ' ';
+      boolean inWord = i < text.length() && isWordChar(cp);
       if (inWord && start < 0) {
         start = i;
       } else if (!inWord && start >= 0) {
-        words.add(normalized.substring(start, i));
+        spans.add(new int[] {start, i});
         start = -1;
       }
-      i += i < normalized.length() ? Character.charCount(cp) : 1;
+      i += i < text.length() ? Character.charCount(cp) : 1;
     }
-    return words;
+    return spans;
   }
 
   static boolean isWordChar(int codePoint) {

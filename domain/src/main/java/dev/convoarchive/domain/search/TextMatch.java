@@ -90,18 +90,9 @@ public final class TextMatch {
 
     Tokens(String original) {
       this.text = Normalizer.normalize(original, Normalizer.Form.NFC);
-      int start = -1;
-      for (int i = 0; i <= text.length(); ) {
-        int cp = i < text.length() ? text.codePointAt(i) : ' ';
-        boolean inWord = i < text.length() && SearchQuery.isWordChar(cp);
-        if (inWord && start < 0) {
-          start = i;
-        } else if (!inWord && start >= 0) {
-          words.add(text.substring(start, i).toLowerCase(Locale.ROOT));
-          places.add(new int[] {start, i});
-          start = -1;
-        }
-        i += i < text.length() ? Character.charCount(cp) : 1;
+      for (int[] span : SearchQuery.wordSpans(text)) {
+        words.add(text.substring(span[0], span[1]).toLowerCase(Locale.ROOT));
+        places.add(span);
       }
     }
 

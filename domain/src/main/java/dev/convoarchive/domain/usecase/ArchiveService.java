@@ -22,6 +22,7 @@ import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.search.ScanningSearch;
 import dev.convoarchive.domain.search.SearchHit;
+import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.search.SearchRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public final class ArchiveService {
   private final ArchiveSearch search;
 
   public ArchiveService(LiveConversations live, ConversationArchive archive, Clock clock) {
-    this(live, archive, clock, new ScanningSearch(archive, false));
+    this(live, archive, clock, new ScanningSearch(archive, SearchMode.FULL));
   }
 
   /** With {@code search} finding archived conversations (an index, or a scan of the store). */

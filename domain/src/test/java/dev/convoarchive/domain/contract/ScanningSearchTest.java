@@ -5,6 +5,7 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveSearch;
 import dev.convoarchive.domain.search.ScanningSearch;
+import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.testing.InMemoryConversationArchive;
 
 /** The search without an index passes the contract on the reference archive. */
@@ -13,7 +14,7 @@ class ScanningSearchTest extends ArchiveSearchContract {
   @Override
   protected Searched create() {
     InMemoryConversationArchive archive = new InMemoryConversationArchive();
-    ScanningSearch search = new ScanningSearch(archive, false);
+    ScanningSearch search = new ScanningSearch(archive, SearchMode.FULL);
     return new Searched() {
       @Override
       public void archive(ArchivedConversation conversation) {
