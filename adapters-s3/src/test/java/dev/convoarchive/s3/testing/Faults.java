@@ -3,7 +3,6 @@ package dev.convoarchive.s3.testing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -173,9 +172,6 @@ public final class Faults implements ExecutionInterceptor {
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     if (operation.equals(failedOperation)) {
       internalError.incrementAndGet();
-      // The server's own answer is read to its end (its length still known), so that its
-      // connection can serve the next request instead of timing out on the leftover bytes.
-      context.responseBody().ifPresent(Faults::drain);
       return replaced(context, attributes, false);
     }
     if (context.request() instanceof GetObjectRequest get && emptyReads.test(get.key())) {
@@ -231,14 +227,6 @@ public final class Faults implements ExecutionInterceptor {
     }
     // A failed check is left to the server, which refuses the unchanged condition.
     return holds ? request.toBuilder().removeHeader("If-None-Match").removeHeader("If-Match").build() : request;
-  }
-
-  private static void drain(InputStream body) {
-    try (body) {
-      body.transferTo(OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      // a connection that broke is not reused
-    }
   }
 
   private static boolean isGet(ExecutionAttributes attributes) {
