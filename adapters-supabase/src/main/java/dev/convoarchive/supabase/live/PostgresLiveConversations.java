@@ -9,6 +9,7 @@ import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.ConversationRef;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.UserId;
@@ -28,6 +29,8 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,6 +176,145 @@ public final class PostgresLiveConversations implements LiveConversations {
       Conversation conversation = deleteTree(connection, owner, id, read.get());
       return Optional.of(archiveStep.apply(conversation));
     });
+  }
+
+  /**
+   * One transaction for the group: every conversation's lock (in one order, so that two groups
+   * cannot deadlock), the live ones' trees read and locked with one query per table, the step,
+   * then one delete per table, leaf-first, of the trees it archived, each checked gone. A tree with
+   * branches (a cycle of keys) or references from outside that the delete sets to NULL is read
+   * conversation by conversation: each then moves alone, as {@link #moveOut} moves it.
+   */
+  @Override
+  public List<ConversationRef> moveOutTogether(List<ConversationRef> refs,
+      Function<List<Conversation>, Set<ConversationRef>> archiveStep) {
+    if (tree.cyclic() || !tree.detachedEdges().isEmpty()) {
+      return LiveConversations.super.moveOutTogether(refs, archiveStep);
+    }
+    List<ConversationRef> candidates = refs.stream().filter(ref -> canExist(ref.owner(), ref.id())).distinct().toList();
+    List<ConversationRef> notHeld = new ArrayList<>(refs.stream().filter(ref -> !candidates.contains(ref)).toList());
+    if (candidates.isEmpty()) {
+      return notHeld;
+    }
+    return inTransaction("moving " + candidates.size() + " conversations out", connection -> {
+      lockAll(connection, candidates);
+      Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> trees = readTogether(connection, candidates);
+      List<ConversationRef> missing = new ArrayList<>(notHeld);
+      candidates.stream().filter(ref -> !trees.containsKey(ref)).forEach(missing::add);
+      if (trees.isEmpty()) {
+        return missing;
+      }
+      List<Conversation> held = new ArrayList<>();
+      trees.forEach((ref, rows) -> held.add(view(ref.id(), ref.owner(), rows, List.of())));
+      Set<ConversationRef> archived = archiveStep.apply(held);
+      if (archived.isEmpty()) {
+        return missing;
+      }
+      Map<Table, Map<String, Map<String, Object>>> going = emptyTree();
+      trees.forEach((ref, rows) -> {
+        if (archived.contains(ref)) {
+          rows.forEach((table, byKey) -> going.get(table).putAll(byKey));
+        }
+      });
+      ConversationRef first = archived.iterator().next();
+      deleteRows(connection, going, left -> ConflictException.keptLive(first.owner(), first.id(),
+          "deleting " + archived.size() + " conversations together left " + left));
+      return missing;
+    });
+  }
+
+  /**
+   * Takes the locks of several conversations as {@link #lock} takes one, in the order of their
+   * lock keys, and bounds the wait for any row lock the app holds: a group that would wait longer
+   * fails as a whole, and its conversations move alone.
+   */
+  private static void lockAll(Connection connection, List<ConversationRef> refs) throws SQLException {
+    try (PreparedStatement settings = connection.prepareStatement("select set_config('convo_archive.really_delete', 'on', "
+        + "true), set_config('convo_archive.capture', 'off', true), set_config('lock_timeout', ?, true)")) {
+      settings.setString(1, GROUP_LOCK_TIMEOUT);
+      settings.execute();
+    }
+    try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(h) from (select distinct "
+        + "hashtextextended(k, 0) as h from unnest(?::text[]) k order by h) ordered")) {
+      lock.setArray(1, connection.createArrayOf("text", refs.stream().map(ref -> ref.owner() + "/" + ref.id().value()).toArray()));
+      lock.execute();
+    }
+  }
+
+  /** How long a group move waits for a row lock of the app's before it gives up (and its conversations move alone). */
+  private static final String GROUP_LOCK_TIMEOUT = "5s";
+
+  /**
+   * The live trees of {@code refs}, locked, read with one query per table: the conversations'
+   * rows, then each table's rows that reference rows already read. Each row is told to its
+   * conversation by the row it references; a row two conversations would share fails the group.
+   */
+  private Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> readTogether(Connection connection,
+      List<ConversationRef> refs) throws SQLException {
+    Table root = tree.root();
+    Map<Table, Map<String, Map<String, Object>>> all = emptyTree();
+    Map<Table, Map<String, ConversationRef>> owners = new HashMap<>();
+    tree.tables().forEach(table -> owners.put(table, new HashMap<>()));
+    try (PreparedStatement select = connection.prepareStatement("select k.n, to_jsonb(c)::text from unnest(?::text[], "
+        + "?::text[]) with ordinality k(id, owner, n) join " + root.sql() + " c on c." + Sql.quote(name(Part.CONVERSATIONS_ID))
+        + " = k.id::" + typeOf(root, Part.CONVERSATIONS_ID) + " and c." + Sql.quote(name(Part.CONVERSATIONS_USER_ID))
+        + " = k.owner::" + typeOf(root, Part.CONVERSATIONS_USER_ID) + " for update of c")) {
+      select.setArray(1, connection.createArrayOf("text", refs.stream().map(ref -> ref.id().value()).toArray()));
+      select.setArray(2, connection.createArrayOf("text", refs.stream().map(ref -> ref.owner().toString()).toArray()));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Map<String, Object> row = parse(rows.getString(2));
+          String key = key(root, row);
+          all.get(root).put(key, row);
+          owners.get(root).put(key, refs.get(rows.getInt(1) - 1));
+        }
+      }
+    }
+    if (all.get(root).isEmpty()) {
+      return Map.of();
+    }
+    for (Table table : tree.tables().subList(1, tree.tables().size())) {
+      readChildren(connection, table, all, true);
+      List<Map<List<Object>, ConversationRef>> byEdge = new ArrayList<>();
+      for (Edge edge : tree.parentEdges(table)) {
+        Map<List<Object>, ConversationRef> referenced = new HashMap<>();
+        all.get(edge.parent()).forEach((key, parent) -> referenced.put(values(parent, edge.referenced()), owners.get(edge.parent()).get(key)));
+        byEdge.add(referenced);
+      }
+      for (Map.Entry<String, Map<String, Object>> row : all.get(table).entrySet()) {
+        Set<ConversationRef> found = new HashSet<>();
+        for (int i = 0; i < byEdge.size(); i++) {
+          Optional.ofNullable(byEdge.get(i).get(values(row.getValue(), tree.parentEdges(table).get(i).columns()))).ifPresent(found::add);
+        }
+        if (found.size() != 1) {
+          throw new IllegalStateException("a row of " + table.label() + " belongs to " + found.size()
+              + " of the conversations moved together");
+        }
+        owners.get(table).put(row.getKey(), found.iterator().next());
+      }
+    }
+    Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> trees = new LinkedHashMap<>();
+    all.forEach((table, rows) -> rows.forEach((key, row) ->
+        trees.computeIfAbsent(owners.get(table).get(key), ref -> emptyTree()).get(table).put(key, row)));
+    return trees;
+  }
+
+  private static List<Object> values(Map<String, Object> row, List<String> columns) {
+    List<Object> values = new ArrayList<>();
+    columns.forEach(column -> values.add(row.get(column)));
+    return values;
+  }
+
+  private String typeOf(Table table, Part part) {
+    return table.column(name(part)).orElseThrow().type();
+  }
+
+  private Map<Table, Map<String, Map<String, Object>>> emptyTree() {
+    Map<Table, Map<String, Map<String, Object>>> rows = new LinkedHashMap<>();
+    for (Table table : tree.tables()) {
+      rows.put(table, new LinkedHashMap<>());
+    }
+    return rows;
   }
 
   @Override
@@ -667,33 +809,42 @@ public final class PostgresLiveConversations implements LiveConversations {
   private Conversation deleteTree(Connection connection, UserId owner, ConversationId id, Snapshot snapshot)
       throws SQLException {
     List<Detached> detached = detachedReferences(connection, snapshot.rows());
-    List<Table> leafFirst = new ArrayList<>(tree.tables());
-    java.util.Collections.reverse(leafFirst);
-    for (Table table : leafFirst) {
-      Map<String, Map<String, Object>> rows = snapshot.rows().get(table);
-      if (rows.isEmpty()) {
-        continue;
-      }
-      int deleted;
-      try (PreparedStatement delete = connection.prepareStatement("delete from " + table.sql() + " t where "
-          + identifies("t", table))) {
-        delete.setString(1, json(identities(table, rows.values())));
-        deleted = delete.executeUpdate();
-      }
-      if (deleted < rows.size()) {
-        // Fewer than read: a cascade got there first (fine), or a trigger or policy kept them (not).
-        long left = count(connection, table, rows.values());
-        if (left > 0) {
-          throw ConflictException.keptLive(owner, id, "deleting it left " + left + " of its rows in " + table.label()
-              + " (a trigger or row-level security policy of the app kept them), so the move was rolled back");
-        }
-      }
-    }
+    deleteRows(connection, snapshot.rows(), left -> ConflictException.keptLive(owner, id, "deleting it left " + left));
     List<Map<String, Object>> records = new ArrayList<>();
     for (Detached reference : detached) {
       after(connection, reference).ifPresent(records::add);
     }
     return view(id, owner, snapshot.rows(), records);
+  }
+
+  /**
+   * Deletes {@code rows} with one statement per table, leaf-first, and checks that every one is
+   * gone: fewer deleted than given is a cascade that got there first (fine) or a trigger or policy
+   * of the app that kept them, which is {@code kept} told what was left, thrown.
+   */
+  private static void deleteRows(Connection connection, Map<Table, Map<String, Map<String, Object>>> rows,
+      Function<String, ConflictException> kept) throws SQLException {
+    List<Table> leafFirst = new ArrayList<>(rows.keySet());
+    java.util.Collections.reverse(leafFirst);
+    for (Table table : leafFirst) {
+      Map<String, Map<String, Object>> going = rows.get(table);
+      if (going.isEmpty()) {
+        continue;
+      }
+      int deleted;
+      try (PreparedStatement delete = connection.prepareStatement("delete from " + table.sql() + " t where "
+          + identifies("t", table))) {
+        delete.setString(1, json(identities(table, going.values())));
+        deleted = delete.executeUpdate();
+      }
+      if (deleted < going.size()) {
+        long left = count(connection, table, going.values());
+        if (left > 0) {
+          throw kept.apply(left + " of its rows in " + table.label()
+              + " (a trigger or row-level security policy of the app kept them), so the move was rolled back");
+        }
+      }
+    }
   }
 
   /** {@code (alias.primary key) in (the keys given as a JSON parameter)}, or the whole row when there is no key. */

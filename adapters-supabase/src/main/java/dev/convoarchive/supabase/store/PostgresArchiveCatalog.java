@@ -7,6 +7,7 @@ import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.CatalogOfRecord;
 import dev.convoarchive.domain.search.SearchText;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -92,6 +94,76 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
         // The row that was in the way was removed before we could read it: claim again.
       }
       throw new IllegalStateException("conversation " + id + " was recorded and removed twice while recording it");
+    });
+  }
+
+  /**
+   * As {@link #record} for each, in one transaction: the rows of all are inserted with one
+   * statement (uncommitted, so invisible and locking), the objects of those inserted are written
+   * together, the rows of failed writes are taken out again, the others filled in, and all commit
+   * at once. Conversations already recorded are answered with their entries, unwritten.
+   */
+  @Override
+  public List<Stored> recordAll(List<Recording> recordings, Function<List<Supplier<StoreResult>>, List<Stored>> writeAll) {
+    if (recordings.isEmpty()) {
+      return List.of();
+    }
+    return Transactions.inTransaction(dataSource, "recording " + recordings.size() + " conversations", connection -> {
+      Set<List<String>> inserted = new HashSet<>();
+      try (PreparedStatement insert = connection.prepareStatement("insert into " + table
+          + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes)"
+          + " select k.user_id, k.conversation_id, '', 0, now(), now(), 0 from unnest(?::text[], ?::text[]) k(user_id, conversation_id)"
+          + " on conflict (user_id, conversation_id) do nothing returning user_id, conversation_id")) {
+        insert.setArray(1, connection.createArrayOf("text", recordings.stream().map(r -> r.owner().toString()).toArray()));
+        insert.setArray(2, connection.createArrayOf("text", recordings.stream().map(r -> r.id().value()).toArray()));
+        try (ResultSet rows = insert.executeQuery()) {
+          while (rows.next()) {
+            inserted.add(List.of(rows.getString(1), rows.getString(2)));
+          }
+        }
+      }
+      Stored[] results = new Stored[recordings.size()];
+      List<Integer> writing = new ArrayList<>();
+      for (int i = 0; i < recordings.size(); i++) {
+        Recording recording = recordings.get(i);
+        if (inserted.remove(List.of(recording.owner().toString(), recording.id().value()))) {
+          writing.add(i);
+        } else {
+          // Recorded already (or named twice here): its entry, as record answers it.
+          Optional<ArchiveEntry> existing = find(connection, recording.owner(), recording.id());
+          results[i] = existing.isPresent() ? Stored.of(new StoreResult(existing.get(), false))
+              : Stored.failed(new IllegalStateException("conversation " + recording.id() + " was removed while recording it"));
+        }
+      }
+      List<Stored> written = writeAll.apply(writing.stream().map(i -> recordings.get(i).write()).toList());
+      List<Recording> failed = new ArrayList<>();
+      // Statements in a batch share their text: with documents for all, or (no text given) for none.
+      boolean document = search.kept() && recordings.stream().allMatch(r -> r.text() != null);
+      try (PreparedStatement update = connection.prepareStatement(updateSql(document))) {
+        for (int w = 0; w < writing.size(); w++) {
+          Recording recording = recordings.get(writing.get(w));
+          Stored stored = written.get(w);
+          results[writing.get(w)] = stored;
+          if (stored.result().isPresent()) {
+            bindUpdate(update, document, recording.owner(), stored.result().get().entry(), recording.text());
+            update.addBatch();
+          } else {
+            failed.add(recording);
+          }
+        }
+        if (failed.size() < writing.size()) {
+          update.executeBatch();
+        }
+      }
+      if (!failed.isEmpty()) {
+        try (PreparedStatement delete = connection.prepareStatement("delete from " + table
+            + " where (user_id, conversation_id) in (select * from unnest(?::text[], ?::text[]))")) {
+          delete.setArray(1, connection.createArrayOf("text", failed.stream().map(r -> r.owner().toString()).toArray()));
+          delete.setArray(2, connection.createArrayOf("text", failed.stream().map(r -> r.id().value()).toArray()));
+          delete.executeUpdate();
+        }
+      }
+      return List.of(results);
     });
   }
 
@@ -339,19 +411,29 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
 
   private void update(Connection connection, UserId owner, ArchiveEntry entry, SearchText text) throws SQLException {
     boolean document = text != null && search.kept();
-    try (PreparedStatement update = connection.prepareStatement("update " + table
-        + " set title = ?, message_count = ?, created_at = ?, archived_at = ?, size_bytes = ?"
-        + (document ? ", " + SearchDocuments.ASSIGNMENTS : "") + " where user_id = ? and conversation_id = ?")) {
-      update.setString(1, entry.title());
-      update.setInt(2, entry.messageCount());
-      update.setObject(3, utc(entry.createdAt()));
-      update.setObject(4, utc(entry.archivedAt()));
-      update.setLong(5, entry.sizeBytes());
-      int next = document ? search.bind(update, 6, text) : 6;
-      update.setString(next, owner.toString());
-      update.setString(next + 1, entry.id().value());
+    try (PreparedStatement update = connection.prepareStatement(updateSql(document))) {
+      bindUpdate(update, document, owner, entry, text);
       update.executeUpdate();
     }
+  }
+
+  /** Fills in a recorded row, with its search document when {@code document}. */
+  private String updateSql(boolean document) {
+    return "update " + table + " set title = ?, message_count = ?, created_at = ?, archived_at = ?, size_bytes = ?"
+        + (document ? ", " + SearchDocuments.ASSIGNMENTS : "") + " where user_id = ? and conversation_id = ?";
+  }
+
+  /** Binds {@link #updateSql}, with the document's parameters when {@code document}. */
+  private void bindUpdate(PreparedStatement update, boolean document, UserId owner, ArchiveEntry entry, SearchText text)
+      throws SQLException {
+    update.setString(1, entry.title());
+    update.setInt(2, entry.messageCount());
+    update.setObject(3, utc(entry.createdAt()));
+    update.setObject(4, utc(entry.archivedAt()));
+    update.setLong(5, entry.sizeBytes());
+    int next = document ? search.bind(update, 6, text) : 6;
+    update.setString(next, owner.toString());
+    update.setString(next + 1, entry.id().value());
   }
 
   private Optional<ArchiveEntry> find(Connection connection, UserId owner, ConversationId id) throws SQLException {

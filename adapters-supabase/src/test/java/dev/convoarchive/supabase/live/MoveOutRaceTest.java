@@ -4,6 +4,7 @@ import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationRef;
 import dev.convoarchive.domain.model.Message;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
@@ -27,14 +28,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The chat app keeps writing messages while conversations are moved out. Every insert that
- * reported success must be in the copy the archive step received; the others must have failed
- * visibly. A message that was acknowledged and then vanished is a lost message.
+ * The chat app keeps writing messages while conversations are moved out, one at a time or a
+ * group at a time. Every insert that reported success must be in the copy the archive step
+ * received; the others must have failed visibly. A message that was acknowledged and then
+ * vanished is a lost message.
  */
 class MoveOutRaceTest {
 
@@ -44,9 +48,18 @@ class MoveOutRaceTest {
 
   record Insert(String messageId, String conversationId, boolean succeeded) {}
 
+  /** How the movers move: each conversation alone, or groups of {@link #GROUP} together. */
+  enum Moves { ALONE, TOGETHER }
+
+  private static final int GROUP = 5;
+
+  static Stream<Arguments> cases() {
+    return Stream.of(IdType.values()).flatMap(idType -> Stream.of(Moves.values()).map(moves -> Arguments.of(idType, moves)));
+  }
+
   @ParameterizedTest
-  @EnumSource(IdType.class)
-  void noAcknowledgedMessageIsLostWhileConversationsAreMovedOut(IdType idType) throws Exception {
+  @MethodSource("cases")
+  void noAcknowledgedMessageIsLostWhileConversationsAreMovedOut(IdType idType, Moves moves) throws Exception {
     DataSource pool = TestDatabase.pool(idType);
     LiveConversations live = PostgresLiveConversations.on(pool, TestDatabase.schema(idType));
     UserId owner = UserId.random();
@@ -60,6 +73,7 @@ class MoveOutRaceTest {
     Map<String, Conversation> handedOver = new ConcurrentHashMap<>();
     List<Insert> inserts = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean moving = new AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger largestGroup = new java.util.concurrent.atomic.AtomicInteger();
     ExecutorService pool4 = Executors.newFixedThreadPool(WRITERS + MOVERS);
     try {
       List<Future<?>> writers = new ArrayList<>();
@@ -81,13 +95,31 @@ class MoveOutRaceTest {
       for (int m = 0; m < MOVERS; m++) {
         int first = m;
         movers.add(pool4.submit(() -> {
+          List<Conversation> mine = new ArrayList<>();
           for (int i = first; i < CONVERSATIONS; i += MOVERS) {
-            Conversation c = conversations.get(i);
-            live.moveOut(owner, c.id(), copy -> {
-              pause(5); // an archive write takes time; inserts pile up behind the row lock meanwhile
-              handedOver.put(copy.id().value(), copy);
-              return true;
+            mine.add(conversations.get(i));
+          }
+          if (moves == Moves.ALONE) {
+            for (Conversation c : mine) {
+              live.moveOut(owner, c.id(), copy -> {
+                pause(5); // an archive write takes time; inserts pile up behind the row lock meanwhile
+                handedOver.put(copy.id().value(), copy);
+                return true;
+              });
+              pause(2);
+            }
+            return null;
+          }
+          for (int from = 0; from < mine.size(); from += GROUP) {
+            List<ConversationRef> group = mine.subList(from, Math.min(mine.size(), from + GROUP)).stream()
+                .map(ConversationRef::of).toList();
+            List<ConversationRef> notHeld = live.moveOutTogether(group, copies -> {
+              largestGroup.accumulateAndGet(copies.size(), Math::max);
+              pause(5);
+              copies.forEach(copy -> handedOver.put(copy.id().value(), copy));
+              return copies.stream().map(ConversationRef::of).collect(Collectors.toSet());
             });
+            assertThat(notHeld).as("every conversation of the group was live").isEmpty();
             pause(2);
           }
           return null;
@@ -105,6 +137,9 @@ class MoveOutRaceTest {
     }
 
     assertThat(handedOver).hasSize(CONVERSATIONS);
+    if (moves == Moves.TOGETHER) {
+      assertThat(largestGroup).as("conversations held and handed over in one step").hasValue(GROUP);
+    }
     Set<String> archivedMessageIds = handedOver.values().stream()
         .flatMap(c -> c.messages().stream()).map(Message::id).collect(Collectors.toSet());
     List<Insert> acknowledged = inserts.stream().filter(Insert::succeeded).toList();

@@ -6,6 +6,7 @@ import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.search.SearchText;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -58,6 +60,38 @@ public interface ArchiveCatalog {
    */
   default StoreResult record(UserId owner, ConversationId id, SearchText text, Supplier<StoreResult> write) {
     return record(owner, id, write);
+  }
+
+  /** One conversation for {@link #recordAll}: whose, which, its search text (or null), and the write of its object. */
+  interface Recording {
+    UserId owner();
+
+    ConversationId id();
+
+    SearchText text();
+
+    Supplier<StoreResult> write();
+  }
+
+  /**
+   * Records several conversations, each as {@link #record} would, and gives each one's result in
+   * their order. The writes to run are handed to {@code writeAll} together (the layout runs them
+   * at once, with a bound), which gives each one's result in their order; a failed write records
+   * nothing for its conversation. A catalog of record commits the entries of all the others in
+   * one transaction. By default each conversation is recorded alone, one after another.
+   */
+  default List<Stored> recordAll(List<Recording> recordings, Function<List<Supplier<StoreResult>>, List<Stored>> writeAll) {
+    return recordings.stream()
+        .map(r -> Stored.attempt(() -> record(r.owner(), r.id(), r.text(), () -> single(writeAll.apply(List.of(r.write()))))))
+        .toList();
+  }
+
+  private static StoreResult single(List<Stored> written) {
+    Stored stored = written.get(0);
+    if (stored.failure().isPresent()) {
+      throw stored.failure().get();
+    }
+    return stored.result().orElseThrow();
   }
 
   /**

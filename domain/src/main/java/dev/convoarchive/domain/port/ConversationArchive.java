@@ -6,6 +6,7 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,16 @@ public interface ConversationArchive {
 
   /** Stores a conversation; a no-op success when its id is already archived for its owner. */
   StoreResult store(ArchivedConversation conversation);
+
+  /**
+   * Stores several conversations, each as {@link #store} would, and gives each one's result in
+   * their order: a failure stores nothing for its conversation and does not stop the others. A
+   * store that can write several at once does so with a bound (sized for a remote store), and
+   * records what it wrote in one go; by default they are stored one after another.
+   */
+  default List<Stored> storeAll(List<ArchivedConversation> conversations) {
+    return conversations.stream().map(conversation -> Stored.attempt(() -> store(conversation))).toList();
+  }
 
   /** The archived conversation, or empty when the owner has none with this id. */
   Optional<ArchivedConversation> find(UserId owner, ConversationId id);

@@ -2,9 +2,14 @@ package dev.convoarchive.domain.port;
 
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.ConversationRef;
 import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.UserId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -48,6 +53,41 @@ public interface LiveConversations {
    * such live conversation; concurrent move-outs of one conversation run the step at most once.
    */
   <T> Optional<T> moveOut(UserId owner, ConversationId id, Function<Conversation, T> archiveStep);
+
+  /**
+   * Moves several conversations out as {@link #moveOut} moves one: holds every one of {@code refs}
+   * that is live, hands them to {@code archiveStep} together, and deletes exactly the ones it
+   * returns (it archived them); the others stay live, unchanged. If {@code archiveStep} throws,
+   * all stay live and the exception propagates. Returns the refs it did not hold (not live, or
+   * not movable together here) for the caller to move one at a time with {@link #moveOut}.
+   *
+   * <p>A store that can hold, read and delete many conversations with a few statements does so,
+   * in one transaction; by default each is moved in its own {@link #moveOut}, its step given a
+   * list of one.
+   */
+  default List<ConversationRef> moveOutTogether(List<ConversationRef> refs,
+      Function<List<Conversation>, Set<ConversationRef>> archiveStep) {
+    List<ConversationRef> notHeld = new ArrayList<>();
+    // Thrown from the step to keep a conversation the step did not archive live, as moveOut keeps it when its step throws.
+    CancellationException keep = new CancellationException("not archived: stays live");
+    for (ConversationRef ref : refs) {
+      try {
+        if (moveOut(ref.owner(), ref.id(), current -> {
+          if (!archiveStep.apply(List.of(current)).contains(ConversationRef.of(current))) {
+            throw keep;
+          }
+          return true;
+        }).isEmpty()) {
+          notHeld.add(ref);
+        }
+      } catch (CancellationException e) {
+        if (e != keep) {
+          throw e;
+        }
+      }
+    }
+    return notHeld;
+  }
 
   /**
    * Holds a live conversation against concurrent changes, moves-out included, while

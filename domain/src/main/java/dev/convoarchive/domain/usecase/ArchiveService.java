@@ -9,11 +9,14 @@ import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.ConversationRef;
 import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ArchiveSearch;
@@ -26,8 +29,15 @@ import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.search.SearchRequest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -107,6 +117,85 @@ public final class ArchiveService {
       // Live again (a restore ran in between): move it out in the next round.
     }
     throw ContentionException.onConversation("archive " + owner + "/" + id, MAX_ROUNDS);
+  }
+
+  /**
+   * What became of each conversation of {@link #archiveTogether}: archived; no longer due (left
+   * live); failed (left live, with why); or left to {@link #archiveIf}, one at a time ({@code alone}).
+   */
+  public record Grouped(List<DueConversation> archived, List<DueConversation> noLongerDue,
+      Map<DueConversation, RuntimeException> failed, List<DueConversation> alone) {}
+
+  /**
+   * As {@link #archiveIf} for several conversations at once, for the sweeper: the live store holds
+   * them together, the archive stores them together (writing at once, recording in one go), and
+   * the live store deletes the archived ones together. Every guarantee of the single move holds:
+   * the store runs while the live copies are held and is idempotent, and only stored ones are
+   * deleted. A conversation whose store failed, or that is no longer due under its lock, stays
+   * live. Those the live store did not hold together (not live, say: captured by the app's delete),
+   * and every one of a group whose move failed as a whole (a delete the app refused, an outage),
+   * come back in {@code alone}, where each one's own move tells what became of it.
+   */
+  public Grouped archiveTogether(List<DueConversation> batch, BiPredicate<DueConversation, Conversation> due) {
+    Map<ConversationRef, DueConversation> byRef = new LinkedHashMap<>();
+    List<DueConversation> alone = new ArrayList<>();
+    for (DueConversation conversation : batch) {
+      if (byRef.putIfAbsent(new ConversationRef(conversation.owner(), live.canonical(conversation.id())), conversation) != null) {
+        alone.add(conversation); // another spelling of an id already in the group
+      }
+    }
+    List<DueConversation> archived = new ArrayList<>();
+    List<DueConversation> noLongerDue = new ArrayList<>();
+    Map<DueConversation, RuntimeException> failed = new LinkedHashMap<>();
+    List<ConversationRef> created = new ArrayList<>();
+    List<ConversationRef> notHeld;
+    try {
+      notHeld = live.moveOutTogether(List.copyOf(byRef.keySet()), held -> {
+        List<Conversation> stillDue = new ArrayList<>();
+        for (Conversation current : held) {
+          DueConversation conversation = byRef.get(ConversationRef.of(current));
+          if (due.test(conversation, current)) {
+            stillDue.add(current);
+          } else {
+            noLongerDue.add(conversation);
+          }
+        }
+        Instant now = clock.instant();
+        List<Stored> stored = archive.storeAll(stillDue.stream().map(c -> new ArchivedConversation(c, now)).toList());
+        Set<ConversationRef> moved = new HashSet<>();
+        for (int i = 0; i < stillDue.size(); i++) {
+          Conversation current = stillDue.get(i);
+          DueConversation conversation = byRef.get(ConversationRef.of(current));
+          Stored one = stored.get(i);
+          try {
+            StoreResult result = one.result().orElseThrow(() -> one.failure().orElseThrow());
+            if (result.created()) {
+              created.add(ConversationRef.of(current));
+            } else {
+              storeLatest(current); // archived before (a move a crash cut short): as the single move does
+            }
+            moved.add(ConversationRef.of(current));
+            archived.add(conversation);
+          } catch (RuntimeException e) {
+            failed.put(conversation, e);
+          }
+        }
+        return moved;
+      });
+    } catch (RuntimeException groupFailed) {
+      // Nothing was deleted. Copies this group created for conversations still live are taken back
+      // under their locks, so that each one's own move starts from where it was.
+      for (ConversationRef ref : created) {
+        try {
+          live.whileLive(ref.owner(), ref.id(), current -> archive.delete(ref.owner(), ref.id()));
+        } catch (RuntimeException e) {
+          // left archived and live: the conversation's own move finds the copy and completes it
+        }
+      }
+      return new Grouped(List.of(), List.of(), Map.of(), List.copyOf(batch));
+    }
+    notHeld.forEach(ref -> alone.add(byRef.get(ref)));
+    return new Grouped(archived, noLongerDue, failed, alone);
   }
 
   /**

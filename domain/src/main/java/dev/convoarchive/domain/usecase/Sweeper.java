@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -34,10 +35,12 @@ import java.util.stream.Stream;
 
 /**
  * Moves what the chat app deleted (or left inactive) into the archive, and erases what outlived
- * its retention, with no request from anyone. Each conversation goes through the same
- * {@link ArchiveService} calls as the API's, so a sweep is exactly as lossless, and as final when
- * it erases. Any number of sweepers may run at once on one database: the {@link SweepQueue} hands
- * each conversation to one of them at a time.
+ * its retention, with no request from anyone. A claimed batch is cut into one group per worker,
+ * each moved together by {@link ArchiveService#archiveTogether} (held, stored and deleted with a
+ * few statements for all, with the single move's guarantees); what a group leaves alone goes
+ * through the API's own {@link ArchiveService#archiveIf}, so a sweep is exactly as lossless, and
+ * as final when it erases. Any number of sweepers may run at once on one database: the
+ * {@link SweepQueue} hands each conversation to one of them at a time.
  */
 public final class Sweeper implements AutoCloseable {
 
@@ -207,15 +210,16 @@ public final class Sweeper implements AutoCloseable {
         }
         break;
       }
-      List<Future<Outcome>> outcomes = new ArrayList<>();
-      for (DueConversation due : batch) {
-        pace.await();
-        outcomes.add(workers.submit(() -> archive(due)));
+      List<Future<List<Outcome>>> outcomes = new ArrayList<>();
+      for (List<DueConversation> group : groups(batch)) {
+        for (int i = 0; i < group.size(); i++) {
+          pace.await();
+        }
+        outcomes.add(workers.submit(() -> archive(group)));
       }
       RuntimeException outage = null;
       int unavailable = 0;
-      for (Future<Outcome> future : outcomes) {
-        Outcome outcome = result(future);
+      for (Outcome outcome : results(outcomes)) {
         switch (outcome.kind) {
           case ARCHIVED -> archived++;
           case GONE -> gone++;
@@ -242,32 +246,85 @@ public final class Sweeper implements AutoCloseable {
 
   private record Outcome(Kind kind, RuntimeException failure) {}
 
+  /** The most conversations one group moves together: a bound on the locks one transaction holds, and for how long. */
+  static final int MAX_GROUP = 100;
+
+  /** The batch cut into one group per worker, each of at most {@link #MAX_GROUP}. */
+  private List<List<DueConversation>> groups(List<DueConversation> batch) {
+    int size = Math.min(MAX_GROUP, (batch.size() + settings.concurrency() - 1) / settings.concurrency());
+    List<List<DueConversation>> groups = new ArrayList<>();
+    for (int from = 0; from < batch.size(); from += size) {
+      groups.add(batch.subList(from, Math.min(batch.size(), from + size)));
+    }
+    return groups;
+  }
+
+  /**
+   * Moves a group together (held, stored and deleted with a few statements for all), and each
+   * conversation the group move left alone (captured ones, or all of a group whose move failed
+   * as a whole) by its own move.
+   */
+  private List<Outcome> archive(List<DueConversation> group) {
+    Instant now = clock.instant();
+    ArchiveService.Grouped grouped;
+    try {
+      grouped = service.archiveTogether(group, (due, current) -> queue.stillDue(due, current, now));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "moving " + group.size() + " conversations together failed, moving each alone: " + e.getMessage());
+      grouped = new ArchiveService.Grouped(List.of(), List.of(), Map.of(), group);
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (DueConversation due : grouped.archived()) {
+      queue.release(due);
+      outcomes.add(new Outcome(Kind.ARCHIVED, null));
+    }
+    for (DueConversation due : grouped.noLongerDue()) {
+      queue.release(due);
+      outcomes.add(new Outcome(Kind.GONE, null));
+    }
+    grouped.failed().forEach((due, failure) -> outcomes.add(failed(due, failure)));
+    for (DueConversation due : grouped.alone()) {
+      outcomes.add(archive(due));
+    }
+    return outcomes;
+  }
+
   private Outcome archive(DueConversation due) {
     try {
       Instant now = clock.instant();
       service.archiveIf(due.owner(), due.id(), current -> queue.stillDue(due, current, now));
       queue.release(due);
       return new Outcome(Kind.ARCHIVED, null);
-    } catch (NotFoundException | ArchiveService.NoLongerDue gone) {
-      queue.release(due);
-      return new Outcome(Kind.GONE, null);
-    } catch (StorageUnavailableException | ContentionException transientFailure) {
-      // Stays claimed until the lease lapses: taken again then, by whichever sweeper is first.
-      LOG.log(Level.WARNING, "sweeping " + due.owner() + "/" + due.id() + " failed: " + transientFailure.getMessage());
-      return new Outcome(Kind.UNAVAILABLE, transientFailure);
     } catch (RuntimeException e) {
-      // A conflict (two differing copies), a damaged object, a bug: an operator has to look.
-      LOG.log(Level.ERROR, "sweeping " + due.owner() + "/" + due.id() + " failed: " + e.getMessage());
-      return new Outcome(Kind.FAILED, e);
+      return failed(due, e);
     }
   }
 
-  private static Outcome result(Future<Outcome> future) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (ExecutionException impossible) {
-      throw new IllegalStateException(impossible.getCause());
+  private Outcome failed(DueConversation due, RuntimeException failure) {
+    if (failure instanceof NotFoundException || failure instanceof ArchiveService.NoLongerDue) {
+      queue.release(due);
+      return new Outcome(Kind.GONE, null);
     }
+    if (failure instanceof StorageUnavailableException || failure instanceof ContentionException) {
+      // Stays claimed until the lease lapses: taken again then, by whichever sweeper is first.
+      LOG.log(Level.WARNING, "sweeping " + due.owner() + "/" + due.id() + " failed: " + failure.getMessage());
+      return new Outcome(Kind.UNAVAILABLE, failure);
+    }
+    // A conflict (two differing copies), a damaged object, a bug: an operator has to look.
+    LOG.log(Level.ERROR, "sweeping " + due.owner() + "/" + due.id() + " failed: " + failure.getMessage());
+    return new Outcome(Kind.FAILED, failure);
+  }
+
+  private static List<Outcome> results(List<Future<List<Outcome>>> futures) throws InterruptedException {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Future<List<Outcome>> future : futures) {
+      try {
+        outcomes.addAll(future.get());
+      } catch (ExecutionException impossible) {
+        throw new IllegalStateException(impossible.getCause());
+      }
+    }
+    return outcomes;
   }
 
   /**

@@ -11,14 +11,17 @@ import dev.convoarchive.domain.model.Cursor;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.CatalogOfRecord;
+import dev.convoarchive.domain.search.SearchText;
 import dev.convoarchive.domain.testing.Concurrently;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,6 +116,62 @@ public abstract class ArchiveCatalogContract {
       all.addAll(page.items());
     }
     return all;
+  }
+
+  private record Recording(UserId owner, ConversationId id, SearchText text, Supplier<StoreResult> write)
+      implements ArchiveCatalog.Recording {}
+
+  /** Runs the writes one after another, each one's failure its result: the layout's part of {@link ArchiveCatalog#recordAll}. */
+  private static List<Stored> inTurn(List<Supplier<StoreResult>> writes) {
+    return writes.stream().map(Stored::attempt).toList();
+  }
+
+  @Test
+  void recordAllRecordsEachAndAnswersEachInOrder() {
+    ArchiveEntry recorded = entry(newId(), 1);
+    record(alice, recorded);
+    ArchiveEntry first = entry(newId(), 2);
+    ArchiveEntry bobs = entry(newId(), 3);
+    List<Supplier<StoreResult>> handed = new ArrayList<>();
+
+    List<Stored> results = catalog.recordAll(List.of(
+        new Recording(alice, first.id(), null, write(alice, first)),
+        new Recording(alice, recorded.id(), null, write(alice, entry(recorded.id(), 9))),
+        new Recording(bob, bobs.id(), null, write(bob, bobs))), writes -> {
+          handed.addAll(writes);
+          return inTurn(writes);
+        });
+
+    assertThat(results).extracting(Stored::result).containsExactly(Optional.of(new StoreResult(first, true)),
+        Optional.of(new StoreResult(recorded, false)), Optional.of(new StoreResult(bobs, true)));
+    assertThat(all(alice)).containsExactly(first, recorded);
+    assertThat(all(bob)).containsExactly(bobs);
+    if (catalog instanceof CatalogOfRecord) {
+      assertThat(handed).as("a catalog of record does not write what it holds").hasSize(2);
+    }
+  }
+
+  @Test
+  void recordAllRecordsNothingForAFailedWriteAndTheRestAsUsual() {
+    ArchiveEntry first = entry(newId(), 1);
+    ConversationId broken = newId();
+    ArchiveEntry last = entry(newId(), 3);
+    IllegalStateException failure = new IllegalStateException("upload broke off");
+
+    List<Stored> results = catalog.recordAll(List.of(
+        new Recording(alice, first.id(), null, write(alice, first)),
+        new Recording(alice, broken, null, () -> {
+          throw failure;
+        }),
+        new Recording(alice, last.id(), null, write(alice, last))), ArchiveCatalogContract::inTurn);
+
+    assertThat(results.get(0).result()).contains(new StoreResult(first, true));
+    assertThat(results.get(1).failure()).contains(failure);
+    assertThat(results.get(2).result()).contains(new StoreResult(last, true));
+    assertThat(catalog.find(alice, broken)).isEmpty();
+    assertThat(all(alice)).containsExactly(last, first);
+    assertThat(record(alice, entry(broken, 2))).as("the failed one can be recorded afterwards").extracting(StoreResult::created)
+        .isEqualTo(true);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
+import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.testing.Concurrently;
@@ -95,6 +96,33 @@ public abstract class ConversationArchiveContract {
     assertThat(entry.archivedAt()).isEqualTo(archivedAt);
     assertThat(entry.sizeBytes()).isPositive();
     assertThat(archive.list(owner, PageRequest.first(10)).items()).containsExactly(entry);
+  }
+
+  @Test
+  void storeAllStoresEachAndAnswersEachInOrder() {
+    UserId owner = UserId.random();
+    ArchivedConversation earlier = Conversations.archived(Conversations.sample(owner, 2), T0.plusSeconds(10));
+    StoreResult earlierResult = archive.store(earlier);
+    List<ArchivedConversation> group = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      group.add(Conversations.archived(Conversations.sample(i % 2 == 0 ? owner : UserId.random(), 1 + i), T0.plusSeconds(20 + i)));
+    }
+    group.add(2, Conversations.archived(Conversations.withOneMoreMessage(earlier.conversation()), T0.plusSeconds(30)));
+
+    List<Stored> results = archive.storeAll(group);
+
+    assertThat(results).hasSize(group.size()).allSatisfy(stored -> assertThat(stored.failure()).isEmpty());
+    assertThat(results.get(2).result()).contains(new StoreResult(earlierResult.entry(), false));
+    assertThat(archive.find(owner, earlier.conversation().id())).contains(earlier);
+    for (int i = 0; i < group.size(); i++) {
+      if (i != 2) {
+        ArchivedConversation stored = group.get(i);
+        assertThat(results.get(i).result().orElseThrow().created()).isTrue();
+        assertThat(results.get(i).result().orElseThrow().entry().id()).isEqualTo(stored.conversation().id());
+        assertThat(archive.find(stored.owner(), stored.conversation().id())).contains(stored);
+      }
+    }
+    assertThat(walk(owner, 100)).hasSize(4);
   }
 
   @Test

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.model.Conversation;
-import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.ConversationRef;
 import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.Role;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,6 +205,100 @@ public abstract class LiveConversationsContract {
     assertThat(steps).hasValue(1);
     assertThat(moved).filteredOn(m -> m).hasSize(1);
     assertThat(live.find(conversation.owner(), conversation.id())).isEmpty();
+  }
+
+  private static ConversationRef ref(Conversation conversation) {
+    return ConversationRef.of(conversation);
+  }
+
+  @Test
+  void moveOutTogetherHandsOverTheLiveOnesAndDeletesWhatTheStepArchived() {
+    Conversation first = seed(Conversations.rich(UserId.random()));
+    Conversation second = seed(Conversations.sample(UserId.random(), 3));
+    Conversation kept = seed(Conversations.sample(first.owner(), 2));
+    ConversationRef missing = new ConversationRef(UserId.random(), Conversations.newId());
+    ConversationRef someoneElses = new ConversationRef(UserId.random(), second.id());
+    List<Conversation> handed = new ArrayList<>();
+
+    List<ConversationRef> notHeld = live.moveOutTogether(List.of(ref(first), missing, ref(second), someoneElses, ref(kept)),
+        held -> {
+          held.forEach(c -> handed.add(c.withoutLiveRows()));
+          return Set.of(ref(first), ref(second));
+        });
+
+    assertThat(notHeld).containsExactlyInAnyOrder(missing, someoneElses);
+    assertThat(handed).containsExactlyInAnyOrder(first, second, kept);
+    assertThat(live.find(first.owner(), first.id())).isEmpty();
+    assertThat(live.find(second.owner(), second.id())).isEmpty();
+    assertThat(found(kept.owner(), kept.id())).contains(kept);
+  }
+
+  @Test
+  void aFailedGroupStepLeavesEveryConversationLiveAndUnchanged() {
+    List<Conversation> before = new ArrayList<>();
+    List<ConversationRef> refs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Conversation conversation = seed(Conversations.sample(UserId.random(), 2 + i));
+      before.add(live.find(conversation.owner(), conversation.id()).orElseThrow());
+      refs.add(ref(conversation));
+    }
+    IllegalStateException failure = new IllegalStateException("archive write failed");
+
+    assertThatThrownBy(() -> live.moveOutTogether(refs, held -> {
+      throw failure;
+    })).isSameAs(failure);
+
+    for (Conversation conversation : before) {
+      assertThat(live.find(conversation.owner(), conversation.id())).contains(conversation);
+    }
+  }
+
+  @Test
+  void racingGroupMovesHandEachConversationOverOnce() throws Exception {
+    List<ConversationRef> refs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      refs.add(ref(seed(Conversations.sample(UserId.random(), 2))));
+    }
+    java.util.Map<ConversationRef, AtomicInteger> handed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Concurrently.run(4, t -> () -> {
+      List<ConversationRef> shuffled = new ArrayList<>(refs);
+      Collections.shuffle(shuffled, new java.util.Random(t));
+      return live.moveOutTogether(shuffled, held -> {
+        held.forEach(c -> handed.computeIfAbsent(ref(c), r -> new AtomicInteger()).incrementAndGet());
+        return held.stream().map(ConversationRef::of).collect(java.util.stream.Collectors.toSet());
+      });
+    });
+
+    assertThat(handed.keySet()).containsExactlyInAnyOrderElementsOf(refs);
+    assertThat(handed.values()).allSatisfy(times -> assertThat(times).hasValue(1));
+    for (ConversationRef moved : refs) {
+      assertThat(live.find(moved.owner(), moved.id())).isEmpty();
+    }
+  }
+
+  @Test
+  void aGroupMoveWaitsForAStepRunWhileLive() throws Exception {
+    Conversation held = seed(Conversations.sample(UserId.random(), 2));
+    Conversation free = seed(Conversations.sample(UserId.random(), 1));
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<?>[] moving = new java.util.concurrent.Future<?>[1];
+      live.whileLive(held.owner(), held.id(), current -> {
+        moving[0] = other.submit(() -> live.moveOutTogether(List.of(ref(free), ref(held)),
+            group -> group.stream().map(ConversationRef::of).collect(java.util.stream.Collectors.toSet())));
+        // Bounded look: the group must not have moved the held conversation while the step holds it.
+        assertThatThrownBy(() -> moving[0].get(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(live.find(held.owner(), held.id())).isPresent();
+        return current;
+      });
+      moving[0].get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(live.find(held.owner(), held.id())).isEmpty();
+      assertThat(live.find(free.owner(), free.id())).isEmpty();
+    } finally {
+      other.shutdownNow();
+    }
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** The reference archive: what the contract means, with nothing in the way. For domain tests only. */
-public final class InMemoryConversationArchive implements ConversationArchive {
+public class InMemoryConversationArchive implements ConversationArchive {
 
   private final Map<UserId, Map<ConversationId, ArchivedConversation>> byOwner = new ConcurrentHashMap<>();
 

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * The reference live store. One monitor guards everything, standing in for the database's row
  * and conversation locks: a move-out holds it for the whole move. For domain tests only.
  */
-public final class InMemoryLiveConversations implements LiveConversations {
+public class InMemoryLiveConversations implements LiveConversations {
 
   private static final Comparator<Message> CREATED_ORDER =
       Comparator.comparing(Message::createdAt).thenComparing(Message::id);

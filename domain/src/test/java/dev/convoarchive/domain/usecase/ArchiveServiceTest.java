@@ -7,12 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.NotFoundException;
+import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.Conversation;
+import dev.convoarchive.domain.model.ConversationId;
+import dev.convoarchive.domain.model.ConversationRef;
+import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.StoreResult;
-import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
@@ -20,7 +23,9 @@ import dev.convoarchive.domain.testing.InMemoryConversationArchive;
 import dev.convoarchive.domain.testing.InMemoryLiveConversations;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -93,6 +98,93 @@ class ArchiveServiceTest {
 
     assertThat(live.find(owner, conversation.id())).contains(liveBranch);
     assertThat(service.get(owner, conversation.id()).conversation()).isEqualTo(archivedBranch);
+  }
+
+  // ---- Several at once, for the sweeper ----
+
+  private static DueConversation due(Conversation conversation) {
+    return new DueConversation(conversation.owner(), conversation.id(), DueConversation.Reason.MARKED_DELETED);
+  }
+
+  @Test
+  void archiveTogetherArchivesTheDueOnesAndTellsWhatBecameOfEachOther() {
+    Conversation first = Conversations.sample(owner, 2);
+    Conversation second = Conversations.sample(UserId.random(), 3);
+    Conversation undeleted = Conversations.sample(owner, 1);
+    Conversation before = Conversations.sample(owner, 2);
+    List.of(first, second, undeleted, before).forEach(live::restore);
+    archive.store(new ArchivedConversation(before, T0)); // a move a crash cut short: archived and live
+    DueConversation captured = new DueConversation(owner, Conversations.newId());
+    List<DueConversation> batch = List.of(due(first), captured, due(second), due(undeleted), due(before));
+
+    ArchiveService.Grouped grouped = service.archiveTogether(batch, (due, current) -> !current.id().equals(undeleted.id()));
+
+    assertThat(grouped.archived()).containsExactlyInAnyOrder(due(first), due(second), due(before));
+    assertThat(grouped.noLongerDue()).containsExactly(due(undeleted));
+    assertThat(grouped.failed()).isEmpty();
+    assertThat(grouped.alone()).containsExactly(captured);
+    for (Conversation moved : List.of(first, second)) {
+      assertThat(live.find(moved.owner(), moved.id())).isEmpty();
+      assertThat(service.get(moved.owner(), moved.id())).isEqualTo(new ArchivedConversation(moved, clock.instant()));
+    }
+    assertThat(live.find(owner, before.id())).isEmpty();
+    assertThat(service.get(owner, before.id()).conversation()).isEqualTo(before);
+    assertThat(live.find(owner, undeleted.id())).isPresent();
+    assertThat(archive.find(owner, undeleted.id())).isEmpty();
+  }
+
+  @Test
+  void aStoreThatFailsForOneLeavesItLiveAndArchivesTheOthers() {
+    Conversation first = Conversations.sample(owner, 2);
+    Conversation broken = Conversations.sample(owner, 2);
+    Conversation last = Conversations.sample(owner, 2);
+    List.of(first, broken, last).forEach(live::restore);
+    StorageUnavailableException outage = new StorageUnavailableException("S3", "the bucket answered 503", null);
+    InMemoryConversationArchive failing = new InMemoryConversationArchive() {
+      @Override
+      public StoreResult store(ArchivedConversation conversation) {
+        if (conversation.conversation().id().equals(broken.id())) {
+          throw outage;
+        }
+        return super.store(conversation);
+      }
+    };
+    ArchiveService grouping = new ArchiveService(live, failing, clock);
+
+    ArchiveService.Grouped grouped = grouping.archiveTogether(List.of(due(first), due(broken), due(last)), (due, current) -> true);
+
+    assertThat(grouped.archived()).containsExactlyInAnyOrder(due(first), due(last));
+    assertThat(grouped.failed()).containsOnlyKeys(due(broken)).containsValue(outage);
+    assertThat(live.find(owner, broken.id())).contains(broken);
+    assertThat(failing.find(owner, broken.id())).isEmpty();
+    assertThat(live.find(owner, first.id())).isEmpty();
+    assertThat(failing.find(owner, last.id())).isPresent();
+  }
+
+  @Test
+  void aGroupWhoseMoveFailsAsAWholeTakesBackTheCopiesItMadeAndLeavesEachToItsOwnMove() {
+    Conversation first = Conversations.sample(owner, 2);
+    Conversation second = Conversations.sample(owner, 3);
+    InMemoryLiveConversations refusing = new InMemoryLiveConversations() {
+      @Override
+      public List<ConversationRef> moveOutTogether(List<ConversationRef> refs,
+          Function<List<Conversation>, Set<ConversationRef>> archiveStep) {
+        // Held and stored, then the app's trigger keeps the rows: the delete fails and nothing moves.
+        archiveStep.apply(refs.stream().map(ref -> find(ref.owner(), ref.id()).orElseThrow()).toList());
+        throw ConflictException.keptLive(owner, first.id(), "deleting them left 2 of their rows");
+      }
+    };
+    List.of(first, second).forEach(refusing::restore);
+    ArchiveService grouping = new ArchiveService(refusing, archive, clock);
+
+    ArchiveService.Grouped grouped = grouping.archiveTogether(List.of(due(first), due(second)), (due, current) -> true);
+
+    assertThat(grouped.archived()).isEmpty();
+    assertThat(grouped.alone()).containsExactly(due(first), due(second));
+    for (Conversation conversation : List.of(first, second)) {
+      assertThat(refusing.find(owner, conversation.id())).contains(conversation);
+      assertThat(archive.find(owner, conversation.id())).as("the copy the failed group made").isEmpty();
+    }
   }
 
   @Test
