@@ -96,6 +96,9 @@ class SweeperGroupsTest {
       assertThat(listed(service, user)).hasSize(GROUP - 1).doesNotContain(broken.id().value())
           .allMatch(seeded::contains);
       assertThat(queue.countDue(now)).as("the broken one is still due").isEqualTo(1);
+      queue.releaseAll(grouped.archived());
+      assertThat(database.count("select count(*) from " + database.config().serviceSchema() + ".sweep_claims"))
+          .as("claims left: the broken one's, until its lease lapses").isEqualTo(1);
 
       // Its next turn archives it.
       ArchiveService.Grouped again = archive.archiveTogether(List.of(broken), (due, current) -> queue.stillDue(due, current, now));

@@ -309,6 +309,21 @@ public final class PostgresSweepQueue implements SweepQueue {
   }
 
   @Override
+  public void releaseAll(List<DueConversation> done) {
+    if (done.isEmpty()) {
+      return;
+    }
+    Transactions.onConnection(dataSource, "releasing sweep claims", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(
+          "delete from " + claims + " where conversation_id = any (?) and claimed_by = ?")) {
+        delete.setArray(1, connection.createArrayOf("text", done.stream().map(due -> due.id().value()).toArray()));
+        delete.setString(2, instance);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  @Override
   public Optional<Instant> oldestDue(Instant now) {
     // Due since: when captured or marked deleted, or when the inactivity period ran out.
     List<String> sinces = new ArrayList<>();

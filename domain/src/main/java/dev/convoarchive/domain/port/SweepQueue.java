@@ -28,6 +28,11 @@ public interface SweepQueue {
   /** Gives a claim up: after its conversation was archived, or was found gone or no longer due. */
   void release(DueConversation due);
 
+  /** Gives several claims up at once (a group's); by default one after another. */
+  default void releaseAll(List<DueConversation> done) {
+    done.forEach(this::release);
+  }
+
   /**
    * Whether {@code current}, the conversation as it is now under its lock, is still due for the
    * reason it was claimed: a conversation undeleted, or active again, since its claim is not.

@@ -273,15 +273,12 @@ public final class Sweeper implements AutoCloseable {
       LOG.log(Level.WARNING, "moving " + group.size() + " conversations together failed, moving each alone: " + e.getMessage());
       grouped = new ArchiveService.Grouped(List.of(), List.of(), Map.of(), group);
     }
+    List<DueConversation> done = new ArrayList<>(grouped.archived());
+    done.addAll(grouped.noLongerDue());
+    queue.releaseAll(done);
     List<Outcome> outcomes = new ArrayList<>();
-    for (DueConversation due : grouped.archived()) {
-      queue.release(due);
-      outcomes.add(new Outcome(Kind.ARCHIVED, null));
-    }
-    for (DueConversation due : grouped.noLongerDue()) {
-      queue.release(due);
-      outcomes.add(new Outcome(Kind.GONE, null));
-    }
+    grouped.archived().forEach(due -> outcomes.add(new Outcome(Kind.ARCHIVED, null)));
+    grouped.noLongerDue().forEach(due -> outcomes.add(new Outcome(Kind.GONE, null)));
     grouped.failed().forEach((due, failure) -> outcomes.add(failed(due, failure)));
     for (DueConversation due : grouped.alone()) {
       outcomes.add(archive(due));
