@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -299,6 +300,16 @@ final class PerFileArchive implements S3Archive {
   @Override
   public Optional<List<OwnedEntry>> archivedBefore(Instant cutoff, OwnedEntry after, int limit) {
     return catalogDecides() ? catalog.archivedBefore(cutoff, after, limit) : Optional.empty();
+  }
+
+  /** With a catalog of record: the entries dropped in one transaction, the objects with one request per thousand. */
+  @Override
+  public int eraseListed(List<OwnedEntry> listed, Predicate<OwnedEntry> eraseOne) {
+    if (!catalogDecides()) {
+      return S3Archive.super.eraseListed(listed, eraseOne);
+    }
+    return catalog.removeListed(listed, removed -> store.deleteAll(removed.stream()
+        .map(expired -> objects.keys().conversation(expired.owner(), expired.entry().id())).toList()));
   }
 
   @Override

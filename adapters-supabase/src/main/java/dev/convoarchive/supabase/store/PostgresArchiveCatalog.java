@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -279,6 +281,67 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
       List<ArchiveEntry> page = more ? items.subList(0, request.limit()) : items;
       return new Page<>(page, more ? page.get(page.size() - 1).position().encode() : null);
     });
+  }
+
+  /**
+   * One statement drops the listed rows still at their listed archive time, and commits (they are
+   * erased from then on); one more holds their ids absent while {@code erase} deletes the objects,
+   * as {@link #remove} does for one. A failed erase leaves orphans for remove-orphans.
+   */
+  @Override
+  public int removeListed(List<OwnedEntry> listed, Consumer<List<OwnedEntry>> erase) {
+    if (listed.isEmpty()) {
+      return 0;
+    }
+    Map<List<String>, OwnedEntry> byKey = new HashMap<>();
+    listed.forEach(expired -> byKey.put(List.of(expired.owner().toString(), expired.entry().id().value()), expired));
+    List<OwnedEntry> removed = Transactions.inTransaction(dataSource, "removing " + listed.size() + " expired conversations",
+        connection -> {
+          try (PreparedStatement delete = connection.prepareStatement("delete from " + table + " where (user_id, conversation_id, "
+              + "archived_at) in (select u, c, a::timestamptz from unnest(?::text[], ?::text[], ?::text[]) k(u, c, a))"
+              + " returning user_id, conversation_id")) {
+            bindKeys(connection, delete, listed);
+            delete.setArray(3, connection.createArrayOf("text", listed.stream().map(e -> e.entry().archivedAt().toString()).toArray()));
+            return keys(delete.executeQuery(), byKey);
+          }
+        });
+    if (removed.isEmpty()) {
+      return 0;
+    }
+    try {
+      Transactions.inTransaction(dataSource, "holding " + removed.size() + " erased conversations absent", connection -> {
+        try (PreparedStatement claim = connection.prepareStatement("insert into " + table
+            + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes)"
+            + " select u, c, '', 0, now(), now(), 0 from unnest(?::text[], ?::text[]) k(u, c)"
+            + " on conflict (user_id, conversation_id) do nothing returning user_id, conversation_id")) {
+          bindKeys(connection, claim, removed);
+          List<OwnedEntry> held = keys(claim.executeQuery(), byKey);
+          if (!held.isEmpty()) {
+            erase.accept(held);
+          }
+        }
+        connection.rollback(); // the placeholder rows were only ever locks
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("erasing {} expired objects failed; they are left for remove-orphans: {}", removed.size(), e.getMessage());
+    }
+    return removed.size();
+  }
+
+  private static void bindKeys(Connection connection, PreparedStatement statement, List<OwnedEntry> entries) throws SQLException {
+    statement.setArray(1, connection.createArrayOf("text", entries.stream().map(e -> e.owner().toString()).toArray()));
+    statement.setArray(2, connection.createArrayOf("text", entries.stream().map(e -> e.entry().id().value()).toArray()));
+  }
+
+  private static List<OwnedEntry> keys(ResultSet rows, Map<List<String>, OwnedEntry> byKey) throws SQLException {
+    try (rows) {
+      List<OwnedEntry> found = new ArrayList<>();
+      while (rows.next()) {
+        found.add(byKey.get(List.of(rows.getString(1), rows.getString(2))));
+      }
+      return found;
+    }
   }
 
   /** One keyset query on {@code archive_catalog_archived} (migration V6): every owner's expired entries, oldest first. */

@@ -104,6 +104,29 @@ public interface ArchiveCatalog {
   }
 
   /**
+   * Removes the listed entries that are still recorded at their listed archive time (an entry
+   * recorded again since is kept), as {@link #remove} removes one, and runs {@code erase} with the
+   * removed ones (to delete their objects). Returns how many it removed. A catalog of record drops
+   * them all in one transaction, then erases while holding their ids absent. By default they are
+   * looked up and removed one after another.
+   */
+  default int removeListed(List<OwnedEntry> listed, Consumer<List<OwnedEntry>> erase) {
+    int removed = 0;
+    for (OwnedEntry expired : listed) {
+      UserId owner = expired.owner();
+      ConversationId id = expired.entry().id();
+      boolean same = find(owner, id).filter(entry -> entry.archivedAt().equals(expired.entry().archivedAt())).isPresent();
+      if (same && remove(owner, id, () -> {
+        erase.accept(List.of(expired));
+        return true;
+      })) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
    * Removes the entry for {@code id} and runs {@code erase}, which deletes the object and says
    * whether there was one (see the class rules for the order). Returns whether anything was
    * removed.

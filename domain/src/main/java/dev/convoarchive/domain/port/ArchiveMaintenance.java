@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -40,5 +41,16 @@ public interface ArchiveMaintenance {
    */
   default Optional<List<OwnedEntry>> archivedBefore(Instant cutoff, OwnedEntry after, int limit) {
     return Optional.empty();
+  }
+
+  /**
+   * Erases the entries {@link #archivedBefore} listed whose copy is still the one archived at the
+   * listed time (one restored and archived again since is kept), and returns how many it erased.
+   * An archive whose index lists them erases them together: their entries in one transaction,
+   * their objects with one request per thousand. By default each one goes through
+   * {@code eraseOne}, which says whether it erased it.
+   */
+  default int eraseListed(List<OwnedEntry> listed, Predicate<OwnedEntry> eraseOne) {
+    return (int) listed.stream().filter(eraseOne).count();
   }
 }

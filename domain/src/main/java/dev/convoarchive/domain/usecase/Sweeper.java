@@ -346,21 +346,23 @@ public final class Sweeper implements AutoCloseable {
     return erased;
   }
 
-  /** Erases, through the API's own erase, every archived conversation archived before {@code cutoff}. */
   /** How many expired entries one query across owners returns. */
   static final int EXPIRED_BATCH = 1000;
 
+  /**
+   * Erases every archived conversation archived before {@code cutoff}: a batch at a time, together,
+   * where the archive's index lists them across owners; otherwise through the API's own erase.
+   */
   private int eraseExpired(Instant cutoff) {
     ArchiveMaintenance archive = maintenance.orElseThrow();
     Optional<List<OwnedEntry>> indexed = archive.archivedBefore(cutoff, null, EXPIRED_BATCH);
     if (indexed.isPresent()) {
-      // One indexed query a batch across every owner, oldest first, instead of every owner's listing.
+      // One indexed query a batch across every owner, oldest first, instead of every owner's listing;
+      // the batch erased together where the index can (its entries in one transaction).
       int erased = 0;
       for (List<OwnedEntry> batch = indexed.get(); !batch.isEmpty() && !stopping;
           batch = archive.archivedBefore(cutoff, batch.get(batch.size() - 1), EXPIRED_BATCH).orElseThrow()) {
-        for (OwnedEntry expired : batch) {
-          erased += erase(expired.owner(), expired.entry()) ? 1 : 0;
-        }
+        erased += archive.eraseListed(batch, expired -> erase(expired.owner(), expired.entry()));
       }
       return erased;
     }

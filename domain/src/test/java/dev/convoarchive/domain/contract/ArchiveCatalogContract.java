@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.Cursor;
+import dev.convoarchive.domain.model.OwnedEntry;
 import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
@@ -172,6 +173,35 @@ public abstract class ArchiveCatalogContract {
     assertThat(all(alice)).containsExactly(last, first);
     assertThat(record(alice, entry(broken, 2))).as("the failed one can be recorded afterwards").extracting(StoreResult::created)
         .isEqualTo(true);
+  }
+
+  @Test
+  void removeListedRemovesOnlyEntriesStillAtTheirListedTimeAndErasesThem() {
+    ArchiveEntry alices = entry(newId(), 1);
+    ArchiveEntry bobs = entry(newId(), 2);
+    ArchiveEntry again = entry(newId(), 3);
+    record(alice, alices);
+    record(bob, bobs);
+    record(alice, again);
+    OwnedEntry listedAgain = new OwnedEntry(alice, again);
+    // Restored and archived again after the listing: a new copy, kept.
+    remove(alice, again.id());
+    ArchiveEntry newer = new ArchiveEntry(again.id(), again.title(), 2, T0, T0.plusSeconds(30), 7);
+    record(alice, newer);
+    OwnedEntry gone = new OwnedEntry(alice, entry(newId(), 4));
+    List<OwnedEntry> erased = new ArrayList<>();
+
+    int removed = catalog.removeListed(List.of(new OwnedEntry(alice, alices), listedAgain, new OwnedEntry(bob, bobs), gone),
+        batch -> batch.forEach(expired -> {
+          erased.add(expired);
+          objects.remove(objectKey(expired.owner(), expired.entry().id()));
+        }));
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(erased).containsExactlyInAnyOrder(new OwnedEntry(alice, alices), new OwnedEntry(bob, bobs));
+    assertThat(all(alice)).containsExactly(newer);
+    assertThat(all(bob)).isEmpty();
+    assertThat(objects).containsOnlyKeys(objectKey(alice, again.id()));
   }
 
   @Test
