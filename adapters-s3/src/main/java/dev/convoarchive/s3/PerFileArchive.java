@@ -1,5 +1,6 @@
 package dev.convoarchive.s3;
 
+import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ArchivedDocument;
@@ -30,6 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -103,13 +106,32 @@ final class PerFileArchive implements S3Archive {
     return thread;
   });
 
-  /** Runs {@code writes} at once, at most {@link #GROUP_WRITERS} across the process, each one's failure its result. */
+  /**
+   * How long a group's writes may take together. The live rows stay locked meanwhile, so a write
+   * not done by then counts as failed (its conversation stays live and due; an object it still
+   * completes is an orphan no entry names) and the group commits the rest.
+   */
+  static final Duration GROUP_WRITE_TIME = Duration.ofSeconds(10);
+
   private static List<Stored> atOnce(List<Supplier<StoreResult>> writes) {
+    return atOnce(writes, GROUP_WRITE_TIME);
+  }
+
+  /**
+   * Runs {@code writes} at once, at most {@link #GROUP_WRITERS} across the process, each one's
+   * failure its result, and one not done within {@code allowed} a failure too.
+   */
+  static List<Stored> atOnce(List<Supplier<StoreResult>> writes, Duration allowed) {
     List<Future<Stored>> running = writes.stream().map(write -> WRITERS.submit(() -> Stored.attempt(write))).toList();
+    long deadline = System.nanoTime() + allowed.toNanos();
     List<Stored> results = new ArrayList<>();
     for (Future<Stored> result : running) {
       try {
-        results.add(result.get());
+        results.add(result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (TimeoutException late) {
+        result.cancel(true);
+        results.add(Stored.failed(new StorageUnavailableException("S3", "the object was not written within "
+            + allowed.toMillis() + " ms, with the other writes of its group", null)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running.forEach(r -> r.cancel(true));
