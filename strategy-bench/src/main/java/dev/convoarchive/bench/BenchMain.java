@@ -165,6 +165,7 @@ public final class BenchMain implements Callable<Integer> {
     List<SweepBench.Run> sweeps = new ArrayList<>();
     SweepBench.Footprint footprint = null;
     List<SearchBench.Run> searches = new ArrayList<>();
+    BackfillBench.Result backfill = null;
     java.time.Duration warmUp = java.time.Duration.ofSeconds(quick ? 2 : 60);
     ServiceOverhead.Settings overheadSettings = quick ? ServiceOverhead.Settings.quick() : ServiceOverhead.Settings.full();
     Scenarios scenarios = null;
@@ -235,6 +236,10 @@ public final class BenchMain implements Callable<Integer> {
             : sweepBase.withPrefix("sweep-bench-" + count), database));
         footprint = sweep.footprint;
       }
+      if (runs("backfill")) {
+        progress.setExtraMessage("backfill");
+        backfill = (quick ? BackfillBench.quick() : BackfillBench.full()).run(database, List.of(meter), networkLabel());
+      }
       if (runs("search")) {
         progress.setExtraMessage("search");
         searches.addAll((quick ? new SearchBench(10, 50) : new SearchBench()).run(database,
@@ -263,7 +268,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
         .map(s -> Scenarios.cost(s, params)).toList();
     Results results = new Results(params, samples, summaries, concurrency, growth, failed, costs, overhead, sweeps, footprint,
-        searches);
+        searches, backfill);
     Path report = new Report(results).writeTo(out);
     System.out.println("report: " + report.toAbsolutePath());
     return 0;
@@ -287,7 +292,7 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private static final List<String> SCENARIOS =
-      List.of("operations", "concurrency", "growth", "failed-upload", "service-overhead", "sweeper", "search");
+      List.of("operations", "concurrency", "growth", "failed-upload", "service-overhead", "sweeper", "search", "backfill");
 
   boolean runs(String scenario) {
     return scenarioNames == null || scenarioNames.stream().map(String::trim).anyMatch(scenario::equals);

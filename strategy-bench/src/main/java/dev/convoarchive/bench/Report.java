@@ -248,6 +248,7 @@ final class Report {
     overhead(md);
     sweeper(md);
     search(md);
+    backfill(md);
 
     md.append("\n## Targets\n\n| target | measured | result |\n|---|---|---|\n");
     for (String[] target : targets()) {
@@ -534,6 +535,24 @@ final class Report {
         .append("`schema.sql`'s `conversations` and `messages` with their indexes holding the same conversations. The catalog ")
         .append("write is the archive's database step, timed with and without the document, in turn.\n\n")
         .append(SearchBench.table(results.searches()));
+  }
+
+  // ---- backfill ----
+
+  private void backfill(StringBuilder md) {
+    if (results.backfill() == null) {
+      return;
+    }
+    md.append("\n## Backfill: a backlog moved out beside the app\n\n")
+        .append("Due (soft-deleted) conversations of ").append(BackfillBench.MESSAGES).append(" messages, 20 to a user, archived ")
+        .append("by `sweep --once`'s sweeper (batch ").append(BackfillBench.BATCH_SIZE).append(", concurrency ")
+        .append(BackfillBench.CONCURRENCY).append(" groups, per-file layout with the PostgreSQL index) on the embedded ")
+        .append("PostgreSQL, with one or two instances, without a rate cap and then at the default `SWEEP_MAX_RATE`. S3 is an ")
+        .append("in-memory S3-protocol server on loopback (the embedded S3Mock slows with the number of keys in a bucket, to ")
+        .append("9 writes a second at 13,000), met through the run's network model. WAL is the server's insert position ")
+        .append("moved during the run, over the conversations archived (the app's own writes are in it). Everything shares ")
+        .append("this machine's cores.\n\n")
+        .append(BackfillBench.report(results.backfill()));
   }
 
   private void requestsClaim(StringBuilder md, Variant variant, int n, int puts, int gets) {

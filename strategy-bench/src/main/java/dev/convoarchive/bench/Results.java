@@ -6,7 +6,8 @@ import java.util.Map;
 /** Every figure a run produces; written as JSON and CSV, and summarized in the Markdown report. */
 record Results(Params params, List<OpSample> samples, List<OpSummary> summaries, List<Concurrency> concurrency,
     List<Growth> growth, List<FailedUpload> failedUploads, List<Cost> costs, List<Overhead> overhead,
-    List<SweepBench.Run> sweeps, SweepBench.Footprint footprint, List<SearchBench.Run> searches) {
+    List<SweepBench.Run> sweeps, SweepBench.Footprint footprint, List<SearchBench.Run> searches,
+    BackfillBench.Result backfill) {
 
   record Params(String endpoint, boolean embedded, double rttMillis, double bandwidthMbps, List<Integer> sizes, int repeats,
       List<Integer> writers, int archivesPerWriter, int growthMonths, int archivesPerMonth, double putPricePer1000,

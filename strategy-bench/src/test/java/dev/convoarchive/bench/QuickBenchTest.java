@@ -106,7 +106,17 @@ class QuickBenchTest {
       assertThat(run.at("/searchMillis/samples").asInt()).isEqualTo(run.get("queries").asInt()).isPositive();
       assertThat(run.get("documentBytesPerConversation").asDouble()).isPositive();
       assertThat(run.get("liveBytesPerConversation").asDouble()).isPositive();
+      assertThat(run.get("hitsPerPage").asDouble()).isPositive().isLessThanOrEqualTo(20);
     });
+    assertThat(results.at("/backfill/runs")).hasSize(4).allSatisfy(run -> {
+      assertThat(run.get("seconds").asDouble()).isPositive();
+      assertThat(run.get("walBytesPerConversation").asDouble()).isPositive();
+      assertThat(run.at("/app/reads/samples").asInt()).isPositive();
+    });
+    assertThat(results.at("/backfill/retention/erased").asInt()).isEqualTo(results.at("/backfill/retention/entries").asInt())
+        .isPositive();
+    assertThat(report).contains("## Backfill: a backlog moved out beside the app").contains("| at least 0.7x the limit |")
+        .contains("**10 million conversations, on paper.**");
     assertThat(report).contains("## Search in the archive").contains("| search p50 at most 50 ms at 150 |");
     assertThat(report).contains("## The bill, completed").contains("## Service overhead").contains("## Sweeper")
         .contains("| service retrieve throughput at 16 clients >= 0.9x the direct SDK GET (network model: none (loopback)) |")
