@@ -6,7 +6,9 @@ import dev.convoarchive.domain.error.StorageUnavailableException;
 import dev.convoarchive.domain.model.DueConversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.SweepQueue;
+import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.usecase.ArchiveService;
+import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
@@ -30,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The sweeper moves a claimed batch a group at a time (held, stored and deleted with a few
  * statements for all), against the real servers: a group whose store fails for one conversation
- * commits the others and leaves that one live and due, and a group whose delete the app refuses
- * leaves no copy behind and lets each conversation's own move say what became of it.
+ * commits the others and leaves that one live and due, a group whose delete the app refuses
+ * leaves no copy behind and lets each conversation's own move say what became of it, and groups
+ * moved by two sweepers while S3 fails lose nothing.
  */
 class SweeperGroupsTest {
 
@@ -106,6 +109,73 @@ class SweeperGroupsTest {
       assertThat(listed(service, user)).containsExactlyInAnyOrderElementsOf(seeded);
       assertThat(database.count("select count(*) from conversations where user_id = '" + user + "'")).isZero();
     }
+  }
+
+  /**
+   * Two sweepers move groups while S3 fails 15% of requests (dropped connections, 503, 500 after
+   * doing the work): no conversation is ever in neither place, and once S3 recovers the next
+   * passes archive every one exactly once: the listing, the objects and the seeded set agree.
+   */
+  @Test
+  void withS3FailingTwoSweepersLoseNothingAndFinishOnceItRecovers() throws Exception {
+    AppDatabase database = AppDatabase.create(true);
+    List<UserId> users = List.of(UserId.random(), UserId.random(), UserId.random(), UserId.random());
+    Map<UserId, Set<String>> seeded = database.seedDeleted(users, 30, 2);
+    Faults chaosA = new Faults();
+    Faults chaosB = new Faults();
+    Duration lease = Duration.ofMillis(300);
+    try (TestService a = TestService.start(notSweeping(database), List.of(chaosA));
+        TestService b = TestService.start(notSweeping(database), List.of(chaosB))) {
+      List<Sweeper> sweepers = new ArrayList<>();
+      for (TestService service : List.of(a, b)) {
+        sweepers.add(new Sweeper(service.app().injector().getInstance(ArchiveService.class), queue(service, database),
+            Optional.empty(), new Sweeper.Settings(20, 4, lease, Optional.empty()), java.time.Clock.systemUTC()));
+      }
+      chaosA.rate(0.15);
+      chaosB.rate(0.15);
+      Concurrently.run(2, i -> () -> {
+        for (int pass = 0; pass < 3; pass++) {
+          sweepers.get(i).runOnce(progress -> {});
+        }
+        return List.of();
+      });
+      chaosA.rate(0);
+      chaosB.rate(0);
+      assertThat(chaosA.injected() + chaosB.injected()).as("faults injected").isPositive();
+      for (UserId user : users) {
+        Set<String> somewhere = new java.util.HashSet<>(listed(a, user));
+        somewhere.addAll(liveIds(database, user));
+        assertThat(somewhere).as("archived or live after the faults, " + user).containsAll(seeded.get(user));
+      }
+
+      Thread.sleep(lease.toMillis() * 2); // failed claims lapse
+      for (int pass = 0; pass < 5 && database.count("select count(*) from conversations") > 0; pass++) {
+        sweepers.get(pass % 2).runOnce(progress -> {});
+        Thread.sleep(lease.toMillis() * 2);
+      }
+      assertThat(database.count("select count(*) from conversations")).as("left live").isZero();
+      for (UserId user : users) {
+        assertThat(listed(a, user)).as("listing of " + user).hasSize(seeded.get(user).size())
+            .containsExactlyInAnyOrderElementsOf(seeded.get(user));
+      }
+      sweepers.forEach(Sweeper::close);
+    }
+  }
+
+  private static Set<String> liveIds(AppDatabase database, UserId user) {
+    Set<String> ids = new java.util.HashSet<>();
+    try (var connection = database.pool().getConnection();
+        var select = connection.prepareStatement("select id::text from conversations where user_id = ?::uuid")) {
+      select.setString(1, user.toString());
+      try (var rows = select.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return ids;
   }
 
   @Test
