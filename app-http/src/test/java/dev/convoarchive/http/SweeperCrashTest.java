@@ -111,7 +111,8 @@ class SweeperCrashTest {
         .collect(Collectors.toSet());
   }
 
-  private static Set<String> liveIds(AppDatabase database, UserId user) {
+  /** The ids of {@code user}'s conversations still in the live table. */
+  static Set<String> liveIds(AppDatabase database, UserId user) {
     Set<String> ids = new HashSet<>();
     try (var connection = database.pool().getConnection();
         var select = connection.prepareStatement("select id::text from conversations where user_id = ?::uuid")) {

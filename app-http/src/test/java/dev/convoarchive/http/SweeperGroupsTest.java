@@ -144,7 +144,7 @@ class SweeperGroupsTest {
       assertThat(chaosA.injected() + chaosB.injected()).as("faults injected").isPositive();
       for (UserId user : users) {
         Set<String> somewhere = new java.util.HashSet<>(listed(a, user));
-        somewhere.addAll(liveIds(database, user));
+        somewhere.addAll(SweeperCrashTest.liveIds(database, user));
         assertThat(somewhere).as("archived or live after the faults, " + user).containsAll(seeded.get(user));
       }
 
@@ -160,22 +160,6 @@ class SweeperGroupsTest {
       }
       sweepers.forEach(Sweeper::close);
     }
-  }
-
-  private static Set<String> liveIds(AppDatabase database, UserId user) {
-    Set<String> ids = new java.util.HashSet<>();
-    try (var connection = database.pool().getConnection();
-        var select = connection.prepareStatement("select id::text from conversations where user_id = ?::uuid")) {
-      select.setString(1, user.toString());
-      try (var rows = select.executeQuery()) {
-        while (rows.next()) {
-          ids.add(rows.getString(1));
-        }
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return ids;
   }
 
   @Test

@@ -275,7 +275,12 @@ public final class Sweeper implements AutoCloseable {
     }
     List<DueConversation> done = new ArrayList<>(grouped.archived());
     done.addAll(grouped.noLongerDue());
-    queue.releaseAll(done);
+    try {
+      queue.releaseAll(done);
+    } catch (RuntimeException e) {
+      // Their claims lapse with their lease; what they claimed is archived or no longer due either way.
+      LOG.log(Level.WARNING, "giving up " + done.size() + " claims failed: " + e.getMessage());
+    }
     List<Outcome> outcomes = new ArrayList<>();
     grouped.archived().forEach(due -> outcomes.add(new Outcome(Kind.ARCHIVED, null)));
     grouped.noLongerDue().forEach(due -> outcomes.add(new Outcome(Kind.GONE, null)));

@@ -39,8 +39,22 @@ public final class InMemorySweepQueue implements SweepQueue {
     return claimed;
   }
 
+  /** What giving a claim up throws, as an unreachable database would; null for nothing. */
+  public volatile RuntimeException releaseFails;
+
   @Override
-  public void release(DueConversation due) {}
+  public void release(DueConversation due) {
+    if (releaseFails != null) {
+      throw releaseFails;
+    }
+  }
+
+  @Override
+  public void releaseAll(List<DueConversation> done) {
+    if (releaseFails != null) {
+      throw releaseFails;
+    }
+  }
 
   @Override
   public boolean stillDue(DueConversation due, Conversation current, Instant now) {
