@@ -179,11 +179,14 @@ public final class PostgresLiveConversations implements LiveConversations {
   }
 
   /**
-   * One transaction for the group: every conversation's lock (in one order, so that two groups
-   * cannot deadlock), the live ones' trees read and locked with one query per table, the step,
-   * then one delete per table, leaf-first, of the trees it archived, each checked gone. A tree with
-   * branches (a cycle of keys) or references from outside that the delete sets to NULL is read
-   * conversation by conversation: each then moves alone, as {@link #moveOut} moves it.
+   * One transaction for the group, in which the app's rows are locked only for the delete: every
+   * conversation's lock (in one order, so that two groups cannot deadlock; it keeps the service's
+   * own requests out, not the app); the live trees read with one query per table, without row
+   * locks, for the step to store; then the trees it archived read again, locked against the app,
+   * and those that changed meanwhile (a message the app wrote) handed to the step once more, held;
+   * then one delete per table, leaf-first, each checked gone. A tree with branches (a cycle of
+   * keys) or references from outside that the delete sets to NULL moves one conversation at a
+   * time, as {@link #moveOut} moves it.
    */
   @Override
   public List<ConversationRef> moveOutTogether(List<ConversationRef> refs,
@@ -198,24 +201,40 @@ public final class PostgresLiveConversations implements LiveConversations {
     }
     return inTransaction("moving " + candidates.size() + " conversations out", connection -> {
       lockAll(connection, candidates);
-      Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> trees = readTogether(connection, candidates);
+      Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> read = readTogether(connection, candidates, false);
       List<ConversationRef> missing = new ArrayList<>(notHeld);
-      candidates.stream().filter(ref -> !trees.containsKey(ref)).forEach(missing::add);
-      if (trees.isEmpty()) {
+      candidates.stream().filter(ref -> !read.containsKey(ref)).forEach(missing::add);
+      if (read.isEmpty()) {
         return missing;
       }
-      List<Conversation> held = new ArrayList<>();
-      trees.forEach((ref, rows) -> held.add(view(ref.id(), ref.owner(), rows, List.of())));
-      Set<ConversationRef> archived = archiveStep.apply(held);
+      List<Conversation> handed = new ArrayList<>();
+      read.forEach((ref, rows) -> handed.add(view(ref.id(), ref.owner(), rows, List.of())));
+      Set<ConversationRef> archived = new HashSet<>(archiveStep.apply(handed));
+      if (archived.isEmpty()) {
+        return missing;
+      }
+      Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> locked =
+          readTogether(connection, List.copyOf(archived), true);
+      // One the app deleted meanwhile is gone from the live rows and archived: nothing to delete.
+      archived.retainAll(locked.keySet());
+      List<Conversation> changed = new ArrayList<>();
+      for (ConversationRef ref : archived) {
+        // Row by row, whatever order the two reads returned them in.
+        if (!locked.get(ref).equals(read.get(ref))) {
+          changed.add(view(ref.id(), ref.owner(), locked.get(ref), List.of()));
+        }
+      }
+      if (!changed.isEmpty()) {
+        Set<ConversationRef> again = archiveStep.apply(changed);
+        changed.stream().map(ConversationRef::of).filter(ref -> !again.contains(ref)).forEach(archived::remove);
+      }
       if (archived.isEmpty()) {
         return missing;
       }
       Map<Table, Map<String, Map<String, Object>>> going = emptyTree();
-      trees.forEach((ref, rows) -> {
-        if (archived.contains(ref)) {
-          rows.forEach((table, byKey) -> going.get(table).putAll(byKey));
-        }
-      });
+      for (ConversationRef ref : archived) {
+        locked.get(ref).forEach((table, byKey) -> going.get(table).putAll(byKey));
+      }
       ConversationRef first = archived.iterator().next();
       deleteRows(connection, going, left -> ConflictException.keptLive(first.owner(), first.id(),
           "deleting " + archived.size() + " conversations together left " + left));
@@ -245,12 +264,12 @@ public final class PostgresLiveConversations implements LiveConversations {
   private static final String GROUP_LOCK_TIMEOUT = "5s";
 
   /**
-   * The live trees of {@code refs}, locked, read with one query per table: the conversations'
-   * rows, then each table's rows that reference rows already read. Each row is told to its
+   * The live trees of {@code refs} (locked against the app when {@code lock}), read with one query
+   * per table: the conversations' rows, then each table's rows that reference rows already read. Each row is told to its
    * conversation by the row it references; a row two conversations would share fails the group.
    */
   private Map<ConversationRef, Map<Table, Map<String, Map<String, Object>>>> readTogether(Connection connection,
-      List<ConversationRef> refs) throws SQLException {
+      List<ConversationRef> refs, boolean lock) throws SQLException {
     Table root = tree.root();
     Map<Table, Map<String, Map<String, Object>>> all = emptyTree();
     Map<Table, Map<String, ConversationRef>> owners = new HashMap<>();
@@ -258,7 +277,7 @@ public final class PostgresLiveConversations implements LiveConversations {
     try (PreparedStatement select = connection.prepareStatement("select k.n, to_jsonb(c)::text from unnest(?::text[], "
         + "?::text[]) with ordinality k(id, owner, n) join " + root.sql() + " c on c." + Sql.quote(name(Part.CONVERSATIONS_ID))
         + " = k.id::" + typeOf(root, Part.CONVERSATIONS_ID) + " and c." + Sql.quote(name(Part.CONVERSATIONS_USER_ID))
-        + " = k.owner::" + typeOf(root, Part.CONVERSATIONS_USER_ID) + " for update of c")) {
+        + " = k.owner::" + typeOf(root, Part.CONVERSATIONS_USER_ID) + (lock ? " for update of c" : ""))) {
       select.setArray(1, connection.createArrayOf("text", refs.stream().map(ref -> ref.id().value()).toArray()));
       select.setArray(2, connection.createArrayOf("text", refs.stream().map(ref -> ref.owner().toString()).toArray()));
       try (ResultSet rows = select.executeQuery()) {
@@ -274,7 +293,7 @@ public final class PostgresLiveConversations implements LiveConversations {
       return Map.of();
     }
     for (Table table : tree.tables().subList(1, tree.tables().size())) {
-      readChildren(connection, table, all, true);
+      readChildren(connection, table, all, lock);
       List<Map<List<Object>, ConversationRef>> byEdge = new ArrayList<>();
       for (Edge edge : tree.parentEdges(table)) {
         Map<List<Object>, ConversationRef> referenced = new HashMap<>();

@@ -32,6 +32,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -149,6 +150,48 @@ class MoveOutRaceTest {
     assertThat(acknowledged).as("inserts that landed before their conversation moved").isNotEmpty();
     assertThat(inserts).filteredOn(i -> !i.succeeded()).as("inserts refused after their conversation moved").isNotEmpty();
     for (Conversation c : conversations) {
+      assertThat(live.find(owner, c.id())).isEmpty();
+    }
+  }
+
+  /**
+   * A group stores what it read without holding the app's rows, so the app's insert lands at
+   * once; the group then holds the rows, sees the change, and hands that conversation over again
+   * with the new message, before it deletes anything.
+   */
+  @ParameterizedTest
+  @EnumSource(IdType.class)
+  void aMessageWrittenWhileTheGroupStoresIsHandedOverAgainAndArchived(IdType idType) {
+    DataSource pool = TestDatabase.pool(idType);
+    LiveConversations live = PostgresLiveConversations.on(pool, TestDatabase.schema(idType));
+    UserId owner = UserId.random();
+    List<Conversation> group = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Conversation c = Conversations.sample(owner, 2);
+      live.restore(c);
+      group.add(c);
+    }
+    Conversation written = group.get(1);
+    List<List<Conversation>> handed = new ArrayList<>();
+    List<Insert> inserts = new ArrayList<>();
+
+    List<ConversationRef> notHeld = live.moveOutTogether(group.stream().map(ConversationRef::of).toList(), copies -> {
+      handed.add(copies);
+      if (handed.size() == 1) {
+        inserts.add(insertMessage(pool, written.id().value())); // the app, while the objects are written
+      }
+      return copies.stream().map(ConversationRef::of).collect(Collectors.toSet());
+    });
+
+    assertThat(notHeld).isEmpty();
+    assertThat(inserts).singleElement().extracting(Insert::succeeded).isEqualTo(true);
+    assertThat(handed).hasSize(2);
+    assertThat(handed.get(0)).hasSize(3);
+    assertThat(handed.get(1)).singleElement().satisfies(again -> {
+      assertThat(again.id()).isEqualTo(written.id());
+      assertThat(again.messages()).extracting(Message::id).contains(inserts.get(0).messageId()).hasSize(3);
+    });
+    for (Conversation c : group) {
       assertThat(live.find(owner, c.id())).isEmpty();
     }
   }

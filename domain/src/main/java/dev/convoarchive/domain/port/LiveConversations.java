@@ -56,14 +56,16 @@ public interface LiveConversations {
 
   /**
    * Moves several conversations out as {@link #moveOut} moves one: holds every one of {@code refs}
-   * that is live, hands them to {@code archiveStep} together, and deletes exactly the ones it
-   * returns (it archived them); the others stay live, unchanged. If {@code archiveStep} throws,
-   * all stay live and the exception propagates. Returns the refs it did not hold (not live, or
-   * not movable together here) for the caller to move one at a time with {@link #moveOut}.
+   * that is live against the service's other operations, hands them to {@code archiveStep}
+   * together, and deletes exactly the ones it returns (it archived them); the others stay live,
+   * unchanged. A store may let the app keep writing while the step runs: then the ones that changed
+   * meanwhile are handed to {@code archiveStep} once more, held against the app too, and its
+   * answer then decides for them. If {@code archiveStep} throws, all stay live and the exception
+   * propagates. Returns the refs it did not hold (not live, or not movable together here) for the
+   * caller to move one at a time with {@link #moveOut}.
    *
-   * <p>A store that can hold, read and delete many conversations with a few statements does so,
-   * in one transaction; by default each is moved in its own {@link #moveOut}, its step given a
-   * list of one.
+   * <p>A store that can read and delete many conversations with a few statements does so, in one
+   * transaction; by default each is moved in its own {@link #moveOut}, its step given a list of one.
    */
   default List<ConversationRef> moveOutTogether(List<ConversationRef> refs,
       Function<List<Conversation>, Set<ConversationRef>> archiveStep) {

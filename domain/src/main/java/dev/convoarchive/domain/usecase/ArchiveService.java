@@ -144,20 +144,24 @@ public final class ArchiveService {
         alone.add(conversation); // another spelling of an id already in the group
       }
     }
-    List<DueConversation> archived = new ArrayList<>();
-    List<DueConversation> noLongerDue = new ArrayList<>();
-    Map<DueConversation, RuntimeException> failed = new LinkedHashMap<>();
-    List<ConversationRef> created = new ArrayList<>();
+    // The last word on each conversation handed over (the step may see one twice).
+    Map<ConversationRef, Became> outcomes = new LinkedHashMap<>();
+    Set<ConversationRef> created = new HashSet<>();
     List<ConversationRef> notHeld;
     try {
       notHeld = live.moveOutTogether(List.copyOf(byRef.keySet()), held -> {
         List<Conversation> stillDue = new ArrayList<>();
         for (Conversation current : held) {
-          DueConversation conversation = byRef.get(ConversationRef.of(current));
-          if (due.test(conversation, current)) {
+          ConversationRef ref = ConversationRef.of(current);
+          if (created.remove(ref)) {
+            // Handed over again: it changed after the copy this group made, which goes; it is
+            // held now, so what is stored next is what stays or what is deleted.
+            archive.delete(ref.owner(), ref.id());
+          }
+          if (due.test(byRef.get(ref), current)) {
             stillDue.add(current);
           } else {
-            noLongerDue.add(conversation);
+            outcomes.put(ref, Became.NO_LONGER_DUE);
           }
         }
         Instant now = clock.instant();
@@ -165,19 +169,19 @@ public final class ArchiveService {
         Set<ConversationRef> moved = new HashSet<>();
         for (int i = 0; i < stillDue.size(); i++) {
           Conversation current = stillDue.get(i);
-          DueConversation conversation = byRef.get(ConversationRef.of(current));
+          ConversationRef ref = ConversationRef.of(current);
           Stored one = stored.get(i);
           try {
             StoreResult result = one.result().orElseThrow(() -> one.failure().orElseThrow());
             if (result.created()) {
-              created.add(ConversationRef.of(current));
+              created.add(ref);
             } else {
               storeLatest(current); // archived before (a move a crash cut short): as the single move does
             }
-            moved.add(ConversationRef.of(current));
-            archived.add(conversation);
+            moved.add(ref);
+            outcomes.put(ref, Became.ARCHIVED);
           } catch (RuntimeException e) {
-            failed.put(conversation, e);
+            outcomes.put(ref, new Became(false, e));
           }
         }
         return moved;
@@ -195,7 +199,23 @@ public final class ArchiveService {
       return new Grouped(List.of(), List.of(), Map.of(), List.copyOf(batch));
     }
     notHeld.forEach(ref -> alone.add(byRef.get(ref)));
+    List<DueConversation> archived = new ArrayList<>();
+    List<DueConversation> noLongerDue = new ArrayList<>();
+    Map<DueConversation, RuntimeException> failed = new LinkedHashMap<>();
+    outcomes.forEach((ref, became) -> {
+      if (became.failure() != null) {
+        failed.put(byRef.get(ref), became.failure());
+      } else {
+        (became.archived() ? archived : noLongerDue).add(byRef.get(ref));
+      }
+    });
     return new Grouped(archived, noLongerDue, failed, alone);
+  }
+
+  /** What became of one conversation of a group: archived, left live as no longer due, or left live by a failure. */
+  private record Became(boolean archived, RuntimeException failure) {
+    static final Became ARCHIVED = new Became(true, null);
+    static final Became NO_LONGER_DUE = new Became(false, null);
   }
 
   /**

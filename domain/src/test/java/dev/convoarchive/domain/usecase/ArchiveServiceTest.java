@@ -187,6 +187,42 @@ class ArchiveServiceTest {
     }
   }
 
+  /**
+   * A live store that lets the app write while the step stores (as PostgreSQL's grouped move
+   * does): the first conversation gains a message, the second is undeleted; both are handed over
+   * again, and what the step answers then decides.
+   */
+  @Test
+  void conversationsHandedOverAgainAreStoredAsTheyAreNowOrTakenBack() {
+    Conversation grown = Conversations.sample(owner, 2);
+    Conversation undeleted = Conversations.sample(owner, 1);
+    Conversation grownLater = Conversations.withOneMoreMessage(grown);
+    java.util.Set<ConversationRef> undeletedNow = new java.util.HashSet<>();
+    InMemoryLiveConversations writing = new InMemoryLiveConversations() {
+      @Override
+      public List<ConversationRef> moveOutTogether(List<ConversationRef> refs,
+          Function<List<Conversation>, Set<ConversationRef>> archiveStep) {
+        archiveStep.apply(List.of(grown, undeleted));
+        undeletedNow.add(ConversationRef.of(undeleted));
+        Set<ConversationRef> again = archiveStep.apply(List.of(grownLater, undeleted));
+        again.forEach(ref -> moveOut(ref.owner(), ref.id(), c -> c));
+        return List.of();
+      }
+    };
+    List.of(grown, undeleted).forEach(writing::restore);
+    ArchiveService grouping = new ArchiveService(writing, archive, clock);
+
+    ArchiveService.Grouped grouped = grouping.archiveTogether(List.of(due(grown), due(undeleted)),
+        (due, current) -> !undeletedNow.contains(ConversationRef.of(current)));
+
+    assertThat(grouped.archived()).containsExactly(due(grown));
+    assertThat(grouped.noLongerDue()).containsExactly(due(undeleted));
+    assertThat(archive.find(owner, grown.id())).map(ArchivedConversation::conversation).contains(grownLater);
+    assertThat(archive.find(owner, undeleted.id())).as("the first look's copy, taken back").isEmpty();
+    assertThat(writing.find(owner, undeleted.id())).contains(undeleted);
+    assertThat(writing.find(owner, grown.id())).isEmpty();
+  }
+
   @Test
   void restoreMovesTheConversationBack() {
     Conversation conversation = Conversations.sample(owner, 3);
