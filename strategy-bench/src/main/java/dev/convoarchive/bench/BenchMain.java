@@ -84,8 +84,8 @@ public final class BenchMain implements Callable<Integer> {
   List<String> variantNames;
 
   @Option(names = "--scenarios", split = ",", paramLabel = "SCENARIO",
-      description = "Which scenarios to run: operations, concurrency, growth, failed-upload, service-overhead, sweeper, search "
-          + "(default: all). A report of some leaves the others' tables empty.")
+      description = "Which scenarios to run: operations, concurrency, growth, failed-upload, service-overhead, sweeper, search, "
+          + "backfill (default: all). A report of some leaves the others' tables empty.")
   List<String> scenarioNames;
 
   @Option(names = "--db-url", description = "A postgres:// or jdbc:postgresql:// URL for the PostgreSQL index; default: an embedded PostgreSQL.")
