@@ -248,8 +248,8 @@ public final class PostgresLiveConversations implements LiveConversations {
    * fails as a whole, and its conversations move alone.
    */
   private static void lockAll(Connection connection, List<ConversationRef> refs) throws SQLException {
-    try (PreparedStatement settings = connection.prepareStatement("select set_config('convo_archive.really_delete', 'on', "
-        + "true), set_config('convo_archive.capture', 'off', true), set_config('lock_timeout', ?, true)")) {
+    try (PreparedStatement settings = connection.prepareStatement("select " + OWN_TRANSACTION
+        + ", set_config('lock_timeout', ?, true)")) {
       settings.setString(1, GROUP_LOCK_TIMEOUT);
       settings.execute();
     }
@@ -328,6 +328,7 @@ public final class PostgresLiveConversations implements LiveConversations {
     return table.column(name(part)).orElseThrow().type();
   }
 
+  /** A table of rows for each table of the tree, in insert order, all empty. */
   private Map<Table, Map<String, Map<String, Object>>> emptyTree() {
     Map<Table, Map<String, Map<String, Object>>> rows = new LinkedHashMap<>();
     for (Table table : tree.tables()) {
@@ -406,9 +407,12 @@ public final class PostgresLiveConversations implements LiveConversations {
    * convo-archive's own: the capture kit's triggers do not copy its deletes (they are archived
    * already), and the retired soft-delete kit's trigger lets them really delete.
    */
+  private static final String OWN_TRANSACTION =
+      "set_config('convo_archive.really_delete', 'on', true), set_config('convo_archive.capture', 'off', true)";
+
   private static void lock(Connection connection, UserId owner, ConversationId id) throws SQLException {
     try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0)), "
-        + "set_config('convo_archive.really_delete', 'on', true), set_config('convo_archive.capture', 'off', true)")) {
+        + OWN_TRANSACTION)) {
       lock.setString(1, owner + "/" + id.value());
       lock.execute();
     }
@@ -442,10 +446,7 @@ public final class PostgresLiveConversations implements LiveConversations {
     if (root.isEmpty()) {
       return Optional.empty();
     }
-    Map<Table, Map<String, Map<String, Object>>> rows = new LinkedHashMap<>();
-    for (Table table : tree.tables()) {
-      rows.put(table, new LinkedHashMap<>());
-    }
+    Map<Table, Map<String, Map<String, Object>>> rows = emptyTree();
     rows.get(tree.root()).put(key(tree.root(), root.get()), root.get());
     boolean grew = true;
     for (int pass = 0; grew && pass <= tree.tables().size(); pass++) {
@@ -577,10 +578,7 @@ public final class PostgresLiveConversations implements LiveConversations {
     if (outbox.isEmpty()) {
       return Optional.empty();
     }
-    Map<Table, Map<String, Map<String, Object>>> rows = new LinkedHashMap<>();
-    for (Table table : tree.tables()) {
-      rows.put(table, new LinkedHashMap<>());
-    }
+    Map<Table, Map<String, Map<String, Object>>> rows = emptyTree();
     List<Long> taken = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement("select id, row::text from " + outbox.get()
         + " where is_root and conversation_id = ? and user_id = ? and table_schema = ? and table_name = ? "
