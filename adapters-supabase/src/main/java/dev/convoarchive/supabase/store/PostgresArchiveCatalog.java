@@ -111,24 +111,12 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
       return List.of();
     }
     return Transactions.inTransaction(dataSource, "recording " + recordings.size() + " conversations", connection -> {
-      Set<List<String>> inserted = new HashSet<>();
-      try (PreparedStatement insert = connection.prepareStatement("insert into " + table
-          + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes)"
-          + " select k.user_id, k.conversation_id, '', 0, now(), now(), 0 from unnest(?::text[], ?::text[]) k(user_id, conversation_id)"
-          + " on conflict (user_id, conversation_id) do nothing returning user_id, conversation_id")) {
-        insert.setArray(1, connection.createArrayOf("text", recordings.stream().map(r -> r.owner().toString()).toArray()));
-        insert.setArray(2, connection.createArrayOf("text", recordings.stream().map(r -> r.id().value()).toArray()));
-        try (ResultSet rows = insert.executeQuery()) {
-          while (rows.next()) {
-            inserted.add(List.of(rows.getString(1), rows.getString(2)));
-          }
-        }
-      }
+      Set<List<String>> inserted = claimAll(connection, recordings.stream().map(r -> key(r.owner(), r.id())).toList());
       Stored[] results = new Stored[recordings.size()];
       List<Integer> writing = new ArrayList<>();
       for (int i = 0; i < recordings.size(); i++) {
         Recording recording = recordings.get(i);
-        if (inserted.remove(List.of(recording.owner().toString(), recording.id().value()))) {
+        if (inserted.remove(key(recording.owner(), recording.id()))) {
           writing.add(i);
         } else {
           // Recorded already (or named twice here): its entry, as record answers it.
@@ -160,8 +148,7 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
       if (!failed.isEmpty()) {
         try (PreparedStatement delete = connection.prepareStatement("delete from " + table
             + " where (user_id, conversation_id) in (select * from unnest(?::text[], ?::text[]))")) {
-          delete.setArray(1, connection.createArrayOf("text", failed.stream().map(r -> r.owner().toString()).toArray()));
-          delete.setArray(2, connection.createArrayOf("text", failed.stream().map(r -> r.id().value()).toArray()));
+          bindKeys(connection, delete, failed.stream().map(r -> key(r.owner(), r.id())).toList());
           delete.executeUpdate();
         }
       }
@@ -294,15 +281,21 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
       return 0;
     }
     Map<List<String>, OwnedEntry> byKey = new HashMap<>();
-    listed.forEach(expired -> byKey.put(List.of(expired.owner().toString(), expired.entry().id().value()), expired));
+    listed.forEach(expired -> byKey.put(key(expired), expired));
     List<OwnedEntry> removed = Transactions.inTransaction(dataSource, "removing " + listed.size() + " expired conversations",
         connection -> {
           try (PreparedStatement delete = connection.prepareStatement("delete from " + table + " where (user_id, conversation_id, "
               + "archived_at) in (select u, c, a::timestamptz from unnest(?::text[], ?::text[], ?::text[]) k(u, c, a))"
               + " returning user_id, conversation_id")) {
-            bindKeys(connection, delete, listed);
+            bindKeys(connection, delete, listed.stream().map(PostgresArchiveCatalog::key).toList());
             delete.setArray(3, connection.createArrayOf("text", listed.stream().map(e -> e.entry().archivedAt().toString()).toArray()));
-            return keys(delete.executeQuery(), byKey);
+            List<OwnedEntry> gone = new ArrayList<>();
+            try (ResultSet rows = delete.executeQuery()) {
+              while (rows.next()) {
+                gone.add(byKey.get(List.of(rows.getString(1), rows.getString(2))));
+              }
+            }
+            return gone;
           }
         });
     if (removed.isEmpty()) {
@@ -310,15 +303,10 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
     }
     try {
       Transactions.inTransaction(dataSource, "holding " + removed.size() + " erased conversations absent", connection -> {
-        try (PreparedStatement claim = connection.prepareStatement("insert into " + table
-            + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes)"
-            + " select u, c, '', 0, now(), now(), 0 from unnest(?::text[], ?::text[]) k(u, c)"
-            + " on conflict (user_id, conversation_id) do nothing returning user_id, conversation_id")) {
-          bindKeys(connection, claim, removed);
-          List<OwnedEntry> held = keys(claim.executeQuery(), byKey);
-          if (!held.isEmpty()) {
-            erase.accept(held);
-          }
+        List<OwnedEntry> held = claimAll(connection, removed.stream().map(PostgresArchiveCatalog::key).toList()).stream()
+            .map(byKey::get).toList();
+        if (!held.isEmpty()) {
+          erase.accept(held);
         }
         connection.rollback(); // the placeholder rows were only ever locks
         return null;
@@ -329,19 +317,40 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
     return removed.size();
   }
 
-  private static void bindKeys(Connection connection, PreparedStatement statement, List<OwnedEntry> entries) throws SQLException {
-    statement.setArray(1, connection.createArrayOf("text", entries.stream().map(e -> e.owner().toString()).toArray()));
-    statement.setArray(2, connection.createArrayOf("text", entries.stream().map(e -> e.entry().id().value()).toArray()));
+  /**
+   * Inserts a placeholder row for each key (owner, id) that has none, in one statement: each
+   * locks its id until this transaction ends, and waits for a racing transaction that holds it
+   * (as {@link #claim} does for one). Returns the keys it inserted.
+   */
+  private Set<List<String>> claimAll(Connection connection, List<List<String>> keys) throws SQLException {
+    Set<List<String>> inserted = new HashSet<>();
+    try (PreparedStatement insert = connection.prepareStatement("insert into " + table
+        + " (user_id, conversation_id, title, message_count, created_at, archived_at, size_bytes)"
+        + " select u, c, '', 0, now(), now(), 0 from unnest(?::text[], ?::text[]) k(u, c)"
+        + " on conflict (user_id, conversation_id) do nothing returning user_id, conversation_id")) {
+      bindKeys(connection, insert, keys);
+      try (ResultSet rows = insert.executeQuery()) {
+        while (rows.next()) {
+          inserted.add(List.of(rows.getString(1), rows.getString(2)));
+        }
+      }
+    }
+    return inserted;
   }
 
-  private static List<OwnedEntry> keys(ResultSet rows, Map<List<String>, OwnedEntry> byKey) throws SQLException {
-    try (rows) {
-      List<OwnedEntry> found = new ArrayList<>();
-      while (rows.next()) {
-        found.add(byKey.get(List.of(rows.getString(1), rows.getString(2))));
-      }
-      return found;
-    }
+  /** A row's key as the statements here bind and return it: the owner and the conversation id, as text. */
+  private static List<String> key(UserId owner, ConversationId id) {
+    return List.of(owner.toString(), id.value());
+  }
+
+  private static List<String> key(OwnedEntry entry) {
+    return key(entry.owner(), entry.entry().id());
+  }
+
+  /** Binds the owners and the ids of {@code keys} as the statement's first two array parameters. */
+  private static void bindKeys(Connection connection, PreparedStatement statement, List<List<String>> keys) throws SQLException {
+    statement.setArray(1, connection.createArrayOf("text", keys.stream().map(k -> k.get(0)).toArray()));
+    statement.setArray(2, connection.createArrayOf("text", keys.stream().map(k -> k.get(1)).toArray()));
   }
 
   /** One keyset query on {@code archive_catalog_archived} (migration V6): every owner's expired entries, oldest first. */
@@ -444,12 +453,8 @@ public final class PostgresArchiveCatalog implements CatalogOfRecord {
    */
   private boolean holdingAbsent(UserId owner, List<ConversationId> ids, Consumer<List<ConversationId>> action) {
     return Transactions.inTransaction(dataSource, "holding conversations of " + owner, connection -> {
-      List<ConversationId> held = new ArrayList<>();
-      for (ConversationId id : ids) {
-        if (claim(connection, owner, id)) {
-          held.add(id);
-        }
-      }
+      Set<List<String>> claimed = claimAll(connection, ids.stream().map(id -> key(owner, id)).toList());
+      List<ConversationId> held = ids.stream().distinct().filter(id -> claimed.contains(key(owner, id))).toList();
       if (!held.isEmpty()) {
         action.accept(held);
       }
