@@ -39,8 +39,8 @@ final class ArchiveIndex {
     }
 
     @Override
-    public byte[] encode(ArchiveIndex index, Compression compression) {
-      return ArchiveJson.encode(new Json(FORMAT_VERSION, new ArrayList<>(index.entries.values())), compression);
+    public byte[] encode(ArchiveIndex index, boolean gzip) {
+      return ArchiveJson.encode(new Json(FORMAT_VERSION, new ArrayList<>(index.entries.values())), gzip);
     }
   };
 

@@ -78,10 +78,10 @@ final class ArchiveJson {
   }
 
   /** Serializes {@code value}, gzipped when asked. */
-  static byte[] encode(Object value, Compression compression) {
+  static byte[] encode(Object value, boolean gzipped) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      if (compression == Compression.GZIP) {
+      if (gzipped) {
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
           MAPPER.writeValue(gzip, value);
         }
@@ -99,7 +99,7 @@ final class ArchiveJson {
    * single file), its version a hash of the bytes.
    */
   static ArchivedDocument document(ArchivedConversation archived) {
-    byte[] bytes = encode(archived, Compression.NONE);
+    byte[] bytes = encode(archived, false);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
       String version = "sha256-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);

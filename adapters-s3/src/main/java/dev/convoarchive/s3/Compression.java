@@ -7,6 +7,11 @@ import java.util.Locale;
 public enum Compression {
   GZIP, NONE;
 
+  /** True when objects are written gzipped. */
+  public boolean gzip() {
+    return this == GZIP;
+  }
+
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,8 +1,8 @@
 package dev.convoarchive.s3;
 
 import dev.convoarchive.domain.error.ContentionException;
-import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.error.StorageUnavailableException;
+import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.ConversationId;
@@ -50,7 +50,7 @@ final class ConversationObjects implements StoredConversations {
    */
   StoreResult create(ArchivedConversation conversation) {
     String key = keys.conversation(conversation.owner(), conversation.id());
-    byte[] bytes = ArchiveJson.encode(conversation, store.compression());
+    byte[] bytes = ArchiveJson.encode(conversation, store.gzip());
     for (int round = 0; round < 2; round++) {
       if (store.create(key, bytes).isPresent()) {
         return new StoreResult(ArchiveEntry.of(conversation, bytes.length), true);
@@ -69,7 +69,7 @@ final class ConversationObjects implements StoredConversations {
    * id while it writes, so anything at the key is an orphan no entry names.
    */
   StoreResult put(ArchivedConversation conversation) {
-    byte[] bytes = ArchiveJson.encode(conversation, store.compression());
+    byte[] bytes = ArchiveJson.encode(conversation, store.gzip());
     store.overwrite(keys.conversation(conversation.owner(), conversation.id()), bytes);
     return new StoreResult(ArchiveEntry.of(conversation, bytes.length), true);
   }
@@ -162,7 +162,7 @@ final class ConversationObjects implements StoredConversations {
     try {
       List<Future<?>> writes = new ArrayList<>();
       for (ArchivedConversation conversation : conversations) {
-        byte[] bytes = ArchiveJson.encode(conversation, store.compression());
+        byte[] bytes = ArchiveJson.encode(conversation, store.gzip());
         entries.add(ArchiveEntry.of(conversation, bytes.length));
         writes.add(writers.submit(() -> store.overwrite(keys.conversation(owner, conversation.id()), bytes)));
       }

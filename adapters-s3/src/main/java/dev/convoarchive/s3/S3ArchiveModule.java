@@ -3,16 +3,17 @@ package dev.convoarchive.s3;
 import com.google.inject.AbstractModule;
 import com.google.inject.Key;
 import com.google.inject.Module;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
-import com.google.inject.Provider;
-import dev.convoarchive.domain.port.ArchiveCatalog;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
+import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.BulkLoad;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.ReadinessCheck;
+import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.s3.cas.ObjectStore;
 import dev.convoarchive.s3.cas.VersionedObject;
 import jakarta.inject.Qualifier;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The S3 adapter's public face. Binds {@link ConversationArchive} (with its
- * {@link ArchiveMaintenance} and {@link BulkLoad} abilities) to the configured layout, contributes
+ * {@link ArchivedDocuments}, {@link ArchiveMaintenance} and {@link BulkLoad} abilities) to the configured layout, contributes
  * a {@code bucket} {@link ReadinessCheck}, and adds its S3 client to the set of
  * {@link AutoCloseable}s the service closes on shutdown.
  *
@@ -77,6 +78,7 @@ public final class S3ArchiveModule extends AbstractModule {
     // The database's catalog, for ARCHIVE_INDEX=postgres; the Supabase module binds it.
     OptionalBinder.newOptionalBinder(binder(), ArchiveCatalog.class);
     bind(ConversationArchive.class).to(S3Archive.class);
+    bind(ArchivedDocuments.class).to(S3Archive.class);
     bind(ArchiveMaintenance.class).to(S3Archive.class);
     bind(BulkLoad.class).to(S3Archive.class);
     Multibinder.newSetBinder(binder(), ReadinessCheck.class).addBinding().to(BucketReadiness.class);
@@ -117,7 +119,7 @@ public final class S3ArchiveModule extends AbstractModule {
    * {@code databaseCatalog} when the configuration says so. Also for tests in this package.
    */
   static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts, ArchiveCatalog databaseCatalog) {
-    ObjectStore store = new ObjectStore(s3, config.bucket(), config.compression());
+    ObjectStore store = new ObjectStore(s3, config.bucket(), config.compression().gzip());
     ObjectKeys keys = new ObjectKeys(config.prefix());
     return switch (config.layout()) {
       case PER_FILE -> {

@@ -173,7 +173,7 @@ final class SingleFileArchive implements S3Archive {
   public void load(UserId owner, List<ArchivedConversation> conversations) {
     UserFile file = new UserFile();
     conversations.forEach(file::add);
-    store.overwrite(fileKey(owner), UserFile.CODEC.encode(file, store.compression()));
+    store.overwrite(fileKey(owner), UserFile.CODEC.encode(file, store.gzip()));
   }
 
   private interface ParserReader<T> {

@@ -61,7 +61,7 @@ public final class StorageCheck {
     this.incrementsPerThread = incrementsPerThread;
     this.s3 = s3;
     this.config = config;
-    this.store = new ObjectStore(s3, config.bucket(), Compression.NONE);
+    this.store = new ObjectStore(s3, config.bucket(), false);
     this.probe = new StorageProbe(s3, config);
     this.root = config.prefix() + "/_check/" + UUID.randomUUID() + "/";
   }

@@ -31,7 +31,7 @@ final class StorageProbe {
   StorageProbe(S3Client s3, S3ArchiveConfig config) {
     this.s3 = s3;
     this.config = config;
-    this.store = new ObjectStore(s3, config.bucket(), Compression.NONE);
+    this.store = new ObjectStore(s3, config.bucket(), false);
   }
 
   /** Runs every check; throws {@link UnsafeStorageException} listing each guarantee that is missing. */

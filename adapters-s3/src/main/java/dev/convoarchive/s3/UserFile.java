@@ -8,8 +8,8 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.StoreResult;
-import dev.convoarchive.s3.cas.VersionedObject;
 import dev.convoarchive.s3.cas.VersionedObject.Change;
+import dev.convoarchive.s3.cas.VersionedObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,8 +45,8 @@ final class UserFile {
     }
 
     @Override
-    public byte[] encode(UserFile file, Compression compression) {
-      return file.write(compression);
+    public byte[] encode(UserFile file, boolean gzip) {
+      return file.write(gzip);
     }
   };
 
@@ -101,9 +101,9 @@ final class UserFile {
     }
   }
 
-  private byte[] write(Compression compression) {
+  private byte[] write(boolean gzip) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = compression == Compression.GZIP ? new GZIPOutputStream(bytes) : bytes;
+    try (OutputStream out = gzip ? new GZIPOutputStream(bytes) : bytes;
         JsonGenerator gen = ArchiveJson.MAPPER.createGenerator(out)) {
       gen.writeStartObject();
       gen.writeNumberField("formatVersion", FORMAT_VERSION);

@@ -1,9 +1,9 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.s3.cas.ObjectStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.domain.testing.Concurrently;
+import dev.convoarchive.s3.cas.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ class EmbeddedS3Test {
   @Test
   void concurrentCreatesOfOneKeyHaveExactlyOneWinner() throws Exception {
     try (S3Client client = S3TestServer.newClient()) {
-      ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE);
+      ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, false);
       String key = "embedded-test/" + UUID.randomUUID();
 
       List<Boolean> won = Concurrently.run(16, t -> () ->
@@ -34,7 +34,7 @@ class EmbeddedS3Test {
   @Test
   void contendedCompareAndSwapKeepsEveryIncrement() throws Exception {
     try (S3Client client = S3TestServer.newClient()) {
-      ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE);
+      ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, false);
       String key = "embedded-test/" + UUID.randomUUID();
       store.create(key, "0".getBytes(StandardCharsets.UTF_8));
 

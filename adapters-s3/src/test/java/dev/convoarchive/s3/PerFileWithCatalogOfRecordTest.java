@@ -31,7 +31,7 @@ class PerFileWithCatalogOfRecordTest {
   private final S3Client client = S3TestServer.newClient(counter);
   private final S3ArchiveConfig config = S3TestServer.config().withIndex(IndexLocation.POSTGRES)
       .withPrefix("of-record-" + java.util.UUID.randomUUID());
-  private final ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, config.compression());
+  private final ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, config.compression().gzip());
   private final ObjectKeys keys = new ObjectKeys(config.prefix());
   private final InMemoryArchiveCatalog catalog = new InMemoryArchiveCatalog();
   private final UserId owner = UserId.random();
@@ -94,7 +94,7 @@ class PerFileWithCatalogOfRecordTest {
   void aRemovalWhoseEraseFailsIsStillFinalAndLeavesAnOrphanForThePass() {
     Faults failing = new Faults();
     try (S3Client flaky = S3TestServer.newClient(failing)) {
-      ObjectStore flakyStore = new ObjectStore(flaky, S3TestServer.BUCKET, config.compression());
+      ObjectStore flakyStore = new ObjectStore(flaky, S3TestServer.BUCKET, config.compression().gzip());
       PerFileArchive archive = new PerFileArchive(new ConversationObjects(flakyStore, keys), catalog, flakyStore,
           Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
       ArchivedConversation conversation = new ArchivedConversation(Conversations.sample(owner, 2), T0);

@@ -4,7 +4,7 @@ import dev.convoarchive.domain.contract.ArchiveCatalogContract;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.domain.port.ArchiveCatalog;
+import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.s3.cas.ObjectStore;
 import dev.convoarchive.s3.cas.VersionedObject;
 import java.util.List;
@@ -40,7 +40,7 @@ class S3IndexCatalogContractTest extends ArchiveCatalogContract {
         return objects.entrySet().stream().filter(e -> e.getKey().startsWith(owner + "/")).map(Map.Entry::getValue).toList();
       }
     };
-    ObjectStore store = new ObjectStore(CLIENT, S3TestServer.BUCKET, Compression.GZIP);
+    ObjectStore store = new ObjectStore(CLIENT, S3TestServer.BUCKET, true);
     return new S3IndexCatalog(stored, new ObjectKeys(S3TestServer.config().prefix()),
         new VersionedObject<>(store, ArchiveIndex.CODEC, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS, key -> {}));
   }

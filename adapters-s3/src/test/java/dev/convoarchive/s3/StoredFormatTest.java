@@ -102,7 +102,7 @@ class StoredFormatTest {
     try (ArchivedDocument document = archive.document(owner, c.id()).orElseThrow()) {
       assertThat(document.gzipped()).isFalse();
       byte[] json = document.body().readAllBytes();
-      assertThat(json).isEqualTo(ArchiveJson.encode(new ArchivedConversation(c, T0), Compression.NONE));
+      assertThat(json).isEqualTo(ArchiveJson.encode(new ArchivedConversation(c, T0), false));
       assertThat(document.length()).isEqualTo(json.length);
     }
   }
@@ -117,7 +117,7 @@ class StoredFormatTest {
 
     try (ArchivedDocument document = archive.document(owner, second.id()).orElseThrow()) {
       assertThat(document.body().readAllBytes())
-          .isEqualTo(ArchiveJson.encode(new ArchivedConversation(second, T0.plusSeconds(1)), Compression.NONE));
+          .isEqualTo(ArchiveJson.encode(new ArchivedConversation(second, T0.plusSeconds(1)), false));
     }
     try (Stream<ArchivedDocument> documents = archive.documents(owner)) {
       assertThat(documents.map(StoredFormatTest::text).toList()).hasSize(2)
@@ -180,7 +180,7 @@ class StoredFormatTest {
     Conversation c = Conversations.sample(owner, 1);
     S3Archive archive = archive(ArchiveLayout.PER_FILE, Compression.NONE);
     String key = "archived_conversations/" + owner + "/" + c.id() + ".json";
-    String json = new String(ArchiveJson.encode(new ArchivedConversation(c, T0), Compression.NONE), StandardCharsets.UTF_8);
+    String json = new String(ArchiveJson.encode(new ArchivedConversation(c, T0), false), StandardCharsets.UTF_8);
     String newer = json.replaceFirst("\\{", "{\"addedLater\":{\"x\":[1,2]},")
         .replace("\"role\":\"user\"", "\"role\":\"user\",\"reactions\":[\"+1\"]");
     client.putObject(b -> b.bucket(S3TestServer.BUCKET).key(key), RequestBody.fromString(newer));

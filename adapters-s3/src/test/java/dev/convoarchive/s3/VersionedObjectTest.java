@@ -1,8 +1,5 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.s3.cas.ObjectStore;
-import dev.convoarchive.s3.cas.VersionedObject;
-import dev.convoarchive.s3.testing.Faults;
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +9,9 @@ import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.s3.cas.ObjectStore;
+import dev.convoarchive.s3.cas.VersionedObject;
+import dev.convoarchive.s3.testing.Faults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +43,7 @@ class VersionedObjectTest {
   @Test
   void perKeyLocksAreDroppedOnceNoWriterWaits() throws Exception {
     try (S3Client client = S3TestServer.newClient()) {
-      ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE);
+      ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, false);
       VersionedObject<ArchiveIndex> index = new VersionedObject<>(store, ArchiveIndex.CODEC, 10, key -> {});
       ObjectKeys keys = new ObjectKeys("lock-test");
       ConversationObjects objects = new ConversationObjects(store, keys);
@@ -109,7 +109,7 @@ class VersionedObjectTest {
     }
 
     @Override
-    public byte[] encode(List<String> state, Compression compression) {
+    public byte[] encode(List<String> state, boolean gzip) {
       return String.join("\n", state).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
   };
@@ -144,7 +144,7 @@ class VersionedObjectTest {
     Requests requests = new Requests(key);
     try (S3Client client = S3TestServer.newClient(requests)) {
       VersionedObject<List<String>> object = new VersionedObject<>(
-          new ObjectStore(client, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+          new ObjectStore(client, S3TestServer.BUCKET, false), LINES, 5, k -> {});
       object.update(key, state -> append(state, "first"));
       int getsBefore = requests.gets.get();
 
@@ -167,9 +167,9 @@ class VersionedObjectTest {
     AtomicInteger lostRaces = new AtomicInteger();
     try (S3Client one = S3TestServer.newClient(); S3Client two = S3TestServer.newClient()) {
       VersionedObject<List<String>> first = new VersionedObject<>(
-          new ObjectStore(one, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> lostRaces.incrementAndGet());
+          new ObjectStore(one, S3TestServer.BUCKET, false), LINES, 5, k -> lostRaces.incrementAndGet());
       VersionedObject<List<String>> second = new VersionedObject<>(
-          new ObjectStore(two, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+          new ObjectStore(two, S3TestServer.BUCKET, false), LINES, 5, k -> {});
 
       first.update(key, state -> append(state, "a"));
       second.update(key, state -> append(state, "b"));
@@ -187,9 +187,9 @@ class VersionedObjectTest {
     String key = "last-known/" + UserId.random() + ".txt";
     try (S3Client one = S3TestServer.newClient(); S3Client two = S3TestServer.newClient()) {
       VersionedObject<List<String>> first = new VersionedObject<>(
-          new ObjectStore(one, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+          new ObjectStore(one, S3TestServer.BUCKET, false), LINES, 5, k -> {});
       VersionedObject<List<String>> second = new VersionedObject<>(
-          new ObjectStore(two, S3TestServer.BUCKET, Compression.NONE), LINES, 5, k -> {});
+          new ObjectStore(two, S3TestServer.BUCKET, false), LINES, 5, k -> {});
       first.update(key, state -> append(state, "a"));
       second.update(key, state -> {
         state.remove("a");

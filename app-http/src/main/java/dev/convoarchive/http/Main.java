@@ -5,7 +5,6 @@ import dev.convoarchive.http.config.ConfigException;
 import dev.convoarchive.http.config.ServiceKeyHash;
 import dev.convoarchive.http.config.Settings;
 import dev.convoarchive.http.local.LocalMode;
-import dev.convoarchive.http.sweep.SweepCommand;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.UnsafeStorageException;
 import dev.convoarchive.supabase.SupabaseDatabase;

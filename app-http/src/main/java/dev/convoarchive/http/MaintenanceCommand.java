@@ -7,7 +7,6 @@ import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.search.SearchText;
 import dev.convoarchive.http.config.AppConfig;
-import dev.convoarchive.http.sweep.SweepCommand;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.supabase.store.PostgresSearch;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package dev.convoarchive.http;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
@@ -30,7 +31,7 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule portsAreInterfaces = classes()
-      .that().resideInAPackage("dev.convoarchive.domain.port..")
+      .that().resideInAnyPackage("dev.convoarchive.domain.port..", "dev.convoarchive.domain.spi..")
       .should().beInterfaces();
 
   @ArchTest
@@ -75,4 +76,10 @@ class ArchitectureTest {
       .that().resideInAPackage("dev.convoarchive.s3.cas..")
       .should().onlyBeAccessed().byAnyPackage("dev.convoarchive.s3..")
       .because("the conditional-write helper is the S3 adapter's own machinery");
+
+  @ArchTest
+  static final ArchRule packagesAreFreeOfCycles = slices()
+      .matching("dev.convoarchive.(**)")
+      .should().beFreeOfCycles()
+      .because("a package that imports one that imports it back can only be understood, and changed, together");
 }

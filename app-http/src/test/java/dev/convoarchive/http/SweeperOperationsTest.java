@@ -10,7 +10,6 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
-import dev.convoarchive.http.sweep.SweepCommand;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.supabase.SupabaseModule;
@@ -21,12 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import org.junit.jupiter.api.Test;
 
 /** What an operator sees of the sweeper: the backfill command, and a worker that is stuck. */
 class SweeperOperationsTest {

@@ -1,7 +1,6 @@
 package dev.convoarchive.s3.cas;
 
 import dev.convoarchive.domain.error.StorageUnavailableException;
-import dev.convoarchive.s3.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -37,16 +36,17 @@ public final class ObjectStore {
 
   private final S3Client s3;
   private final String bucket;
-  private final Compression compression;
+  /** Whether this store's writes are gzipped (and labelled {@code Content-Encoding: gzip}). */
+  private final boolean gzip;
 
-  public ObjectStore(S3Client s3, String bucket, Compression compression) {
+  public ObjectStore(S3Client s3, String bucket, boolean gzip) {
     this.s3 = s3;
     this.bucket = bucket;
-    this.compression = compression;
+    this.gzip = gzip;
   }
 
-  public Compression compression() {
-    return compression;
+  public boolean gzip() {
+    return gzip;
   }
 
   /** The whole object with its ETag, or empty when the key does not exist. */
@@ -142,7 +142,7 @@ public final class ObjectStore {
       try {
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key)
             .contentType("application/json");
-        if (compression == Compression.GZIP) {
+        if (gzip) {
           request.contentEncoding("gzip");
         }
         condition.accept(request);

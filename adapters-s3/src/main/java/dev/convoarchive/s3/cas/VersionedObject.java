@@ -3,7 +3,6 @@ package dev.convoarchive.s3.cas;
 import dev.convoarchive.domain.error.ContentionException;
 import dev.convoarchive.domain.error.DamagedArchiveException;
 import dev.convoarchive.domain.error.StorageUnavailableException;
-import dev.convoarchive.s3.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +39,8 @@ public final class VersionedObject<S> {
     /** Decodes the stored bytes, which may be gzipped. */
     S decode(InputStream stored) throws IOException;
 
-    /** The stored bytes, compressed as {@code compression} says (the store labels them so). */
-    byte[] encode(S state, Compression compression);
+    /** The stored bytes, gzipped when {@code gzip} says so (the store labels them so). */
+    byte[] encode(S state, boolean gzip);
   }
 
   /**
@@ -203,7 +202,7 @@ public final class VersionedObject<S> {
           batch.forEach(Pending::settle);
           return;
         }
-        byte[] bytes = codec.encode(state, store.compression());
+        byte[] bytes = codec.encode(state, store.gzip());
         Optional<String> written = current.isPresent()
             ? store.replace(key, bytes, current.get().etag())
             : store.create(key, bytes);

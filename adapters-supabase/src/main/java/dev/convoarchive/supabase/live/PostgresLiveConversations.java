@@ -236,7 +236,7 @@ public final class PostgresLiveConversations implements LiveConversations {
         locked.get(ref).forEach((table, byKey) -> going.get(table).putAll(byKey));
       }
       ConversationRef first = archived.iterator().next();
-      deleteRows(connection, going, left -> ConflictException.keptLive(first.owner(), first.id(),
+      deleteRows(connection, going, left -> ConflictException.keptLive(first.owner().value(), first.id().value(),
           "deleting " + archived.size() + " conversations together left " + left));
       return missing;
     });
@@ -367,7 +367,7 @@ public final class PostgresLiveConversations implements LiveConversations {
         return Optional.<Restored>empty();
       }
       requireStorable(restoring.get());
-      insert(connection, restoring.get(), () -> ConflictException.idTaken(owner, id));
+      insert(connection, restoring.get(), () -> ConflictException.idTaken(owner.value(), id.value()));
       if (restoreLog.isPresent()) {
         try (PreparedStatement log = connection.prepareStatement("insert into " + restoreLog.get()
             + " (conversation_id, user_id, restored_at) values (?, ?, ?) "
@@ -397,7 +397,7 @@ public final class PostgresLiveConversations implements LiveConversations {
   public void restore(Conversation conversation) {
     requireStorable(conversation);
     inTransaction("restoring conversation " + conversation.id(), connection -> {
-      insert(connection, conversation, () -> ConflictException.alreadyLive(conversation.owner(), conversation.id()));
+      insert(connection, conversation, () -> ConflictException.alreadyLive(conversation.owner().value(), conversation.id().value()));
       return null;
     });
   }
@@ -826,7 +826,7 @@ public final class PostgresLiveConversations implements LiveConversations {
   private Conversation deleteTree(Connection connection, UserId owner, ConversationId id, Snapshot snapshot)
       throws SQLException {
     List<Detached> detached = detachedReferences(connection, snapshot.rows());
-    deleteRows(connection, snapshot.rows(), left -> ConflictException.keptLive(owner, id, "deleting it left " + left));
+    deleteRows(connection, snapshot.rows(), left -> ConflictException.keptLive(owner.value(), id.value(), "deleting it left " + left));
     List<Map<String, Object>> records = new ArrayList<>();
     for (Detached reference : detached) {
       after(connection, reference).ifPresent(records::add);
@@ -974,7 +974,7 @@ public final class PostgresLiveConversations implements LiveConversations {
         throw taken.get();
       }
       if (state.startsWith("23")) {
-        throw ConflictException.notRestorable(conversation.owner(), conversation.id(), refusal(e));
+        throw ConflictException.notRestorable(conversation.owner().value(), conversation.id().value(), refusal(e));
       }
       throw e;
     }

@@ -6,7 +6,7 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.domain.port.ArchiveCatalog;
+import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.supabase.TestDatabase;
 import dev.convoarchive.supabase.live.IdType;
 import java.sql.Connection;

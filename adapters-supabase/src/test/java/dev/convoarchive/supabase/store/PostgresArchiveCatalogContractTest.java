@@ -3,7 +3,7 @@ package dev.convoarchive.supabase.store;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.contract.ArchiveCatalogContract;
 import dev.convoarchive.domain.model.ArchiveEntry;
-import dev.convoarchive.domain.port.ArchiveCatalog;
+import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.TestDatabase;
 import dev.convoarchive.supabase.live.IdType;

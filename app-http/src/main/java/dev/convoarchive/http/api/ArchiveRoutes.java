@@ -9,6 +9,7 @@ import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.search.SearchRequest;
 import dev.convoarchive.domain.usecase.ArchiveService;
+import dev.convoarchive.domain.usecase.DocumentReads;
 import dev.convoarchive.http.auth.AuthException;
 import dev.convoarchive.http.auth.Caller;
 import dev.convoarchive.http.auth.TokenVerifier;
@@ -48,12 +49,14 @@ public final class ArchiveRoutes {
   private static final int STREAM_BUFFER = 8192;
 
   private final ArchiveService service;
+  private final DocumentReads documents;
   private final TokenVerifier tokens;
   private final ObjectMapper json;
 
   @Inject
-  public ArchiveRoutes(ArchiveService service, TokenVerifier tokens, ObjectMapper json) {
+  public ArchiveRoutes(ArchiveService service, DocumentReads documents, TokenVerifier tokens, ObjectMapper json) {
     this.service = service;
+    this.documents = documents;
     this.tokens = tokens;
     this.json = json;
   }
@@ -128,7 +131,7 @@ public final class ArchiveRoutes {
    */
   private void get(Context ctx) throws IOException {
     UserId owner = owner(ctx);
-    try (ArchivedDocument document = service.document(owner, conversationId(ctx))) {
+    try (ArchivedDocument document = documents.document(owner, conversationId(ctx))) {
       boolean gzip = acceptsGzip(ctx.header(Header.ACCEPT_ENCODING));
       String etag = ETags.of(document.version(), gzip ? "gzip" : "identity");
       ctx.disableCompression();
@@ -231,8 +234,8 @@ public final class ArchiveRoutes {
       ctx.status(200).contentType(NDJSON);
       return;
     }
-    try (Stream<ArchivedDocument> documents = service.exportDocuments(owner)) {
-      Iterator<ArchivedDocument> it = documents.iterator();
+    try (Stream<ArchivedDocument> exported = documents.export(owner)) {
+      Iterator<ArchivedDocument> it = exported.iterator();
       boolean any = it.hasNext();
       ctx.status(200).contentType(NDJSON).header("Content-Disposition", "attachment; filename=\"archived-chats.ndjson\"");
       OutputStream out = ctx.outputStream();

@@ -12,11 +12,13 @@ import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.port.ArchiveSearch;
+import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.domain.search.ScanningSearch;
 import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.usecase.ArchiveService;
+import dev.convoarchive.domain.usecase.DocumentReads;
+import dev.convoarchive.domain.usecase.ScanningSearch;
 import dev.convoarchive.http.api.Metrics;
 import dev.convoarchive.http.api.Problems;
 import dev.convoarchive.http.auth.TokenVerifier;
@@ -71,6 +73,13 @@ final class AppModule extends AbstractModule {
   @Singleton
   ArchiveService service(LiveConversations live, ConversationArchive archive, Clock clock, ArchiveSearch search) {
     return new ArchiveService(live, archive, clock, search);
+  }
+
+  /** Needs an archive that hands out its stored documents: one without fails here, at wiring. */
+  @Provides
+  @Singleton
+  DocumentReads documents(LiveConversations live, ArchivedDocuments documents) {
+    return new DocumentReads(live, documents);
   }
 
   /**

@@ -1,8 +1,5 @@
 package dev.convoarchive.domain.error;
 
-import dev.convoarchive.domain.model.ConversationId;
-import dev.convoarchive.domain.model.UserId;
-
 /** The conversation is not where it was asked for (another user's conversation is also "not found"). */
 public final class NotFoundException extends ArchiveException {
 
@@ -19,22 +16,22 @@ public final class NotFoundException extends ArchiveException {
     }
   }
 
-  private final UserId owner;
-  private final ConversationId conversationId;
+  private final String owner;
+  private final String conversationId;
   private final Place place;
 
-  public NotFoundException(UserId owner, ConversationId conversationId, Place place) {
+  public NotFoundException(String owner, String conversationId, Place place) {
     super("conversation " + conversationId + " of user " + owner + " is not in " + place.description, null);
     this.owner = owner;
     this.conversationId = conversationId;
     this.place = place;
   }
 
-  public UserId owner() {
+  public String owner() {
     return owner;
   }
 
-  public ConversationId conversationId() {
+  public String conversationId() {
     return conversationId;
   }
 

@@ -6,7 +6,6 @@ import dev.convoarchive.domain.error.NotFoundException.Place;
 import dev.convoarchive.domain.error.NotFoundException;
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
-import dev.convoarchive.domain.model.ArchivedDocument;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.ConversationRef;
@@ -20,10 +19,8 @@ import dev.convoarchive.domain.model.Stored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ArchiveSearch;
-import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.domain.search.ScanningSearch;
 import dev.convoarchive.domain.search.SearchHit;
 import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.search.SearchRequest;
@@ -38,7 +35,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
-import java.util.stream.Stream;
 
 /**
  * What a user can do with their deleted conversations.
@@ -112,7 +108,7 @@ public final class ArchiveService {
           // Storing again is a no-op for the object and completes anything a crash left unfinished.
           () -> archive.find(owner, id).map(archive::store));
       if (archived.isPresent()) {
-        return archived.get().orElseThrow(() -> new NotFoundException(owner, id, Place.ANYWHERE));
+        return archived.get().orElseThrow(() -> new NotFoundException(owner.value(), id.value(), Place.ANYWHERE));
       }
       // Live again (a restore ran in between): move it out in the next round.
     }
@@ -238,7 +234,7 @@ public final class ArchiveService {
       return stored;
     }
     if (!current.containsAllMessagesOf(archivedCopy)) {
-      throw ConflictException.diverged(current.owner(), current.id());
+      throw ConflictException.diverged(current.owner().value(), current.id().value());
     }
     // A stale copy from an interrupted earlier move; the live copy holds all of it and stays
     // live until this step returns, so replacing it cannot lose anything.
@@ -258,7 +254,7 @@ public final class ArchiveService {
       // insert: not found) or waits until the copy is live, and then refuses (see delete).
       Restored restored = live.restoreUnlessLive(owner, id,
               () -> archive.find(owner, id).map(ArchivedConversation::conversation))
-          .orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
+          .orElseThrow(() -> new NotFoundException(owner.value(), id.value(), Place.ARCHIVE));
       // The archived copy goes only while the live copy is held: a concurrent archive of the same
       // conversation may have found that archived copy and be about to move the live one out on the
       // strength of it. If the live copy is already gone, that archive won and its copy must stay.
@@ -268,7 +264,7 @@ public final class ArchiveService {
           // left both copies. Keep the live copy only if it holds every archived message.
           Optional<ArchivedConversation> archived = archive.find(owner, id);
           if (archived.isPresent() && !current.containsAllMessagesOf(archived.get().conversation())) {
-            throw ConflictException.diverged(owner, id);
+            throw ConflictException.diverged(owner.value(), id.value());
           }
         }
         archive.delete(owner, id);
@@ -283,32 +279,6 @@ public final class ArchiveService {
       // The live copy was moved out between the two steps: restore it from the archive again.
     }
     throw ContentionException.onConversation("restore " + owner + "/" + id, MAX_ROUNDS);
-  }
-
-  public ArchivedConversation get(UserId owner, ConversationId requested) {
-    ConversationId id = live.canonical(requested);
-    return archive.find(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
-  }
-
-  /**
-   * The archived conversation's stored document, to pass on as it is; needs an archive with that
-   * ability ({@link ArchivedDocuments}).
-   */
-  public ArchivedDocument document(UserId owner, ConversationId requested) {
-    ConversationId id = live.canonical(requested);
-    return documents().document(owner, id).orElseThrow(() -> new NotFoundException(owner, id, Place.ARCHIVE));
-  }
-
-  /** Every archived document of the owner, lazily; the caller closes each one and the stream. */
-  public Stream<ArchivedDocument> exportDocuments(UserId owner) {
-    return documents().documents(owner);
-  }
-
-  private ArchivedDocuments documents() {
-    if (archive instanceof ArchivedDocuments documents) {
-      return documents;
-    }
-    throw new IllegalStateException(archive.getClass().getSimpleName() + " does not hand out stored documents");
   }
 
   public Page<ArchiveEntry> list(UserId owner, PageRequest request) {
@@ -333,12 +303,12 @@ public final class ArchiveService {
       // Live: refused either way. Still archived too means a restore is under way or stopped
       // half-way; otherwise it simply is not in the archive (any more).
       if (archive.find(owner, id).isPresent()) {
-        throw ConflictException.liveAgain(owner, id);
+        throw ConflictException.liveAgain(owner.value(), id.value());
       }
-      throw new NotFoundException(owner, id, Place.ARCHIVE);
+      throw new NotFoundException(owner.value(), id.value(), Place.ARCHIVE);
     }
     if (!erased.get()) {
-      throw new NotFoundException(owner, id, Place.ARCHIVE);
+      throw new NotFoundException(owner.value(), id.value(), Place.ARCHIVE);
     }
   }
 
@@ -357,11 +327,6 @@ public final class ArchiveService {
   /** Erases the owner's whole archive; returns how many conversations it held. */
   public int deleteAll(UserId owner) {
     return archive.deleteAll(owner);
-  }
-
-  /** Every archived conversation of the owner, lazily; the caller must close the stream. */
-  public Stream<ArchivedConversation> export(UserId owner) {
-    return archive.export(owner);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.convoarchive.domain.contract;
 
 import dev.convoarchive.domain.model.ArchiveEntry;
-import dev.convoarchive.domain.port.ArchiveCatalog;
+import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.domain.testing.InMemoryArchiveCatalog;
 import java.util.Map;
 

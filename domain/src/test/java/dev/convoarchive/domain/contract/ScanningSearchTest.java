@@ -4,9 +4,9 @@ import dev.convoarchive.domain.model.ArchivedConversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveSearch;
-import dev.convoarchive.domain.search.ScanningSearch;
 import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.testing.InMemoryConversationArchive;
+import dev.convoarchive.domain.usecase.ScanningSearch;
 
 /** The search without an index passes the contract on the reference archive. */
 class ScanningSearchTest extends ArchiveSearchContract {

@@ -6,7 +6,7 @@ import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.StoreResult;
 import dev.convoarchive.domain.model.UserId;
-import dev.convoarchive.domain.port.CatalogOfRecord;
+import dev.convoarchive.domain.spi.CatalogOfRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

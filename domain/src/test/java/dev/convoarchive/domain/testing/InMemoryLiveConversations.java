@@ -3,8 +3,8 @@ package dev.convoarchive.domain.testing;
 import dev.convoarchive.domain.error.ConflictException;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
-import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.Message;
+import dev.convoarchive.domain.model.Restored;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import java.util.Comparator;
@@ -53,7 +53,7 @@ public class InMemoryLiveConversations implements LiveConversations {
     Conversation current = byId.get(id);
     if (current != null) {
       if (!current.owner().equals(owner)) {
-        throw ConflictException.idTaken(owner, id);
+        throw ConflictException.idTaken(owner.value(), id.value());
       }
       return Optional.of(new Restored(current, false));
     }
@@ -71,7 +71,7 @@ public class InMemoryLiveConversations implements LiveConversations {
   @Override
   public synchronized void restore(Conversation conversation) {
     if (byId.containsKey(conversation.id())) {
-      throw ConflictException.alreadyLive(conversation.owner(), conversation.id());
+      throw ConflictException.alreadyLive(conversation.owner().value(), conversation.id().value());
     }
     byId.put(conversation.id(), new Conversation(conversation.id(), conversation.owner(), conversation.title(),
         conversation.createdAt(), conversation.updatedAt(),

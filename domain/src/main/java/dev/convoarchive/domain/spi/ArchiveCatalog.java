@@ -1,4 +1,4 @@
-package dev.convoarchive.domain.port;
+package dev.convoarchive.domain.spi;
 
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ConversationId;

@@ -1,4 +1,4 @@
-package dev.convoarchive.domain.search;
+package dev.convoarchive.domain.usecase;
 
 import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.ArchivedConversation;
@@ -9,6 +9,13 @@ import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ArchiveSearch;
 import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.domain.search.SearchCursor;
+import dev.convoarchive.domain.search.SearchHit;
+import dev.convoarchive.domain.search.SearchMode;
+import dev.convoarchive.domain.search.SearchQuery;
+import dev.convoarchive.domain.search.SearchRequest;
+import dev.convoarchive.domain.search.SearchText;
+import dev.convoarchive.domain.search.TextMatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.convoarchive.http.sweep;
+package dev.convoarchive.http;
 
 import com.google.inject.Module;
 import dev.convoarchive.domain.usecase.Sweeper;
