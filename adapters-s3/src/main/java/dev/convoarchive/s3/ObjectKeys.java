@@ -14,7 +14,7 @@ import java.util.Optional;
  *   <li>single-file: {@code {prefix}/{userId}.json}
  * </ul>
  *
- * Public so that strategy-bench can measure a user's objects without rebuilding these shapes.
+ * Which of them a variant uses for a user's objects, {@link StorageVariant#userObjects} says.
  */
 public final class ObjectKeys {
 
@@ -23,13 +23,8 @@ public final class ObjectKeys {
 
   private final String prefix;
 
-  public ObjectKeys(String prefix) {
+  ObjectKeys(String prefix) {
     this.prefix = prefix;
-  }
-
-  /** Where all of a user's objects start, in the given layout. */
-  public String userObjects(ArchiveLayout layout, UserId owner) {
-    return layout == ArchiveLayout.PER_FILE ? userFolder(owner) : userFile(owner);
   }
 
   /** True for a per-file index object (not a conversation). */

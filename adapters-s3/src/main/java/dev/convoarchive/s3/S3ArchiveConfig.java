@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  * @param endpoint an endpoint override for S3-compatible stores; empty for AWS
  * @param pathStyle path-style addressing ({@code endpoint/bucket/key}), which most emulators need
  * @param region the signing region
- * @param layout the layout of objects in the bucket
- * @param index where the per-file layout keeps its index (ignored by single-file)
+ * @param variant how conversations are laid out in the bucket and where they are listed
  * @param compression how objects are written
  * @param maxAttempts how many conditional writes one change may try before giving up as contended
  * @param callTimeout the longest one S3 request may take, retries included: a store that stops
@@ -28,8 +27,7 @@ public record S3ArchiveConfig(
     Optional<URI> endpoint,
     boolean pathStyle,
     String region,
-    ArchiveLayout layout,
-    IndexLocation index,
+    StorageVariant variant,
     Compression compression,
     int maxAttempts,
     Duration callTimeout) {
@@ -57,8 +55,7 @@ public record S3ArchiveConfig(
     if (region == null || region.isBlank()) {
       throw new InvalidInputException("AWS_REGION", "is required, e.g. " + DEFAULT_REGION);
     }
-    layout = Objects.requireNonNullElse(layout, ArchiveLayout.PER_FILE);
-    index = Objects.requireNonNullElse(index, IndexLocation.POSTGRES);
+    variant = Objects.requireNonNullElse(variant, StorageVariant.byDefault());
     compression = Objects.requireNonNullElse(compression, Compression.GZIP);
     if (maxAttempts < 1 || maxAttempts > 100) {
       throw new InvalidInputException("maxAttempts", "must be between 1 and 100; got " + maxAttempts);
@@ -72,60 +69,42 @@ public record S3ArchiveConfig(
   /** The defaults for everything but the bucket. */
   public static S3ArchiveConfig forBucket(String bucket) {
     return new S3ArchiveConfig(bucket, DEFAULT_PREFIX, Optional.empty(), false, DEFAULT_REGION,
-        ArchiveLayout.PER_FILE, IndexLocation.POSTGRES, Compression.GZIP, DEFAULT_MAX_ATTEMPTS,
+        StorageVariant.byDefault(), Compression.GZIP, DEFAULT_MAX_ATTEMPTS,
         DEFAULT_CALL_TIMEOUT);
   }
 
   public S3ArchiveConfig withEndpoint(URI endpoint, boolean pathStyle) {
-    return new S3ArchiveConfig(bucket, prefix, Optional.of(endpoint), pathStyle, region, layout, index, compression, maxAttempts,
+    return new S3ArchiveConfig(bucket, prefix, Optional.of(endpoint), pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
   }
 
   public S3ArchiveConfig withPrefix(String prefix) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
   }
 
-  public S3ArchiveConfig withLayout(ArchiveLayout layout) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+  public S3ArchiveConfig withVariant(StorageVariant variant) {
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
   }
 
   public S3ArchiveConfig withBucket(String bucket) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
-  }
-
-  public S3ArchiveConfig withIndex(IndexLocation index) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
-        callTimeout);
-  }
-
-  /** True when this configuration keeps the per-file index in the database (and so needs it). */
-  public boolean indexInDatabase() {
-    return layout == ArchiveLayout.PER_FILE && index == IndexLocation.POSTGRES;
-  }
-
-  /**
-   * True when correctness rests on the store deciding {@code If-None-Match}/{@code If-Match}
-   * atomically: the S3 index and the single file. The PostgreSQL index orders writes itself.
-   */
-  public boolean needsConditionalWrites() {
-    return !indexInDatabase();
   }
 
   public S3ArchiveConfig withCompression(Compression compression) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
   }
 
   public S3ArchiveConfig withCallTimeout(Duration callTimeout) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
   }
 
   public S3ArchiveConfig withMaxAttempts(int maxAttempts) {
-    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, layout, index, compression, maxAttempts,
+    return new S3ArchiveConfig(bucket, prefix, endpoint, pathStyle, region, variant, compression, maxAttempts,
         callTimeout);
   }
 }

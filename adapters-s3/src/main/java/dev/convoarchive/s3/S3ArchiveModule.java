@@ -15,13 +15,10 @@ import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.ReadinessCheck;
 import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.s3.cas.ObjectStore;
-import dev.convoarchive.s3.cas.VersionedObject;
 import jakarta.inject.Qualifier;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
-import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -39,9 +36,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * credentials (default: the AWS default provider chain, see {@link #withCredentials}), execution
  * interceptors that see every request (metrics, fault injection: {@link #withInterceptors}), and a
  * {@link ConflictListener} told of every conditional-write retry, and the {@link ArchiveCatalog}
- * that keeps the per-file index in the database ({@link IndexLocation#POSTGRES}). The storage
+ * that keeps the per-file index in the database ({@link StorageVariant#PER_FILE_POSTGRES_INDEX}). The storage
  * probe runs when the archive is first provided: a store that lacks a guarantee the configured
- * layout and index rely on stops start-up with an {@link UnsafeStorageException}.
+ * variant relies on stops start-up with an {@link UnsafeStorageException}.
  */
 public final class S3ArchiveModule extends AbstractModule {
 
@@ -96,12 +93,7 @@ public final class S3ArchiveModule extends AbstractModule {
   @Singleton
   S3Archive archive(@ArchiveClient S3Client s3, ConflictListener conflicts, Optional<Provider<ArchiveCatalog>> catalog) {
     new StorageProbe(s3, config).verify();
-    ArchiveCatalog database = null;
-    if (config.indexInDatabase()) {
-      database = catalog.orElseThrow(() -> new IllegalStateException(
-          "ARCHIVE_INDEX=postgres needs the database's catalog; install the Supabase module, or set ARCHIVE_INDEX=s3")).get();
-    }
-    return create(s3, config, conflicts, database);
+    return create(s3, config, conflicts, config.variant().needsDatabaseCatalog() ? catalog.map(Provider::get) : Optional.empty());
   }
 
   @Provides
@@ -109,30 +101,18 @@ public final class S3ArchiveModule extends AbstractModule {
     return new BucketReadiness(s3, config.bucket());
   }
 
-  /** The archive of the configured layout and index on {@code s3}, with the S3 index built here. */
-  static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts) {
-    return create(s3, config, conflicts, null);
+  /**
+   * The archive of the configured variant on {@code s3}, with the database's catalog for a variant
+   * that keeps its catalog there. Also for tests in this package.
+   */
+  static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts, Optional<ArchiveCatalog> databaseCatalog) {
+    return config.variant().archive(new ObjectStore(s3, config.bucket(), config.compression().gzip()), config, conflicts,
+        databaseCatalog);
   }
 
-  /**
-   * The archive of the configured layout on {@code s3}; per-file keeps its index in
-   * {@code databaseCatalog} when the configuration says so. Also for tests in this package.
-   */
-  static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts, ArchiveCatalog databaseCatalog) {
-    ObjectStore store = new ObjectStore(s3, config.bucket(), config.compression().gzip());
-    ObjectKeys keys = new ObjectKeys(config.prefix());
-    return switch (config.layout()) {
-      case PER_FILE -> {
-        ConversationObjects objects = new ConversationObjects(store, keys);
-        ArchiveCatalog catalog = config.indexInDatabase()
-            ? Objects.requireNonNull(databaseCatalog, "the PostgreSQL index needs a catalog")
-            : new S3IndexCatalog(objects, keys,
-                new VersionedObject<>(store, ArchiveIndex.CODEC, config.maxAttempts(), conflicts::retrying));
-        yield new PerFileArchive(objects, catalog, store, Clock.systemUTC());
-      }
-      case SINGLE_FILE -> new SingleFileArchive(store, keys,
-          new VersionedObject<>(store, UserFile.CODEC, config.maxAttempts(), conflicts::retrying));
-    };
+  /** As {@link #create(S3Client, S3ArchiveConfig, ConflictListener, Optional)} without a database. */
+  static S3Archive create(S3Client s3, S3ArchiveConfig config, ConflictListener conflicts) {
+    return create(s3, config, conflicts, Optional.empty());
   }
 
   /** Ready when the bucket answers a HEAD. */

@@ -89,28 +89,23 @@ public final class StorageCheck {
     return results;
   }
 
-  /** True when the results show the store can serve {@code config}'s layout and index. */
+  /** True when the results show the store can serve {@code config}'s variant. */
   public static boolean serves(S3ArchiveConfig config, List<Result> results) {
-    return !results.isEmpty() && failedFor(config, results).isEmpty();
+    return !results.isEmpty() && failedFor(config.variant(), results).isEmpty();
   }
 
-  /** The failed checks {@code config}'s layout and index rely on. */
-  private static List<Result> failedFor(S3ArchiveConfig config, List<Result> results) {
-    return results.stream().filter(r -> !r.passed() && (!r.conditional() || config.needsConditionalWrites())).toList();
+  /** The failed checks {@code variant} relies on. */
+  private static List<Result> failedFor(StorageVariant variant, List<Result> results) {
+    return results.stream().filter(r -> !r.passed() && (!r.conditional() || variant.needsConditionalWrites())).toList();
   }
 
-  /** What a failure of {@code check} costs {@code config}'s layout. */
-  private static String cost(Result check, S3ArchiveConfig config) {
-    if (!check.conditional()) {
-      return check.cost();
-    }
-    return config.layout() == ArchiveLayout.SINGLE_FILE
-        ? "two machines changing one user's file at once could drop a conversation"
-        : "two machines archiving for one user at once could drop a conversation from the user's index";
+  /** What a failure of {@code check} costs {@code variant}. */
+  private static String cost(Result check, StorageVariant variant) {
+    return check.conditional() ? variant.withoutConditionalWrites().orElse(check.cost()) : check.cost();
   }
 
   /**
-   * A printable report: one line per check, which layouts the store can serve, and a last line
+   * A printable report: one line per check, which variants the store can serve, and a last line
    * saying whether it may be used as {@code config} is set up.
    */
   public static String report(S3ArchiveConfig config, List<Result> results) {
@@ -118,25 +113,20 @@ public final class StorageCheck {
     for (Result r : results) {
       text.append(String.format(Locale.ROOT, "  [%s] %s (%d ms)%n         %s%n", r.passed() ? "PASS" : "FAIL", r.name(), r.millis(), r.detail()));
     }
-    text.append("Layouts this store can serve:\n");
-    for (S3ArchiveConfig option : List.of(config.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.POSTGRES),
-        config.withLayout(ArchiveLayout.PER_FILE).withIndex(IndexLocation.S3), config.withLayout(ArchiveLayout.SINGLE_FILE))) {
+    text.append("Variants this store can serve:\n");
+    for (StorageVariant option : StorageVariant.values()) {
       List<Result> failed = failedFor(option, results);
-      text.append("  ").append(describe(option)).append(": ").append(failed.isEmpty() ? "yes"
+      text.append("  ").append(option.describe()).append(": ").append(failed.isEmpty() ? "yes"
           : failed.stream().allMatch(Result::conditional) ? "no (it relies on conditional writes this store does not keep)"
               : "no (" + failed.stream().map(Result::name).collect(Collectors.joining("; ")) + ")").append('\n');
     }
-    List<Result> failed = failedFor(config, results);
+    StorageVariant variant = config.variant();
+    List<Result> failed = failedFor(variant, results);
     text.append(failed.isEmpty() && !results.isEmpty()
-        ? "OK: this store keeps every guarantee " + describe(config) + " relies on.\n"
-        : "FAILED: do not use this store with " + describe(config) + ": " + failed.stream()
-            .map(r -> r.name() + " failed, and " + cost(r, config)).collect(Collectors.joining("; ")) + ".\n");
+        ? "OK: this store keeps every guarantee " + variant.describe() + " relies on.\n"
+        : "FAILED: do not use this store with " + variant.describe() + ": " + failed.stream()
+            .map(r -> r.name() + " failed, and " + cost(r, variant)).collect(Collectors.joining("; ")) + ".\n");
     return text.toString();
-  }
-
-  private static String describe(S3ArchiveConfig config) {
-    return config.layout() == ArchiveLayout.PER_FILE
-        ? "per-file with ARCHIVE_INDEX=" + config.index().configName() : config.layout().configName();
   }
 
   private interface Check {

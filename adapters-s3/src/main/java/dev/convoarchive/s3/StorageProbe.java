@@ -38,9 +38,10 @@ final class StorageProbe {
   void verify() {
     List<String> problems = problems();
     if (!problems.isEmpty()) {
-      throw new UnsafeStorageException(config.bucket(), problems, (config.needsConditionalWrites()
-          ? "The " + config.layout().configName() + " layout" + (config.layout() == ArchiveLayout.PER_FILE ? " with ARCHIVE_INDEX=s3" : "")
-              + " relies on conditional writes; per-file with ARCHIVE_INDEX=postgres does not (it is the default). "
+      StorageVariant variant = config.variant();
+      throw new UnsafeStorageException(config.bucket(), problems, (variant.needsConditionalWrites()
+          ? "The variant " + variant.describe() + " relies on conditional writes; " + StorageVariant.byDefault().describe()
+              + " does not (it is the default). "
           : "") + "`java -jar convo-archive.jar check-storage` analyses the store in full");
     }
   }
@@ -61,7 +62,7 @@ final class StorageProbe {
     String key = config.prefix() + "/_probe/" + UUID.randomUUID() + ".json";
     String counter = key.replace(".json", "-counter.json");
     try {
-      if (config.needsConditionalWrites()) {
+      if (config.variant().needsConditionalWrites()) {
         createOnlyProblem(key).ifPresent(problems::add);
         compareAndSwapProblem(key).ifPresent(problems::add);
         if (problems.isEmpty()) {

@@ -1,6 +1,5 @@
 package dev.convoarchive.s3;
 
-import dev.convoarchive.s3.testing.Faults;
 import static dev.convoarchive.domain.testing.Conversations.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +11,7 @@ import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.s3.testing.Faults;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,7 +28,7 @@ class IndexRepairTest {
   private final ObjectKeys keys = new ObjectKeys(S3TestServer.config().prefix());
   private final S3Client client = S3TestServer.newClient(faults);
   private final PerFileArchive archive = (PerFileArchive) S3ArchiveModule.create(
-      client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), ConflictListener.NONE);
+      client, S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX), ConflictListener.NONE);
   private final UserId owner = UserId.random();
 
   @AfterEach
@@ -127,7 +127,7 @@ class IndexRepairTest {
     for (int i = 0; i < 1_050; i++) {
       many.add(new ArchivedConversation(Conversations.sample(owner, 1), T0.plusSeconds(i)));
     }
-    S3ArchiveModule.create(client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), ConflictListener.NONE).load(owner, many);
+    S3ArchiveModule.create(client, S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX), ConflictListener.NONE).load(owner, many);
     client.deleteObject(b -> b.bucket(S3TestServer.BUCKET).key(keys.index(owner)));
 
     assertThat(archive.reindex(owner)).isEqualTo(1_050);

@@ -28,7 +28,7 @@ class InterruptedRestoreTest {
     try (S3Client client = S3TestServer.newClient(faults)) {
       InMemoryLiveConversations live = new InMemoryLiveConversations();
       ArchiveService service = new ArchiveService(live,
-          S3ArchiveModule.create(client, S3TestServer.config().withLayout(ArchiveLayout.PER_FILE), ConflictListener.NONE),
+          S3ArchiveModule.create(client, S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX), ConflictListener.NONE),
           Clock.systemUTC());
       UserId owner = UserId.random();
       Conversation conversation = Conversations.sample(owner, 2);

@@ -41,7 +41,7 @@ class LocalStackContractTest {
   class PerFile extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return S3ArchiveModule.create(client, config.withLayout(ArchiveLayout.PER_FILE), ConflictListener.NONE);
+      return S3ArchiveModule.create(client, config.withVariant(StorageVariant.PER_FILE_S3_INDEX), ConflictListener.NONE);
     }
   }
 
@@ -49,7 +49,7 @@ class LocalStackContractTest {
   class SingleFile extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return S3ArchiveModule.create(client, config.withLayout(ArchiveLayout.SINGLE_FILE), ConflictListener.NONE);
+      return S3ArchiveModule.create(client, config.withVariant(StorageVariant.SINGLE_FILE), ConflictListener.NONE);
     }
   }
 }

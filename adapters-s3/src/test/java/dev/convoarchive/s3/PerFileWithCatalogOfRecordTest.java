@@ -29,7 +29,7 @@ class PerFileWithCatalogOfRecordTest {
 
   private final Faults counter = new Faults();
   private final S3Client client = S3TestServer.newClient(counter);
-  private final S3ArchiveConfig config = S3TestServer.config().withIndex(IndexLocation.POSTGRES)
+  private final S3ArchiveConfig config = S3TestServer.config().withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX)
       .withPrefix("of-record-" + java.util.UUID.randomUUID());
   private final ObjectStore store = new ObjectStore(client, S3TestServer.BUCKET, config.compression().gzip());
   private final ObjectKeys keys = new ObjectKeys(config.prefix());

@@ -4,6 +4,7 @@ import dev.convoarchive.domain.contract.ConversationArchiveContract;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.testing.InMemoryArchiveCatalog;
 import dev.convoarchive.s3.testing.Faults;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,7 +27,7 @@ class S3ArchiveContractTest {
   class PerFile extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return archive(S3TestServer.config().withLayout(ArchiveLayout.PER_FILE));
+      return archive(S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX));
     }
   }
 
@@ -34,7 +35,7 @@ class S3ArchiveContractTest {
   class SingleFile extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE));
+      return archive(S3TestServer.config().withVariant(StorageVariant.SINGLE_FILE));
     }
   }
 
@@ -42,7 +43,7 @@ class S3ArchiveContractTest {
   class PerFileUnderACustomPrefix extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return archive(S3TestServer.config().withLayout(ArchiveLayout.PER_FILE).withPrefix("tenant-a/cold.v2"));
+      return archive(S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX).withPrefix("tenant-a/cold.v2"));
     }
   }
 
@@ -50,7 +51,7 @@ class S3ArchiveContractTest {
   class SingleFileUnderACustomPrefix extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE).withPrefix("tenant-a/cold.v2"));
+      return archive(S3TestServer.config().withVariant(StorageVariant.SINGLE_FILE).withPrefix("tenant-a/cold.v2"));
     }
   }
 
@@ -58,7 +59,7 @@ class S3ArchiveContractTest {
   class PerFileUncompressed extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return archive(S3TestServer.config().withLayout(ArchiveLayout.PER_FILE).withCompression(Compression.NONE));
+      return archive(S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX).withCompression(Compression.NONE));
     }
   }
 
@@ -66,7 +67,7 @@ class S3ArchiveContractTest {
   class SingleFileUncompressed extends ConversationArchiveContract {
     @Override
     protected ConversationArchive createArchive() {
-      return archive(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE).withCompression(Compression.NONE));
+      return archive(S3TestServer.config().withVariant(StorageVariant.SINGLE_FILE).withCompression(Compression.NONE));
     }
   }
 
@@ -82,8 +83,8 @@ class S3ArchiveContractTest {
     @Override
     protected ConversationArchive createArchive() {
       unsafe = S3TestServer.newClient(new Faults().ignoreConditions(true));
-      return S3ArchiveModule.create(unsafe, S3TestServer.config().withIndex(IndexLocation.POSTGRES), ConflictListener.NONE,
-          new InMemoryArchiveCatalog());
+      return S3ArchiveModule.create(unsafe, S3TestServer.config().withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX), ConflictListener.NONE,
+          Optional.of(new InMemoryArchiveCatalog()));
     }
 
     @Override

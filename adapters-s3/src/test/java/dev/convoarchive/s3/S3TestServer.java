@@ -30,7 +30,7 @@ public final class S3TestServer {
    * index is tested where the database is, and here through the in-memory catalog of record).
    */
   public static S3ArchiveConfig config() {
-    return server().config(BUCKET).withIndex(IndexLocation.S3);
+    return server().config(BUCKET).withVariant(StorageVariant.PER_FILE_S3_INDEX);
   }
 
   /** A client of its own, as another machine would have. */

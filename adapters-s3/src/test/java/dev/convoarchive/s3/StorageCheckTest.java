@@ -3,7 +3,6 @@ package dev.convoarchive.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.s3.testing.Faults;
-
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,13 +35,13 @@ class StorageCheckTest {
       assertThat(results.get(2).detail()).contains("compare-and-swap writes (If-Match) are ignored");
       assertThat(results.get(5).passed()).isFalse();
       assertThat(results.get(5).detail()).contains("acknowledged updates were lost");
-      S3ArchiveConfig s3Index = S3TestServer.config().withIndex(IndexLocation.S3);
+      S3ArchiveConfig s3Index = S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX);
       assertThat(StorageCheck.serves(s3Index, results)).isFalse();
       assertThat(StorageCheck.report(s3Index, results)).contains("FAILED: do not use this store")
           .contains("per-file with ARCHIVE_INDEX=s3: no (it relies on conditional writes this store does not keep)")
           .contains("single-file: no (it relies on conditional writes");
       // The PostgreSQL index orders writes itself: the same store serves it.
-      S3ArchiveConfig databaseIndex = S3TestServer.config().withIndex(IndexLocation.POSTGRES);
+      S3ArchiveConfig databaseIndex = S3TestServer.config().withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX);
       assertThat(StorageCheck.serves(databaseIndex, results)).isTrue();
       assertThat(StorageCheck.report(databaseIndex, results)).contains("per-file with ARCHIVE_INDEX=postgres: yes")
           .contains("OK: this store keeps every guarantee per-file with ARCHIVE_INDEX=postgres relies on");
@@ -58,7 +57,7 @@ class StorageCheckTest {
       assertThat(results.subList(0, 5)).allSatisfy(r -> assertThat(r.passed()).as(r.name() + ": " + r.detail()).isTrue());
       assertThat(results.get(5).passed()).isFalse();
       assertThat(results.get(5).detail()).contains("acknowledged updates were lost");
-      assertThat(StorageCheck.report(S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE), results))
+      assertThat(StorageCheck.report(S3TestServer.config().withVariant(StorageVariant.SINGLE_FILE), results))
           .contains("FAILED: do not use this store with single-file")
           .contains("contended compare-and-swap")
           .contains("two machines changing one user's file at once could drop a conversation");
@@ -85,7 +84,7 @@ class StorageCheckTest {
       StorageCheck.Result listing = results.get(4);
       assertThat(listing.passed()).isFalse();
       assertThat(listing.detail()).startsWith("the store failed").contains("500");
-      String report = StorageCheck.report(S3TestServer.config().withIndex(IndexLocation.POSTGRES), results);
+      String report = StorageCheck.report(S3TestServer.config().withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX), results);
       assertThat(report).contains("FAILED: do not use this store with per-file with ARCHIVE_INDEX=postgres")
           .contains("listing across pages").contains("repair and export").doesNotContain("concurrent writers");
     }
@@ -94,7 +93,7 @@ class StorageCheckTest {
   @Test
   void aMissingBucketIsTheReasonGivenForEveryLayout() {
     try (S3Client client = S3TestServer.newClient()) {
-      S3ArchiveConfig missing = S3TestServer.config().withBucket("no-such-bucket-here").withIndex(IndexLocation.POSTGRES);
+      S3ArchiveConfig missing = S3TestServer.config().withBucket("no-such-bucket-here").withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX);
       List<StorageCheck.Result> results = new StorageCheck(client, missing, 4, 5).run();
 
       assertThat(results).hasSize(1);

@@ -36,8 +36,8 @@ class StorageProbeTest {
   void refusesAStoreThatChecksConditionsAndWritesInTwoStepsWhereTheLayoutNeedsThem() {
     try (S3Client checker = S3TestServer.newClient();
         S3Client client = S3TestServer.newClient(new Faults().checkThenWrite(checker, S3TestServer.BUCKET))) {
-      for (S3ArchiveConfig needsThem : List.of(S3TestServer.config().withIndex(IndexLocation.S3),
-          S3TestServer.config().withLayout(ArchiveLayout.SINGLE_FILE))) {
+      for (S3ArchiveConfig needsThem : List.of(S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX),
+          S3TestServer.config().withVariant(StorageVariant.SINGLE_FILE))) {
         StorageProbe probe = new StorageProbe(client, needsThem);
 
         assertThatThrownBy(probe::verify)
@@ -49,7 +49,7 @@ class StorageProbeTest {
             .satisfies(e -> assertThat(((UnsafeStorageException) e).problems()).hasSize(1));
       }
       // The PostgreSQL index orders writes itself and needs no conditional writes.
-      assertThat(new StorageProbe(client, S3TestServer.config().withIndex(IndexLocation.POSTGRES)).problems()).isEmpty();
+      assertThat(new StorageProbe(client, S3TestServer.config().withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX)).problems()).isEmpty();
     }
   }
 
@@ -57,7 +57,7 @@ class StorageProbeTest {
   void failsWhenTheBucketDoesNotExist() {
     try (S3Client client = S3TestServer.newClient()) {
       S3ArchiveConfig missing = new S3ArchiveConfig("no-such-bucket-here", S3ArchiveConfig.DEFAULT_PREFIX,
-          S3TestServer.config().endpoint(), true, "us-east-1", ArchiveLayout.PER_FILE, IndexLocation.S3, Compression.GZIP, 3, null);
+          S3TestServer.config().endpoint(), true, "us-east-1", StorageVariant.PER_FILE_S3_INDEX, Compression.GZIP, 3, null);
 
       assertThatThrownBy(() -> new StorageProbe(client, missing).verify())
           .hasMessageContaining("bucket no-such-bucket-here does not exist");

@@ -37,14 +37,14 @@ class TwoMachinesTest {
     clientB.close();
   }
 
-  private S3Archive machine(S3Client client, ArchiveLayout layout) {
-    return S3ArchiveModule.create(client, S3TestServer.config().withLayout(layout), key -> retries.incrementAndGet());
+  private S3Archive machine(S3Client client, StorageVariant variant) {
+    return S3ArchiveModule.create(client, S3TestServer.config().withVariant(variant), key -> retries.incrementAndGet());
   }
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void concurrentArchivesFromTwoMachinesAreAllKept(ArchiveLayout layout) throws Exception {
-    List<S3Archive> machines = List.of(machine(clientA, layout), machine(clientB, layout));
+  @EnumSource(value = StorageVariant.class, mode = EnumSource.Mode.EXCLUDE, names = "PER_FILE_POSTGRES_INDEX")
+  void concurrentArchivesFromTwoMachinesAreAllKept(StorageVariant variant) throws Exception {
+    List<S3Archive> machines = List.of(machine(clientA, variant), machine(clientB, variant));
     UserId owner = UserId.random();
     int perMachine = 16;
     List<Conversation> conversations = new ArrayList<>();
@@ -67,9 +67,9 @@ class TwoMachinesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void bothMachinesArchivingOneIdStoreItOnce(ArchiveLayout layout) throws Exception {
-    List<S3Archive> machines = List.of(machine(clientA, layout), machine(clientB, layout));
+  @EnumSource(value = StorageVariant.class, mode = EnumSource.Mode.EXCLUDE, names = "PER_FILE_POSTGRES_INDEX")
+  void bothMachinesArchivingOneIdStoreItOnce(StorageVariant variant) throws Exception {
+    List<S3Archive> machines = List.of(machine(clientA, variant), machine(clientB, variant));
     UserId owner = UserId.random();
     Conversation conversation = Conversations.sample(owner, 3);
     ConversationId id = conversation.id();
@@ -83,9 +83,9 @@ class TwoMachinesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(ArchiveLayout.class)
-  void concurrentDeletesAndArchivesFromTwoMachinesLeaveExactlyTheSurvivors(ArchiveLayout layout) throws Exception {
-    List<S3Archive> machines = List.of(machine(clientA, layout), machine(clientB, layout));
+  @EnumSource(value = StorageVariant.class, mode = EnumSource.Mode.EXCLUDE, names = "PER_FILE_POSTGRES_INDEX")
+  void concurrentDeletesAndArchivesFromTwoMachinesLeaveExactlyTheSurvivors(StorageVariant variant) throws Exception {
+    List<S3Archive> machines = List.of(machine(clientA, variant), machine(clientB, variant));
     UserId owner = UserId.random();
     List<Conversation> doomed = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

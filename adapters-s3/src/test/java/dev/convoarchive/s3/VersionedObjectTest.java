@@ -28,7 +28,7 @@ class VersionedObjectTest {
     AtomicInteger retries = new AtomicInteger();
     try (S3Client client = S3TestServer.newClient(new Faults().staleIfMatch(ObjectKeys::isIndex))) {
       S3Archive archive = S3ArchiveModule.create(client,
-          S3TestServer.config().withLayout(ArchiveLayout.PER_FILE).withMaxAttempts(4), key -> retries.incrementAndGet());
+          S3TestServer.config().withVariant(StorageVariant.PER_FILE_S3_INDEX).withMaxAttempts(4), key -> retries.incrementAndGet());
       UserId owner = UserId.random();
 
       assertThatThrownBy(() -> archive.store(new ArchivedConversation(Conversations.sample(owner, 1), T0)))

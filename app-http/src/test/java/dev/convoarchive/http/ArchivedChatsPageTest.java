@@ -17,7 +17,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.local.LocalMode;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -252,7 +252,7 @@ class ArchivedChatsPageTest {
       closedPort = socket.getLocalPort();
     }
     Tokens tokens = Tokens.shared();
-    AppConfig unreachableAuth = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens)
+    AppConfig unreachableAuth = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens)
         .withAuth(new AppConfig.AuthSettings(Optional.empty(), Optional.of(URI.create("http://127.0.0.1:" + closedPort))));
     unreachableAuth = unreachableAuth.withWeb(unreachableAuth.web().withArchivedChatsPage(true));
     try (TestService service = TestService.start(unreachableAuth, List.of())) {

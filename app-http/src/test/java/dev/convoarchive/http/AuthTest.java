@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.ServiceExtension;
+import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
-import dev.convoarchive.http.config.AppConfig;
-import dev.convoarchive.http.support.TestService;
-import dev.convoarchive.http.support.Variant;
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class AuthTest {
 
   private static final Tokens tokens = Tokens.shared();
   @RegisterExtension
-  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
+  static final ServiceExtension running = ServiceExtension.of(StorageVariant.PER_FILE_POSTGRES_INDEX);
   private final UserId alice = UserId.random();
 
   private HttpResponse<String> listAs(String user, String token) {
@@ -147,7 +146,7 @@ class AuthTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    AppConfig unreachable = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens)
+    AppConfig unreachable = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens)
         .withAuth(new AppConfig.AuthSettings(Optional.of(Tokens.SECRET), Optional.of(URI.create("http://127.0.0.1:" + closedPort))));
     try (TestService service = TestService.start(unreachable, List.of())) {
       HttpResponse<String> response = service.send("GET", "/v1/users/me/archive", tokens.es256(tokens.userClaims(alice)));

@@ -10,7 +10,7 @@ import dev.convoarchive.http.support.StorageSnapshot;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,8 +76,8 @@ class BadInputTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void everyBadRequestGetsA4xxProblemAndWritesNothing(Variant variant) {
+  @EnumSource(StorageVariant.class)
+  void everyBadRequestGetsA4xxProblemAndWritesNothing(StorageVariant variant) {
     try (TestService service = TestService.start(variant, tokens);
         S3Client s3 = TestStores.s3Client()) {
       UserId user = UserId.random();

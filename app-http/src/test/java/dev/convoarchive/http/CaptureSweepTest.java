@@ -12,7 +12,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.AppDatabases;
 import dev.convoarchive.supabase.ChatApp;
 import dev.convoarchive.supabase.SupabaseDatabase;
@@ -83,7 +83,7 @@ class CaptureSweepTest {
   }
 
   private static AppConfig sweeping(SupabaseDbConfig db, Sweeper.Settings settings) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     base = base.withStorage(base.s3().withBucket(bucket()), db);
     SweepSource source = new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, Optional.empty())
         .withCapture(Duration.ofMillis(200), SweepSource.DEFAULT_CAPTURE_WINDOW, true);

@@ -13,7 +13,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.AppDatabases;
 import dev.convoarchive.supabase.ChatApp;
 import java.net.http.HttpResponse;
@@ -38,7 +38,7 @@ class ChatAppsOverHttpTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static AppConfig config(ChatApp app) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     return base.withStorage(base.s3(), AppDatabases.config(app));
   }
 

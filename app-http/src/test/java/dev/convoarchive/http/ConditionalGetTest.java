@@ -5,31 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.ServiceExtension;
+import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import dev.convoarchive.http.config.AppConfig;
-import dev.convoarchive.http.support.TestService;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.Compression;
+import dev.convoarchive.s3.StorageVariant;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An archived conversation's answer carries an ETag; asking again with it costs a 304 and no body. */
 class ConditionalGetTest {
 
   private static final Tokens tokens = Tokens.shared();
   @RegisterExtension
-  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
+  static final ServiceExtension running = ServiceExtension.of(StorageVariant.PER_FILE_POSTGRES_INDEX);
   private final UserId user = UserId.random();
   private final String token = tokens.hs256(tokens.userClaims(user));
 
@@ -87,7 +86,7 @@ class ConditionalGetTest {
   @ParameterizedTest
   @ValueSource(strings = {"gzip-stored", "plain-stored", "single-file"})
   void eachCodingSentHasItsOwnETag(String storage) throws Exception {
-    AppConfig base = TestService.config(storage.equals("single-file") ? Variant.SINGLE_FILE : Variant.PER_FILE_POSTGRES_INDEX,
+    AppConfig base = TestService.config(storage.equals("single-file") ? StorageVariant.SINGLE_FILE : StorageVariant.PER_FILE_POSTGRES_INDEX,
         tokens);
     AppConfig config = storage.equals("plain-stored")
         ? base.withStorage(base.s3().withCompression(Compression.NONE), base.database().orElseThrow()) : base;

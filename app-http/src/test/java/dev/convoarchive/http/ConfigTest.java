@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.ConfigException;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
-import dev.convoarchive.s3.IndexLocation;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +32,7 @@ class ConfigTest {
     AppConfig config = AppConfig.load(Map.of(), new Properties());
     assertThat(config.localMode()).isTrue();
     assertThat(config.port()).isEqualTo(7070);
-    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.PER_FILE);
+    assertThat(config.s3().variant()).isEqualTo(StorageVariant.PER_FILE_POSTGRES_INDEX);
     assertThat(config.s3().compression()).isEqualTo(Compression.GZIP);
   }
 
@@ -44,9 +43,9 @@ class ConfigTest {
     AppConfig config = AppConfig.load(env, new Properties());
 
     assertThat(config.localMode()).isFalse();
-    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().variant()).isEqualTo(StorageVariant.SINGLE_FILE);
     assertThat(config.s3().bucket()).isEqualTo("chat-archive");
-    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().variant()).isEqualTo(StorageVariant.SINGLE_FILE);
     assertThat(config.s3().endpoint()).contains(URI.create("http://minio:9000"));
     assertThat(config.s3().pathStyle()).isTrue();
     assertThat(config.database().orElseThrow().user()).isEqualTo("postgres");
@@ -60,7 +59,7 @@ class ConfigTest {
     properties.setProperty("ARCHIVE_STRATEGY", "single-file");
     AppConfig config = AppConfig.load(Map.of("PORT", "9000"), properties);
     assertThat(config.port()).isEqualTo(8081);
-    assertThat(config.s3().layout()).isEqualTo(ArchiveLayout.SINGLE_FILE);
+    assertThat(config.s3().variant()).isEqualTo(StorageVariant.SINGLE_FILE);
   }
 
   @Test
@@ -105,12 +104,12 @@ class ConfigTest {
   @Test
   void thePerFileIndexIsInPostgresByDefaultInItsOwnSchemaAndBothAreConfigurable() {
     AppConfig defaults = AppConfig.load(PRODUCTION, new Properties());
-    assertThat(defaults.s3().index()).isEqualTo(IndexLocation.POSTGRES);
+    assertThat(defaults.s3().variant()).isEqualTo(StorageVariant.PER_FILE_POSTGRES_INDEX);
     assertThat(defaults.database().orElseThrow().serviceSchema()).isEqualTo("convo_archive");
 
     AppConfig chosen = AppConfig.load(with(with(PRODUCTION, "ARCHIVE_INDEX", "s3"), "ARCHIVE_DB_SCHEMA", "archive_ops"),
         new Properties());
-    assertThat(chosen.s3().index()).isEqualTo(IndexLocation.S3);
+    assertThat(chosen.s3().variant()).isEqualTo(StorageVariant.PER_FILE_S3_INDEX);
     assertThat(chosen.database().orElseThrow().serviceSchema()).isEqualTo("archive_ops");
 
     assertThatThrownBy(() -> AppConfig.load(with(PRODUCTION, "ARCHIVE_INDEX", "dynamo"), new Properties()))

@@ -10,7 +10,7 @@ import dev.convoarchive.http.support.LogCapture;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -34,7 +34,7 @@ class CorsTest {
 
   @BeforeAll
   static void start() {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     service = TestService.start(base.withWeb(base.web().withCorsAllowedOrigins(List.of(ALLOWED, "http://localhost:3000"))),
         List.of());
   }
@@ -149,7 +149,7 @@ class CorsTest {
 
   @Test
   void withoutAllowedOriginsNoPageMayCall() {
-    try (TestService plain = TestService.start(TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens), List.of())) {
+    try (TestService plain = TestService.start(TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens), List.of())) {
       HttpResponse<String> response = plain.send(HttpRequest.newBuilder(plain.base().resolve("/v1/users/me/archive"))
           .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
           .header("Origin", ALLOWED)

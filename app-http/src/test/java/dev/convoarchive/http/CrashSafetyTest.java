@@ -8,15 +8,14 @@ import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.ConversationId;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ObjectKeys;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.testing.ConditionsIgnored;
-import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.domain.port.ConversationArchive;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -62,13 +61,13 @@ class CrashSafetyTest {
 
   /** Each variant, and the PostgreSQL index once more on a store that ignores conditional writes. */
   static Stream<Arguments> setups() {
-    return Stream.of(Arguments.of(Variant.PER_FILE_POSTGRES_INDEX, false), Arguments.of(Variant.PER_FILE_S3_INDEX, false),
-        Arguments.of(Variant.SINGLE_FILE, false), Arguments.of(Variant.PER_FILE_POSTGRES_INDEX, true));
+    return Stream.of(Arguments.of(StorageVariant.PER_FILE_POSTGRES_INDEX, false), Arguments.of(StorageVariant.PER_FILE_S3_INDEX, false),
+        Arguments.of(StorageVariant.SINGLE_FILE, false), Arguments.of(StorageVariant.PER_FILE_POSTGRES_INDEX, true));
   }
 
   @ParameterizedTest(name = "{0}, conditional writes ignored: {1}")
   @MethodSource("setups")
-  void sigkillAtRandomPointsLosesNoConversation(Variant variant, boolean conditionsIgnored) throws Exception {
+  void sigkillAtRandomPointsLosesNoConversation(StorageVariant variant, boolean conditionsIgnored) throws Exception {
     int kills = Integer.getInteger("reliability.kills", DEFAULT_KILLS);
     LiveConversations live = TestStores.live();
     List<UserId> users = List.of(UserId.random(), UserId.random());
@@ -119,7 +118,7 @@ class CrashSafetyTest {
           // With the PostgreSQL index the committed rows decide: what a killed write left behind is
           // an orphan, removed here; with the S3 index and single-file the objects decide, and the
           // listing is repaired from them.
-          if (variant == Variant.PER_FILE_POSTGRES_INDEX) {
+          if (variant == StorageVariant.PER_FILE_POSTGRES_INDEX) {
             standalone.maintenance().removeOrphans(Duration.ZERO);
           } else {
             standalone.maintenance().reindex(user);
@@ -168,13 +167,13 @@ class CrashSafetyTest {
   }
 
   /** The conversations stored for {@code user}: its objects (per-file) or the conversations in its file. */
-  private static Set<ConversationId> storedIds(Variant variant, S3Client s3, ConversationArchive archive, UserId user) {
-    if (variant.layout() == ArchiveLayout.SINGLE_FILE) {
+  private static Set<ConversationId> storedIds(StorageVariant variant, S3Client s3, ConversationArchive archive, UserId user) {
+    if (variant == StorageVariant.SINGLE_FILE) {
       try (Stream<ArchivedConversation> objects = archive.export(user)) {
         return objects.map(ArchivedConversation::id).collect(Collectors.toSet());
       }
     }
-    String folder = new ObjectKeys(TestStores.s3Config(variant).prefix()).userObjects(ArchiveLayout.PER_FILE, user);
+    String folder = StorageVariant.PER_FILE_POSTGRES_INDEX.userObjects(TestStores.s3Config(variant).prefix(), user);
     return s3.listObjectsV2Paginator(b -> b.bucket(TestStores.BUCKET).prefix(folder)).contents().stream()
         .map(o -> o.key().substring(folder.length()))
         .filter(name -> !ObjectKeys.isIndex("/" + name))
@@ -182,7 +181,7 @@ class CrashSafetyTest {
         .collect(Collectors.toSet());
   }
 
-  private static Process startChild(Variant variant, boolean conditionsIgnored, int port, int kill) throws IOException {
+  private static Process startChild(StorageVariant variant, boolean conditionsIgnored, int port, int kill) throws IOException {
     String classPath = System.getProperty("java.class.path");
     if (conditionsIgnored) {
       // The AWS SDK loads interceptors named in this resource into every client of the process.
@@ -196,8 +195,8 @@ class CrashSafetyTest {
         "-cp", classPath, Main.class.getName());
     var env = builder.environment();
     env.put("PORT", Integer.toString(port));
-    env.put("ARCHIVE_STRATEGY", variant.layout().configName());
-    env.put("ARCHIVE_INDEX", variant.index().configName());
+    env.put("ARCHIVE_STRATEGY", variant.strategy());
+    variant.index().ifPresent(index -> env.put("ARCHIVE_INDEX", index));
     putStores(env, TestStores.database());
     File log = new File("target/crash-child-" + variant + (conditionsIgnored ? "-unconditional-" : "-") + kill + ".log");
     return builder.redirectErrorStream(true).redirectOutput(log).start();

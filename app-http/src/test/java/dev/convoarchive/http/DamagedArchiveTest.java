@@ -8,8 +8,8 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ObjectKeys;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,8 +24,8 @@ class DamagedArchiveTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void anUndecodableObjectIsADamagedArchiveProblemWithoutItsKeyOrAStackTrace(Variant variant) {
+  @EnumSource(StorageVariant.class)
+  void anUndecodableObjectIsADamagedArchiveProblemWithoutItsKeyOrAStackTrace(StorageVariant variant) {
     try (TestService service = TestService.start(variant, tokens); S3Client s3 = TestStores.s3Client()) {
       UserId user = UserId.random();
       String token = tokens.hs256(tokens.userClaims(user));
@@ -35,7 +35,7 @@ class DamagedArchiveTest {
       assertThat(service.send("POST", "/v1/users/me/conversations/" + id + "/archive", token).statusCode()).isEqualTo(201);
 
       List<String> stored = s3.listObjectsV2Paginator(b -> b.bucket(TestStores.BUCKET)
-              .prefix(new ObjectKeys(TestStores.s3Config(variant).prefix()).userObjects(variant.layout(), user)))
+              .prefix(variant.userObjects(TestStores.s3Config(variant).prefix(), user)))
           .contents().stream().map(S3Object::key).filter(key -> !ObjectKeys.isIndex(key)).toList();
       assertThat(stored).hasSize(1);
       s3.putObject(b -> b.bucket(TestStores.BUCKET).key(stored.get(0)), RequestBody.fromString("{\"formatVersion\": 1, \"conv"));

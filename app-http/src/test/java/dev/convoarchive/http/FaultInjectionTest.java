@@ -6,15 +6,15 @@ import dev.convoarchive.domain.model.ArchiveEntry;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.testing.Conversations;
-import dev.convoarchive.s3.testing.Faults;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
-import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.s3.StorageVariant;
+import dev.convoarchive.s3.testing.Faults;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +41,8 @@ class FaultInjectionTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void everyAcknowledgedOperationHoldsAndEveryFailureCanBeFinished(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void everyAcknowledgedOperationHoldsAndEveryFailureCanBeFinished(StorageVariant variant) throws Exception {
     int operations = Integer.getInteger("reliability.operations", DEFAULT_OPERATIONS);
     Faults chaosA = new Faults();
     Faults chaosB = new Faults();

@@ -10,8 +10,8 @@ import dev.convoarchive.http.support.FreezableProxy;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -40,12 +40,12 @@ class FrozenStoresTest {
   @ParameterizedTest
   @EnumSource(Frozen.class)
   void requestsDuringAFreezeAnswer503InBoundedTimeAndARetryFinishesTheMove(Frozen which) {
-    S3ArchiveConfig s3 = TestStores.s3Config(Variant.PER_FILE_POSTGRES_INDEX);
+    S3ArchiveConfig s3 = TestStores.s3Config(StorageVariant.PER_FILE_POSTGRES_INDEX);
     SupabaseDbConfig db = TestStores.database();
     URI s3Endpoint = s3.endpoint().orElseThrow();
     try (FreezableProxy dbProxy = new FreezableProxy(URI.create(db.jdbcUrl().substring(5)).getPort());
         FreezableProxy s3Proxy = new FreezableProxy(s3Endpoint.getPort())) {
-      AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+      AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
       AppConfig config = base.withStorage(
           s3.withEndpoint(URI.create("http://127.0.0.1:" + s3Proxy.port()), true).withCallTimeout(TIMEOUT.multipliedBy(3)),
           db.withTimeout(TIMEOUT).withJdbcUrl(db.jdbcUrl().replace(":" + URI.create(db.jdbcUrl().substring(5)).getPort() + "/",
@@ -98,7 +98,7 @@ class FrozenStoresTest {
     SupabaseDbConfig db = TestStores.database();
     int port = URI.create(db.jdbcUrl().substring(5)).getPort();
     try (FreezableProxy dbProxy = new FreezableProxy(port)) {
-      AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+      AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
       AppConfig config = base.withStorage(base.s3(), db.withPoolSize(4).withTimeout(Duration.ofSeconds(15))
           .withJdbcUrl(db.jdbcUrl().replace(":" + port + "/", ":" + dbProxy.port() + "/")));
       try (TestService service = TestService.start(config, List.of())) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +42,7 @@ class GracefulShutdownTest {
   void aRequestInFlightWhenStopIsCalledStillCompletes() throws Exception {
     HoldFirstRead hold = new HoldFirstRead();
     try (Tokens tokens = new Tokens()) {
-      TestService service = TestService.start(TestService.config(Variant.PER_FILE_S3_INDEX, tokens), List.of(hold));
+      TestService service = TestService.start(TestService.config(StorageVariant.PER_FILE_S3_INDEX, tokens), List.of(hold));
       String token = tokens.hs256(tokens.userClaims(UserId.random()));
       hold.armed = true;
       CompletableFuture<HttpResponse<String>> inFlight =

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
-import dev.convoarchive.http.support.RawHttp;
 import dev.convoarchive.http.support.RawHttp.Response;
+import dev.convoarchive.http.support.RawHttp;
 import dev.convoarchive.http.support.ServiceExtension;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class HostileHttpTest {
 
   private static final Tokens tokens = Tokens.shared();
   @RegisterExtension
-  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
+  static final ServiceExtension running = ServiceExtension.of(StorageVariant.PER_FILE_POSTGRES_INDEX);
 
   private final UserId alice = UserId.random();
 

@@ -11,7 +11,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,8 +23,8 @@ class LifecycleTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void archiveListGetRestoreArchiveExportDeleteErase(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void archiveListGetRestoreArchiveExportDeleteErase(StorageVariant variant) throws Exception {
     try (TestService service = TestService.start(variant, tokens)) {
       LiveConversations live = TestStores.live();
       UserId user = UserId.random();

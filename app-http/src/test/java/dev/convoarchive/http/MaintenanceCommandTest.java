@@ -11,8 +11,8 @@ import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.S3ArchiveModule;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,13 +37,13 @@ class MaintenanceCommandTest {
   private final String prefix = "maintenance-" + UUID.randomUUID();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  private AppConfig config(Variant variant) {
+  private AppConfig config(StorageVariant variant) {
     AppConfig base = TestService.config(variant, tokens);
     return new AppConfig(0, base.s3().withPrefix(prefix), base.database(), base.auth(), base.dataDirectory(),
         base.maxBodyBytes(), false, SweepConfig.off(), base.web());
   }
 
-  private int rebuild(Variant variant) {
+  private int rebuild(StorageVariant variant) {
     out.reset();
     return MaintenanceCommand.rebuildIndex(config(variant), new PrintStream(out, true, StandardCharsets.UTF_8),
         S3ArchiveModule.withCredentials(EmbeddedS3.credentials()));
@@ -69,15 +69,15 @@ class MaintenanceCommandTest {
     Set<String> all = conversations.stream().map(c -> c.id().value()).collect(Collectors.toCollection(TreeSet::new));
 
     // Archived with the S3 index ...
-    try (TestService s3Index = TestService.start(config(Variant.PER_FILE_S3_INDEX), List.of())) {
+    try (TestService s3Index = TestService.start(config(StorageVariant.PER_FILE_S3_INDEX), List.of())) {
       for (Conversation c : conversations) {
         assertThat(s3Index.send("POST", "/v1/users/me/conversations/" + c.id() + "/archive", token).statusCode()).isEqualTo(201);
       }
     }
     // ... moved into PostgreSQL by one command ...
-    assertThat(rebuild(Variant.PER_FILE_POSTGRES_INDEX)).isZero();
+    assertThat(rebuild(StorageVariant.PER_FILE_POSTGRES_INDEX)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("rebuilt the index of 1 users: 3 entries");
-    try (TestService database = TestService.start(config(Variant.PER_FILE_POSTGRES_INDEX), List.of())) {
+    try (TestService database = TestService.start(config(StorageVariant.PER_FILE_POSTGRES_INDEX), List.of())) {
       assertThat(listed(database, token)).isEqualTo(all);
       // ... changed there (the S3 index object is now stale) ...
       assertThat(database.send("DELETE", "/v1/users/me/archive/" + conversations.get(0).id(), token).statusCode()).isEqualTo(204);
@@ -89,13 +89,13 @@ class MaintenanceCommandTest {
         assertThat(delete.executeUpdate()).isEqualTo(2);
       }
       assertThat(listed(database, token)).isEmpty();
-      assertThat(rebuild(Variant.PER_FILE_POSTGRES_INDEX)).isZero();
+      assertThat(rebuild(StorageVariant.PER_FILE_POSTGRES_INDEX)).isZero();
       assertThat(listed(database, token)).isEqualTo(all.stream().filter(id -> !id.equals(conversations.get(0).id().value()))
           .collect(Collectors.toCollection(TreeSet::new)));
     }
     // And back to the S3 index, whose stale object the rebuild corrects.
-    assertThat(rebuild(Variant.PER_FILE_S3_INDEX)).isZero();
-    try (TestService s3Index = TestService.start(config(Variant.PER_FILE_S3_INDEX), List.of())) {
+    assertThat(rebuild(StorageVariant.PER_FILE_S3_INDEX)).isZero();
+    try (TestService s3Index = TestService.start(config(StorageVariant.PER_FILE_S3_INDEX), List.of())) {
       assertThat(listed(s3Index, token)).hasSize(2).doesNotContain(conversations.get(0).id().value());
     }
   }
@@ -111,7 +111,7 @@ class MaintenanceCommandTest {
     String token = tokens.hs256(tokens.userClaims(user));
     String word = "quokka" + Long.toHexString(System.nanoTime());
     List<String> ids = new ArrayList<>();
-    try (TestService service = TestService.start(config(Variant.PER_FILE_POSTGRES_INDEX), List.of())) {
+    try (TestService service = TestService.start(config(StorageVariant.PER_FILE_POSTGRES_INDEX), List.of())) {
       for (int i = 0; i < 3; i++) {
         Conversation sample = Conversations.sample(user, 2);
         Conversation c = new Conversation(sample.id(), user, "Notes " + i, sample.createdAt(), sample.updatedAt(),
@@ -129,13 +129,13 @@ class MaintenanceCommandTest {
       }
       assertThat(LifecycleTest.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items")).isEmpty();
 
-      assertThat(rebuild(Variant.PER_FILE_POSTGRES_INDEX)).isZero();
+      assertThat(rebuild(StorageVariant.PER_FILE_POSTGRES_INDEX)).isZero();
       String report = out.toString(StandardCharsets.UTF_8);
       assertThat(report).contains("search: indexed").contains("/");
       JsonNode found = LifecycleTest.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items");
       assertThat(found.findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
 
-      assertThat(rebuild(Variant.PER_FILE_POSTGRES_INDEX)).isZero();
+      assertThat(rebuild(StorageVariant.PER_FILE_POSTGRES_INDEX)).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("search: every conversation is indexed");
     }
   }
@@ -143,11 +143,11 @@ class MaintenanceCommandTest {
   @Test
   void removeOrphansReportsWhatItRemovedAndRefusesABadAge() {
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-    assertThat(MaintenanceCommand.removeOrphans(config(Variant.PER_FILE_POSTGRES_INDEX), "yesterday", print)).isEqualTo(2);
+    assertThat(MaintenanceCommand.removeOrphans(config(StorageVariant.PER_FILE_POSTGRES_INDEX), "yesterday", print)).isEqualTo(2);
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("ISO-8601 duration such as PT24H");
 
     out.reset();
-    assertThat(MaintenanceCommand.removeOrphans(config(Variant.PER_FILE_POSTGRES_INDEX), "PT1H", print,
+    assertThat(MaintenanceCommand.removeOrphans(config(StorageVariant.PER_FILE_POSTGRES_INDEX), "PT1H", print,
         S3ArchiveModule.withCredentials(EmbeddedS3.credentials()))).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("removed 0 orphaned objects older than PT1H");
   }

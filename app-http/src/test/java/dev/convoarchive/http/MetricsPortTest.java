@@ -6,13 +6,13 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.Network;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
-import java.net.InetAddress;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class MetricsPortTest {
 
   @Test
   void metricsMoveToTheirOwnPort() {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     try (TestService service = TestService.start(base.withWeb(base.web().withMetricsPort(Optional.of(0))), List.of())) {
       int metricsPort = service.app().metricsPort();
       assertThat(metricsPort).isNotEqualTo(service.app().port());
@@ -45,7 +45,7 @@ class MetricsPortTest {
 
   @Test
   void byDefaultMetricsAreOnTheServicesPort() {
-    try (TestService service = TestService.start(TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens), List.of())) {
+    try (TestService service = TestService.start(TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens), List.of())) {
       assertThat(service.app().metricsPort()).isEqualTo(service.app().port());
       assertThat(service.send("GET", "/metrics", null).statusCode()).isEqualTo(200);
     }
@@ -55,7 +55,7 @@ class MetricsPortTest {
   void theMetricsPortListensOnLoopbackUnlessMetricsHostSaysOtherwise() throws Exception {
     Optional<InetAddress> outside = Network.outsideAddress();
     Assumptions.assumeTrue(outside.isPresent(), "this machine has no address but loopback");
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     AppConfig metricsPort = base.withWeb(base.web().withMetricsPort(Optional.of(0)));
     try (TestService service = TestService.start(metricsPort, List.of())) {
       int port = service.app().metricsPort();
@@ -70,7 +70,7 @@ class MetricsPortTest {
 
   @Test
   void noOtherSpellingOfTheMetricsPathIsServed() {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     try (TestService service = TestService.start(base, List.of())) {
       assertThat(service.send("GET", "/metrics", null).statusCode()).isEqualTo(200);
       assertThat(service.send("GET", "/metrics/", null).statusCode()).isEqualTo(404);

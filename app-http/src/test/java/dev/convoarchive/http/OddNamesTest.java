@@ -10,11 +10,11 @@ import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
-import dev.convoarchive.supabase.live.LiveTables;
 import dev.convoarchive.supabase.live.LiveTables.Part;
+import dev.convoarchive.supabase.live.LiveTables;
 import dev.convoarchive.supabase.store.SweepSource;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -103,7 +103,7 @@ class OddNamesTest {
     database.execute("insert into " + Q_SCHEMA + ".\"Bookmarks\" (\"Room \"\"ref\"\"\", note) values ('" + kept + "', 'later')");
     String before = everyRow(database);
 
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     SweepSource capture = new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, Optional.empty())
         .withCapture(Duration.ofMillis(100), SweepSource.DEFAULT_CAPTURE_WINDOW, true);
     AppConfig config = base.withStorage(base.s3(), db)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.http.HttpResponse;
@@ -18,7 +18,7 @@ class OpenApiTest {
 
   @Test
   void theDocumentIsValidAndMatchesTheRoutes() {
-    try (Tokens tokens = new Tokens(); TestService service = TestService.start(ArchiveLayout.PER_FILE, tokens)) {
+    try (Tokens tokens = new Tokens(); TestService service = TestService.start(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens)) {
       HttpResponse<String> response = service.send("GET", "/openapi.json", null);
       assertThat(response.statusCode()).isEqualTo(200);
 

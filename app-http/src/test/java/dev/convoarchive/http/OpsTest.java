@@ -7,7 +7,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.ServiceExtension;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,7 +18,7 @@ class OpsTest {
 
   private static final Tokens tokens = Tokens.shared();
   @RegisterExtension
-  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
+  static final ServiceExtension running = ServiceExtension.of(StorageVariant.PER_FILE_POSTGRES_INDEX);
 
   @Test
   void livenessAndReadinessAnswerWithoutAToken() {

@@ -11,7 +11,7 @@ import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.live.LiveTables.Part;
@@ -89,7 +89,7 @@ class OwnTableNamesTest {
   }
 
   private static AppConfig config(AppDatabase database) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     String url = database.config().jdbcUrl().replace("jdbc:", "").replace("postgresql://", "postgres://convo_archive_service:"
         + PASSWORD + "@");
     SupabaseDbConfig asServiceRole = SupabaseDbConfig.fromUrl(url).withTables(CHATBOT_UI);

@@ -10,7 +10,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +47,8 @@ class PassThroughTest {
   private final String token = tokens.hs256(tokens.userClaims(user));
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void retrieveAndExportAnswerTheStoredDocument(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void retrieveAndExportAnswerTheStoredDocument(StorageVariant variant) throws Exception {
     try (TestService service = TestService.start(variant, tokens); S3Client s3 = TestStores.s3Client()) {
       Conversation rich = Conversations.rich(user);
       Conversation plain = Conversations.sample(user, 3);
@@ -72,7 +72,7 @@ class PassThroughTest {
       assertThat(answer.get("messages")).hasSize(rich.messages().size());
       assertThat(answer.at("/messages/0/metadata/usage/tags/1").asText()).isEqualTo("β");
 
-      if (variant != Variant.SINGLE_FILE) {
+      if (variant != StorageVariant.SINGLE_FILE) {
         byte[] stored = s3.getObjectAsBytes(b -> b.bucket(TestStores.BUCKET)
             .key("archived_conversations/" + user + "/" + rich.id() + ".json")).asByteArray();
         assertThat(gzip.body()).as("the stored bytes, passed through").isEqualTo(stored);
@@ -83,7 +83,7 @@ class PassThroughTest {
       // Each coding has its tag, and each tag is 304 for its own coding.
       String identityTag = identity.headers().firstValue("ETag").orElseThrow();
       String gzipTag = gzip.headers().firstValue("ETag").orElseThrow();
-      if (variant != Variant.SINGLE_FILE) {
+      if (variant != StorageVariant.SINGLE_FILE) {
         assertThat(gzipTag).isNotEqualTo(identityTag);
       }
       assertThat(conditional(service, path, null, identityTag).statusCode()).isEqualTo(304);
@@ -104,7 +104,7 @@ class PassThroughTest {
    */
   @Test
   void anObjectTheCatalogDoesNotListIsNotAnswered() throws Exception {
-    try (TestService service = TestService.start(Variant.PER_FILE_POSTGRES_INDEX, tokens); S3Client s3 = TestStores.s3Client()) {
+    try (TestService service = TestService.start(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens); S3Client s3 = TestStores.s3Client()) {
       Conversation archived = Conversations.sample(user, 2);
       archive(service, archived);
       String stored = "archived_conversations/" + user + "/" + archived.id() + ".json";
@@ -127,7 +127,7 @@ class PassThroughTest {
    */
   @Test
   void aLargeConversationIsAnsweredWithoutHoldingIt() throws Exception {
-    try (TestService service = TestService.start(Variant.PER_FILE_POSTGRES_INDEX, tokens)) {
+    try (TestService service = TestService.start(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens)) {
       Conversation large = large(user, 6, 1024 * 1024);
       archive(service, large);
       String path = "/v1/users/me/archive/" + large.id();

@@ -10,7 +10,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +69,8 @@ class RacingRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void anEraseRacingARestoreIsNeverUndone(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void anEraseRacingARestoreIsNeverUndone(StorageVariant variant) throws Exception {
     LiveConversations live = TestStores.live();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     int erased = 0;
@@ -111,8 +111,8 @@ class RacingRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void anArchiveRacingARestoreNeverAnswersNotFoundOrConflict(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void anArchiveRacingARestoreNeverAnswersNotFoundOrConflict(StorageVariant variant) throws Exception {
     LiveConversations live = TestStores.live();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
@@ -144,8 +144,8 @@ class RacingRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void racingEraseAllsCountEachConversationOnce(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void racingEraseAllsCountEachConversationOnce(StorageVariant variant) throws Exception {
     LiveConversations live = TestStores.live();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (TestService service = TestService.start(variant, tokens)) {
@@ -175,8 +175,8 @@ class RacingRequestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void idsTheDatabaseTreatsAsEqualNameOneArchivedConversation(Variant variant) {
+  @EnumSource(StorageVariant.class)
+  void idsTheDatabaseTreatsAsEqualNameOneArchivedConversation(StorageVariant variant) {
     LiveConversations live = TestStores.live();
     try (TestService service = TestService.start(variant, tokens)) {
       UserId user = UserId.random();

@@ -11,7 +11,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ class S3PermissionsTest {
   @Test
   void thePolicyGrantsExactlyWhatEveryLayoutAndCommandUses() throws Exception {
     Recorder recorder = new Recorder();
-    for (Variant variant : Variant.values()) {
+    for (StorageVariant variant : StorageVariant.values()) {
       try (TestService service = TestService.start(TestService.config(variant, tokens), List.of(recorder))) {
         everyRoute(service);
       }

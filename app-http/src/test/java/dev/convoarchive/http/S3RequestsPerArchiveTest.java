@@ -8,7 +8,7 @@ import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.testing.Faults;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ class S3RequestsPerArchiveTest {
 
   @ParameterizedTest
   @CsvSource({"PER_FILE_POSTGRES_INDEX, 1, 1, 1, 0", "PER_FILE_S3_INDEX, 3, 2, 1, 1", "SINGLE_FILE, 2, 1, 1, 1"})
-  void anArchiveARetrieveAndAListCostAtMost(Variant variant, int archive, int nextArchive, int retrieve, int list) {
+  void anArchiveARetrieveAndAListCostAtMost(StorageVariant variant, int archive, int nextArchive, int retrieve, int list) {
     Faults counter = new Faults();
     try (TestService service = TestService.start(TestService.config(variant, tokens), List.of(counter))) {
       UserId user = UserId.random();

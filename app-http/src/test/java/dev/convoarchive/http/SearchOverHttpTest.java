@@ -14,7 +14,7 @@ import dev.convoarchive.http.config.SearchSettings;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +59,8 @@ class SearchOverHttpTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void searchFindsWhatWasSaidInEveryVariant(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void searchFindsWhatWasSaidInEveryVariant(StorageVariant variant) throws Exception {
     try (TestService service = TestService.start(TestService.config(variant, tokens), List.of())) {
       UserId alice = UserId.random();
       UserId bob = UserId.random();
@@ -99,8 +99,8 @@ class SearchOverHttpTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Variant.class, names = {"PER_FILE_POSTGRES_INDEX", "SINGLE_FILE"})
-  void titlesOnlySearchesTitlesAndOffRefuses(Variant variant) throws Exception {
+  @EnumSource(value = StorageVariant.class, names = {"PER_FILE_POSTGRES_INDEX", "SINGLE_FILE"})
+  void titlesOnlySearchesTitlesAndOffRefuses(StorageVariant variant) throws Exception {
     AppConfig base = TestService.config(variant, tokens);
     UserId alice = UserId.random();
     try (TestService service = TestService.start(base.withSearch(new SearchSettings(SearchMode.TITLES, "simple")),
@@ -118,7 +118,7 @@ class SearchOverHttpTest {
 
   @org.junit.jupiter.api.Test
   void aSearchConfigTheDatabaseDoesNotHaveStopsStartUpNamingIt() {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestService.start(
             base.withSearch(new SearchSettings(SearchMode.FULL, "klingon")), List.of()).close())
         .hasMessageContaining("SEARCH_CONFIG").hasMessageContaining("klingon").hasMessageContaining("pg_ts_config");

@@ -12,7 +12,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.ServiceKeyHash;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +33,7 @@ class ServiceKeysTest {
   private final UserId alice = UserId.random();
 
   private static TestService startWith(String... keys) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     List<ServiceKeyHash> hashes = Stream.of(keys).map(ServiceKeyHash::of).toList();
     return TestService.start(base.withAuth(base.auth().withServiceKeys(hashes)), List.of());
   }

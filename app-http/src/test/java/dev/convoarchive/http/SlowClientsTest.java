@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.http.support.ServiceExtension;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -42,7 +42,7 @@ class SlowClientsTest {
   private static final Duration TRICKLE_EVERY = Duration.ofSeconds(1);
 
   @RegisterExtension
-  static final ServiceExtension running = ServiceExtension.of(ArchiveLayout.PER_FILE);
+  static final ServiceExtension running = ServiceExtension.of(StorageVariant.PER_FILE_POSTGRES_INDEX);
 
   /** One slow connection: what it sends up front, and one byte of more each round. */
   private static final class Slow {

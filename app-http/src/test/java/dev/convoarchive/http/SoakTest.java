@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.s3.StorageVariant;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -42,8 +42,8 @@ class SoakTest {
   void mixedLoadFromTwoInstancesStaysCorrectAndBounded() throws Exception {
     int seconds = Integer.getInteger("soak.seconds", DEFAULT_SECONDS);
     try (Tokens tokens = new Tokens();
-        TestService a = TestService.start(ArchiveLayout.PER_FILE, tokens);
-        TestService b = TestService.start(ArchiveLayout.PER_FILE, tokens)) {
+        TestService a = TestService.start(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
+        TestService b = TestService.start(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens)) {
       LiveConversations live = TestStores.live();
       List<List<Conversation>> owned = new ArrayList<>();
       Map<Conversation, Boolean> archived = new ConcurrentHashMap<>();

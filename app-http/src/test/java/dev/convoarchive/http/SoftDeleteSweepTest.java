@@ -13,7 +13,7 @@ import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseModule;
 import java.time.Duration;
@@ -31,10 +31,10 @@ class SoftDeleteSweepTest {
   private static final Tokens tokens = Tokens.shared();
 
   static AppConfig sweeping(AppDatabase database) {
-    return sweeping(database, Variant.PER_FILE_POSTGRES_INDEX);
+    return sweeping(database, StorageVariant.PER_FILE_POSTGRES_INDEX);
   }
 
-  static AppConfig sweeping(AppDatabase database, Variant variant) {
+  static AppConfig sweeping(AppDatabase database, StorageVariant variant) {
     AppConfig base = TestService.config(variant, tokens);
     return base.withStorage(base.s3(), database.config())
         .withSweep(SweepConfig.off().on().withInterval(Duration.ofMillis(200)));

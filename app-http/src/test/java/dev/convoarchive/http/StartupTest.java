@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.UnsafeStorageException;
 import dev.convoarchive.s3.testing.Faults;
 import java.io.IOException;
@@ -17,13 +14,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class StartupTest {
 
   /** The S3 index and single-file rely on conditional writes: on a store that ignores them, no start. */
   @ParameterizedTest
-  @EnumSource(value = Variant.class, names = {"PER_FILE_S3_INDEX", "SINGLE_FILE"})
-  void aStoreThatIgnoresConditionalWritesStopsStartUpBeforeThePortOpens(Variant variant) throws IOException {
+  @EnumSource(value = StorageVariant.class, names = {"PER_FILE_S3_INDEX", "SINGLE_FILE"})
+  void aStoreThatIgnoresConditionalWritesStopsStartUpBeforeThePortOpens(StorageVariant variant) throws IOException {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
@@ -45,7 +44,7 @@ class StartupTest {
   @Test
   void thePostgresIndexStartsOnAStoreThatIgnoresConditionalWrites() {
     try (Tokens tokens = new Tokens();
-        TestService service = TestService.start(TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens),
+        TestService service = TestService.start(TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens),
             List.of(new Faults().ignoreConditions(true)))) {
       assertThat(service.send("GET", "/health/ready", null).statusCode()).isEqualTo(200);
     }
@@ -53,7 +52,7 @@ class StartupTest {
 
   @Test
   void aWorkingStoreStartsTheService() {
-    try (Tokens tokens = new Tokens(); TestService service = TestService.start(ArchiveLayout.SINGLE_FILE, tokens)) {
+    try (Tokens tokens = new Tokens(); TestService service = TestService.start(StorageVariant.SINGLE_FILE, tokens)) {
       assertThat(service.send("GET", "/health/live", null).statusCode()).isEqualTo(200);
     }
   }

@@ -9,9 +9,8 @@ import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.ObjectKeys;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import java.io.File;
 import java.time.Clock;
@@ -104,8 +103,8 @@ class SweeperCrashTest {
   }
 
   private static Set<String> stored(S3Client s3, UserId user) {
-    var config = TestStores.s3Config(Variant.PER_FILE_POSTGRES_INDEX);
-    String folder = new ObjectKeys(config.prefix()).userObjects(ArchiveLayout.PER_FILE, user);
+    var config = TestStores.s3Config(StorageVariant.PER_FILE_POSTGRES_INDEX);
+    String folder = StorageVariant.PER_FILE_POSTGRES_INDEX.userObjects(config.prefix(), user);
     return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(folder)).contents().stream()
         .map(S3Object::key).map(key -> key.substring(folder.length()).replace(".json", ""))
         .collect(Collectors.toSet());

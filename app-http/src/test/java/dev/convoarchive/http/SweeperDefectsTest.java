@@ -16,7 +16,7 @@ import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.AppDatabases;
 import dev.convoarchive.supabase.ChatApp;
 import dev.convoarchive.supabase.SupabaseDatabase;
@@ -38,7 +38,7 @@ class SweeperDefectsTest {
   private static final Tokens tokens = Tokens.shared();
 
   private static AppConfig sweeping(SupabaseDbConfig db, Optional<Duration> inactiveAfter) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     SweepSource source = new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, inactiveAfter)
         .withCapture(Duration.ZERO, SweepSource.DEFAULT_CAPTURE_WINDOW, true);
     return base.withStorage(base.s3(), db).withSweep(SweepConfig.off().on().withInterval(Duration.ofMillis(100))

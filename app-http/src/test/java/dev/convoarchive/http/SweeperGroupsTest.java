@@ -14,7 +14,7 @@ import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.testing.Faults;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.live.PostgresLiveConversations;
@@ -42,7 +42,7 @@ class SweeperGroupsTest {
   private static final int GROUP = 6;
 
   private static AppConfig notSweeping(AppDatabase database) {
-    AppConfig base = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig base = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     return base.withStorage(base.s3(), database.config()).withSweep(SweepConfig.off());
   }
 

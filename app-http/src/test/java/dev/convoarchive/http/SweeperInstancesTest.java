@@ -7,14 +7,13 @@ import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
-import dev.convoarchive.domain.usecase.Sweeper;
-import dev.convoarchive.s3.ArchiveLayout;
-import dev.convoarchive.s3.ObjectKeys;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseModule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -113,15 +112,15 @@ class SweeperInstancesTest {
           .isEqualTo(written.get());
       assertThat(database.count("select count(*) from conversations")).isEqualTo(USERS);
 
-      ObjectKeys keys = new ObjectKeys(TestStores.s3Config(dev.convoarchive.http.support.Variant.PER_FILE_POSTGRES_INDEX).prefix());
+      String prefix = TestStores.s3Config(StorageVariant.PER_FILE_POSTGRES_INDEX).prefix();
       try (S3Client s3 = TestStores.s3Client()) {
         for (Map.Entry<UserId, Set<String>> user : deleted.entrySet()) {
           String token = Tokens().hs256(Tokens().userClaims(user.getKey()));
           String listing = instances.get(0).send("GET", "/v1/users/me/archive?limit=1000", token).body();
           Set<String> listed = ids(listing);
           Set<String> stored = s3.listObjectsV2Paginator(r -> r.bucket(TestStores.s3Config(
-                  dev.convoarchive.http.support.Variant.PER_FILE_POSTGRES_INDEX).bucket())
-                  .prefix(keys.userObjects(ArchiveLayout.PER_FILE, user.getKey()))).contents().stream()
+                  StorageVariant.PER_FILE_POSTGRES_INDEX).bucket())
+                  .prefix(StorageVariant.PER_FILE_POSTGRES_INDEX.userObjects(prefix, user.getKey()))).contents().stream()
               .map(S3Object::key).map(key -> key.substring(key.lastIndexOf('/') + 1).replace(".json", ""))
               .collect(Collectors.toSet());
           Set<String> expected = user.getValue();

@@ -15,9 +15,9 @@ import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.S3ArchiveModule;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.supabase.SupabaseModule;
 import dev.convoarchive.supabase.store.SweepSource;
@@ -77,8 +77,8 @@ class TieringAndRetentionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void inactiveConversationsAreTieredRestoredOnesWaitAgainAndRetentionErases(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void inactiveConversationsAreTieredRestoredOnesWaitAgainAndRetentionErases(StorageVariant variant) throws Exception {
     AppDatabase database = AppDatabase.create(true);
     LiveConversations live = Guice.createInjector(new SupabaseModule(database.config())).getInstance(LiveConversations.class);
     MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));

@@ -8,23 +8,22 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.testing.Concurrently;
 import dev.convoarchive.domain.testing.Conversations;
+import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
-import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.support.Tokens;
-import dev.convoarchive.http.support.Variant;
 import dev.convoarchive.s3.ObjectKeys;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.testing.Faults;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
-import dev.convoarchive.s3.ArchiveLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Two service instances, each with its own S3 client and database pool, serving one bucket and one database. */
 class TwoInstancesTest {
@@ -32,8 +31,8 @@ class TwoInstancesTest {
   private static final Tokens tokens = Tokens.shared();
 
   @ParameterizedTest
-  @EnumSource(Variant.class)
-  void fortyConcurrentArchivesForOneUserAcrossTwoInstancesAreAllKept(Variant variant) throws Exception {
+  @EnumSource(StorageVariant.class)
+  void fortyConcurrentArchivesForOneUserAcrossTwoInstancesAreAllKept(StorageVariant variant) throws Exception {
     try (TestService a = TestService.start(variant, tokens); TestService b = TestService.start(variant, tokens)) {
       List<TestService> instances = List.of(a, b);
       LiveConversations live = TestStores.live();
@@ -70,7 +69,7 @@ class TwoInstancesTest {
    */
   @Test
   void withThePostgresIndexAStoreThatIgnoresConditionalWritesLosesNothing() throws Exception {
-    AppConfig config = TestService.config(Variant.PER_FILE_POSTGRES_INDEX, tokens);
+    AppConfig config = TestService.config(StorageVariant.PER_FILE_POSTGRES_INDEX, tokens);
     try (TestService a = TestService.start(config, List.of(new Faults().ignoreConditions(true)));
         TestService b = TestService.start(config, List.of(new Faults().ignoreConditions(true)));
         S3Client s3 = TestStores.s3Client()) {
@@ -102,7 +101,7 @@ class TwoInstancesTest {
       JsonNode page = LifecycleTest.json(b.send("GET", "/v1/users/me/archive?limit=1000", token));
       page.get("items").forEach(item -> listed.add(item.get("id").asText()));
       Set<String> stored = s3.listObjectsV2Paginator(r -> r.bucket(TestStores.BUCKET)
-              .prefix(new ObjectKeys(config.s3().prefix()).userObjects(ArchiveLayout.PER_FILE, user)))
+              .prefix(StorageVariant.PER_FILE_POSTGRES_INDEX.userObjects(config.s3().prefix(), user)))
           .contents().stream().map(o -> o.key().substring(o.key().lastIndexOf('/') + 1).replace(".json", ""))
           .collect(Collectors.toSet());
       Set<String> expected = conversations.stream().map(c -> c.id().value()).collect(Collectors.toSet());

@@ -8,6 +8,7 @@ import dev.convoarchive.bench.Results.OpSample;
 import dev.convoarchive.bench.Results.OpSummary;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3Clients;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.embedded.EmbeddedPostgres;
@@ -146,7 +147,7 @@ public final class BenchMain implements Callable<Integer> {
         config = config.withEndpoint(endpoint, pathStyle);
       }
       config = new S3ArchiveConfig(config.bucket(), "strategy-bench", config.endpoint(), config.pathStyle(), region,
-          config.layout(), config.index(), config.compression(), config.maxAttempts(), config.callTimeout());
+          config.variant(), config.compression(), config.maxAttempts(), config.callTimeout());
       credentials = DefaultCredentialsProvider.builder().build();
     }
     Meter meter = new Meter(rttMillis, bandwidthMbps);
@@ -155,7 +156,7 @@ public final class BenchMain implements Callable<Integer> {
     SupabaseDbConfig database = (dbUrl == null ? embeddedDb.config() : SupabaseDbConfig.fromUrl(dbUrl))
         .withPoolSize(Math.max(8, writers.get(writers.size() - 1)));
     Machine.Factory machines = new Machine.Factory(credentials, List.of(meter, failures), database);
-    List<Variant> variants = variants();
+    List<StorageVariant> variants = variants();
     long steps = (long) variants.size() * (sizeList.size() * (repeatCount + 2L) + writers.size() * 2L + months + 1);
     List<OpSample> samples = new ArrayList<>();
     List<Concurrency> concurrency = new ArrayList<>();
@@ -176,7 +177,7 @@ public final class BenchMain implements Callable<Integer> {
       // On the embedded server each scenario gets a bucket of its own: S3Mock rewrites a bucket's
       // whole key list on every write, so one shared bucket would slow each variant by the
       // objects the others left (seen: 2 MB rewritten per PUT, 9 writes/s, at 13,000 keys).
-      java.util.function.BiFunction<Variant, Integer, String> buckets = embedded != null
+      java.util.function.BiFunction<StorageVariant, Integer, String> buckets = embedded != null
           ? BenchMain::embeddedBucket : (variant, size) -> bucket;
       scenarios = new Scenarios(machines, client, config, buckets, meter, failures, progress);
       conversationJsonBytes = scenarios.conversationJsonBytes(variants.get(0));
@@ -184,11 +185,11 @@ public final class BenchMain implements Callable<Integer> {
         progress.setExtraMessage("warming up (" + warmUp.toSeconds() + " s)");
         scenarios.warmUp(variants, warmUp);
       }
-      for (Variant variant : variants) {
+      for (StorageVariant variant : variants) {
         if (runs("operations")) {
-          progress.setExtraMessage(variant + ": growing archive");
+          progress.setExtraMessage(variant.shortName() + ": growing archive");
           for (int size : sizeList) {
-            if (variant == Variant.SINGLE_FILE && size > singleFileMax) {
+            if (variant == StorageVariant.SINGLE_FILE && size > singleFileMax) {
               progress.stepBy(repeatCount + 2L);
               continue;
             }
@@ -196,18 +197,18 @@ public final class BenchMain implements Callable<Integer> {
           }
         }
         if (runs("concurrency")) {
-          progress.setExtraMessage(variant + ": concurrent writers");
+          progress.setExtraMessage(variant.shortName() + ": concurrent writers");
           for (int w : writers) {
             concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, true));
             concurrency.add(scenarios.concurrentWriters(variant, w, perWriter, false));
           }
         }
         if (runs("growth")) {
-          progress.setExtraMessage(variant + ": growth over time");
+          progress.setExtraMessage(variant.shortName() + ": growth over time");
           growth.addAll(scenarios.growthOverTime(variant, months, perMonth));
         }
         if (runs("failed-upload")) {
-          progress.setExtraMessage(variant + ": failed upload");
+          progress.setExtraMessage(variant.shortName() + ": failed upload");
           failed.add(scenarios.failedUpload(variant, sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1)));
         }
       }
@@ -230,7 +231,7 @@ public final class BenchMain implements Callable<Integer> {
         sweep.instances = quick ? List.of(1, 2) : List.of(1, 2, 4);
         sweep.batchSize = 100;
         sweep.concurrency = 4;
-        S3ArchiveConfig sweepBase = Variant.PER_FILE_POSTGRES_INDEX.apply(config);
+        S3ArchiveConfig sweepBase = config.withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX);
         boolean ownBuckets = embedded != null;
         sweeps.addAll(sweep.runAll(count -> ownBuckets ? sweepBase.withBucket(SweepBench.bucket(count))
             : sweepBase.withPrefix("sweep-bench-" + count), database));
@@ -277,14 +278,14 @@ public final class BenchMain implements Callable<Integer> {
   static final String EMBEDDED_BUCKET = "strategy-bench";
   static final String OVERHEAD_BUCKET = "bench-overhead";
 
-  static String embeddedBucket(Variant variant, int size) {
-    return "bench-" + variant.configName() + (size > 0 ? "-" + size : "");
+  static String embeddedBucket(StorageVariant variant, int size) {
+    return "bench-" + variant.shortName() + (size > 0 ? "-" + size : "");
   }
 
   private static List<String> embeddedBuckets(List<Integer> sizes) {
     List<String> buckets = new ArrayList<>(List.of(EMBEDDED_BUCKET, OVERHEAD_BUCKET));
     List.of(1, 2, 4).forEach(count -> buckets.add(SweepBench.bucket(count)));
-    for (Variant variant : Variant.values()) {
+    for (StorageVariant variant : StorageVariant.values()) {
       buckets.add(embeddedBucket(variant, 0));
       sizes.forEach(size -> buckets.add(embeddedBucket(variant, size)));
     }
@@ -311,13 +312,13 @@ public final class BenchMain implements Callable<Integer> {
     return "round trip " + Report.fmt(rttMillis) + " ms, " + (bandwidthMbps == 0 ? "unlimited" : Report.fmt(bandwidthMbps) + " Mbit/s");
   }
 
-  private List<Variant> variants() {
+  private List<StorageVariant> variants() {
     if (variantNames == null) {
-      return List.of(Variant.values());
+      return List.of(StorageVariant.values());
     }
-    List<Variant> chosen = new ArrayList<>();
+    List<StorageVariant> chosen = new ArrayList<>();
     for (String name : variantNames) {
-      chosen.add(java.util.Arrays.stream(Variant.values()).filter(v -> v.configName().equals(name.trim())).findFirst()
+      chosen.add(java.util.Arrays.stream(StorageVariant.values()).filter(v -> v.shortName().equals(name.trim())).findFirst()
           .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
               "--variants: unknown variant " + name + "; valid: per-file-postgres, per-file-s3, single-file")));
     }

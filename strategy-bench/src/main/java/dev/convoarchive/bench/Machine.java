@@ -35,7 +35,7 @@ record Machine(Injector injector, AtomicLong casRetries) implements AutoCloseabl
       List<Module> modules = new ArrayList<>(List.of(new S3ArchiveModule(config), S3ArchiveModule.withCredentials(credentials),
           S3ArchiveModule.withInterceptors(interceptors),
           binder -> OptionalBinder.newOptionalBinder(binder, ConflictListener.class).setBinding().toInstance(conflicts)));
-      if (config.indexInDatabase()) {
+      if (config.variant().needsDatabaseCatalog()) {
         modules.add(new SupabaseModule(database));
       }
       return new Machine(Guice.createInjector(modules), retries);

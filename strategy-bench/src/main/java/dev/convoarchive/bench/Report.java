@@ -12,6 +12,7 @@ import dev.convoarchive.bench.Results.FailedUpload;
 import dev.convoarchive.bench.Results.Growth;
 import dev.convoarchive.bench.Results.OpSample;
 import dev.convoarchive.bench.Results.OpSummary;
+import dev.convoarchive.s3.StorageVariant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +33,15 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class Report {
 
   /** The comparison's claims were made about per-file with its S3 index object. */
-  static final Variant PER_FILE = Variant.PER_FILE_S3_INDEX;
-  static final Variant DATABASE_INDEX = Variant.PER_FILE_POSTGRES_INDEX;
-  static final Variant SINGLE_FILE = Variant.SINGLE_FILE;
+  static final StorageVariant PER_FILE = StorageVariant.PER_FILE_S3_INDEX;
+  static final StorageVariant DATABASE_INDEX = StorageVariant.PER_FILE_POSTGRES_INDEX;
+  static final StorageVariant SINGLE_FILE = StorageVariant.SINGLE_FILE;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       // Variants appear in the raw figures by their short names (per-file-postgres, per-file-s3, single-file).
-      .registerModule(new SimpleModule().addSerializer(Variant.class, new StdSerializer<>(Variant.class) {
+      .registerModule(new SimpleModule().addSerializer(StorageVariant.class, new StdSerializer<>(StorageVariant.class) {
         @Override
-        public void serialize(Variant variant, JsonGenerator gen, SerializerProvider provider) throws IOException {
-          gen.writeString(variant.configName());
+        public void serialize(StorageVariant variant, JsonGenerator gen, SerializerProvider provider) throws IOException {
+          gen.writeString(variant.shortName());
         }
       }));
 
@@ -69,7 +70,7 @@ final class Report {
 
   // ---- lookups ----
 
-  Optional<OpSummary> summary(Variant variant, int size, String operation) {
+  Optional<OpSummary> summary(StorageVariant variant, int size, String operation) {
     return results.summaries().stream()
         .filter(s -> s.variant() == variant && s.archiveSize() == size && s.operation().equals(operation)).findFirst();
   }
@@ -87,7 +88,7 @@ final class Report {
   }
 
   /** The largest archive size measured for {@code variant} (single-file may stop short of the others). */
-  int largest(Variant variant) {
+  int largest(StorageVariant variant) {
     return results.summaries().stream().filter(s -> s.variant() == variant).mapToInt(OpSummary::archiveSize).max().orElse(largest());
   }
 
@@ -95,7 +96,7 @@ final class Report {
    * The bare SDK PUT into the same bucket at both sizes: what the S3 server itself adds as a
    * bucket fills, against which the archive's own growth can be read.
    */
-  private void reference(List<String[]> rows, Variant variant, int small, int large) {
+  private void reference(List<String[]> rows, StorageVariant variant, int small, int large) {
     summary(variant, small, Scenarios.RAW_PUT).ifPresent(a -> summary(variant, large, Scenarios.RAW_PUT).ifPresent(b -> rows.add(
         new String[] {variant.label() + ": the S3 server's own PUT (bare SDK, same bucket), " + large + " vs " + small,
             fmt(a.millis().p50()) + " -> " + fmt(b.millis().p50()) + " ms (" + pctSigned(b.millis().p50() / a.millis().p50() - 1) + ")",
@@ -103,7 +104,7 @@ final class Report {
   }
 
   /** p50 latency of {@code op} at {@code large} within 10% of that at {@code small}. */
-  private void flatTarget(List<String[]> rows, Variant variant, String op, int small, int large, String note) {
+  private void flatTarget(List<String[]> rows, StorageVariant variant, String op, int small, int large, String note) {
     Optional<OpSummary> a = summary(variant, small, op);
     Optional<OpSummary> b = summary(variant, large, op);
     if (a.isPresent() && b.isPresent()) {
@@ -113,12 +114,12 @@ final class Report {
     }
   }
 
-  Optional<Concurrency> concurrency(Variant variant, String users, int writers) {
+  Optional<Concurrency> concurrency(StorageVariant variant, String users, int writers) {
     return results.concurrency().stream()
         .filter(c -> c.variant() == variant && c.users().equals(users) && c.writers() == writers).findFirst();
   }
 
-  Optional<Growth> growth(Variant variant, int month) {
+  Optional<Growth> growth(StorageVariant variant, int month) {
     return results.growth().stream().filter(g -> g.variant() == variant && g.month() == month).findFirst();
   }
 
@@ -340,7 +341,7 @@ final class Report {
    * version is billed at least the class's minimum days, and the S3 index object likewise (it is
    * kept in Standard: rewritten that often, no class with a minimum pays).
    */
-  OptionalDouble monthlyStorage(Variant variant, int n, StorageClass storageClass) {
+  OptionalDouble monthlyStorage(StorageVariant variant, int n, StorageClass storageClass) {
     Optional<Double> object = perFileObjectBytes(n);
     double changes = results.params().costArchivesPerUserMonth();
     double puts = changes * storageClass.putPer1000() / 1000;
@@ -405,7 +406,7 @@ final class Report {
     md.append("at ").append(p.costArchivesPerUserMonth()).append(" changes a month neither does. The S3 index object is ")
         .append("rewritten as often, so it stays in Standard whatever class its conversation objects use.\n\n");
     md.append("| variant | conversations per user | status quo: left in the database | S3 Standard | Standard-IA | Glacier Instant Retrieval | cheapest |\n|---|---|---|---|---|---|---|\n");
-    for (Variant variant : List.of(DATABASE_INDEX, PER_FILE, SINGLE_FILE)) {
+    for (StorageVariant variant : List.of(DATABASE_INDEX, PER_FILE, SINGLE_FILE)) {
       for (int n : results.params().sizes()) {
         List<OptionalDouble> prices = STORAGE_CLASSES.stream().map(c -> monthlyStorage(variant, n, c)).toList();
         if (prices.get(0).isEmpty()) {
@@ -555,7 +556,7 @@ final class Report {
         .append(BackfillBench.report(results.backfill()));
   }
 
-  private void requestsClaim(StringBuilder md, Variant variant, int n, int puts, int gets) {
+  private void requestsClaim(StringBuilder md, StorageVariant variant, int n, int puts, int gets) {
     summary(variant, n, "archive").ifPresent(s -> md.append(row(variant.label(), puts + " PUT + " + gets + " GET",
         fmt(s.medianPuts()) + " PUT + " + fmt(s.medianGets()) + " GET (" + fmt(s.medianRequests()) + " requests)",
         s.medianPuts() == puts && s.medianGets() == gets ? "holds"
@@ -568,7 +569,7 @@ final class Report {
   private String samplesCsv() {
     StringBuilder csv = new StringBuilder("variant,archive_size,operation,millis,requests,bytes_up,bytes_down,allocated_bytes\n");
     for (OpSample s : results.samples()) {
-      csv.append(String.join(",", s.variant().configName(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
+      csv.append(String.join(",", s.variant().shortName(), String.valueOf(s.archiveSize()), s.operation(), fmt3(s.millis()),
           String.valueOf(s.requests()), String.valueOf(s.bytesUp()), String.valueOf(s.bytesDown()), String.valueOf(s.allocatedBytes()))).append('\n');
     }
     return csv.toString();
@@ -577,7 +578,7 @@ final class Report {
   private String summaryCsv() {
     StringBuilder csv = new StringBuilder("variant,archive_size,operation,samples,p50_ms,p95_ms,requests,puts,gets,bytes_up,bytes_down,allocated_bytes,stored_bytes\n");
     for (OpSummary s : results.summaries()) {
-      csv.append(String.join(",", s.variant().configName(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
+      csv.append(String.join(",", s.variant().shortName(), String.valueOf(s.archiveSize()), s.operation(), String.valueOf(s.millis().samples()),
           fmt3(s.millis().p50()), fmt3(s.millis().p95()), fmt(s.medianRequests()), fmt(s.medianPuts()), fmt(s.medianGets()),
           fmt(s.medianBytesUp()), fmt(s.medianBytesDown()), fmt(s.medianAllocatedBytes()), String.valueOf(s.storedBytes()))).append('\n');
     }
@@ -591,7 +592,7 @@ final class Report {
       XYChart chart = new XYChartBuilder().width(720).height(420).title(op + " latency (p50) as the archive grows")
           .xAxisTitle("archived conversations").yAxisTitle("ms").build();
       chart.getStyler().setXAxisLogarithmic(true);
-      for (Variant variant : Variant.values()) {
+      for (StorageVariant variant : StorageVariant.values()) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (int size : results.params().sizes()) {
@@ -608,7 +609,7 @@ final class Report {
     }
     XYChart concurrency = new XYChartBuilder().width(720).height(420).title("archives per second with concurrent writers")
         .xAxisTitle("writers").yAxisTitle("archives/s").build();
-    for (Variant variant : Variant.values()) {
+    for (StorageVariant variant : StorageVariant.values()) {
       for (String users : List.of("one user", "distinct users")) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
@@ -624,7 +625,7 @@ final class Report {
     BitmapEncoder.saveBitmap(concurrency, dir.resolve("concurrency").toString(), BitmapEncoder.BitmapFormat.PNG);
     XYChart growth = new XYChartBuilder().width(720).height(420).title("archive latency (p50) over the months")
         .xAxisTitle("month").yAxisTitle("ms").build();
-    for (Variant variant : Variant.values()) {
+    for (StorageVariant variant : StorageVariant.values()) {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
       results.growth().stream().filter(g -> g.variant() == variant).forEach(g -> {
@@ -668,7 +669,7 @@ final class Report {
         .xAxisTitle("archived conversations per user").yAxisTitle("USD per month").build();
     tiers.getStyler().setXAxisLogarithmic(true);
     tiers.getStyler().setYAxisLogarithmic(true);
-    for (Variant variant : List.of(DATABASE_INDEX, SINGLE_FILE)) {
+    for (StorageVariant variant : List.of(DATABASE_INDEX, SINGLE_FILE)) {
       for (StorageClass storageClass : STORAGE_CLASSES) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();

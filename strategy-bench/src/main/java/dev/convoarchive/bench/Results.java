@@ -1,5 +1,6 @@
 package dev.convoarchive.bench;
 
+import dev.convoarchive.s3.StorageVariant;
 import java.util.List;
 import java.util.Map;
 
@@ -16,18 +17,18 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
       double overheadWarmUpSeconds, double warmUpSeconds) {}
 
   /** One timed operation. */
-  record OpSample(Variant variant, int archiveSize, String operation, double millis, int requests,
+  record OpSample(StorageVariant variant, int archiveSize, String operation, double millis, int requests,
       Map<String, Integer> requestsByOperation, long bytesUp, long bytesDown, long allocatedBytes) {}
 
   /** The repeated samples of one operation at one archive size. */
-  record OpSummary(Variant variant, int archiveSize, String operation, Stats millis, double medianRequests,
+  record OpSummary(StorageVariant variant, int archiveSize, String operation, Stats millis, double medianRequests,
       double medianPuts, double medianGets, double medianBytesUp, double medianBytesDown, double medianAllocatedBytes,
       long storedBytes) {}
 
-  record Concurrency(Variant variant, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
+  record Concurrency(StorageVariant variant, String users, int writers, int acknowledged, int found, int lost, double archivesPerSecond,
       Stats millis, long casRetries, int refusedAsContended, double cpuBusy) {}
 
-  record Growth(Variant variant, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
+  record Growth(StorageVariant variant, int month, int conversations, long largestObjectBytes, long totalStoredBytes, Stats archiveMillis) {}
 
   /**
    * One path of the service-overhead scenario: the service over HTTP or the direct call, at one
@@ -36,8 +37,8 @@ record Results(Params params, List<OpSample> samples, List<OpSummary> summaries,
   record Overhead(String network, String operation, String path, int clients, int calls, double perSecond, Stats millis,
       double allocatedBytesPerCall, double cpuMillisPerCall) {}
 
-  record FailedUpload(Variant variant, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
+  record FailedUpload(StorageVariant variant, int archiveSize, long bytesInFailedUpload, long bytesUpToRetry, int conversationsLost) {}
 
-  record Cost(Variant variant, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
+  record Cost(StorageVariant variant, int users, int archivesPerUserMonth, double puts, double gets, long storedBytesPerUser,
       double requestDollars, double storageDollars, double totalDollars) {}
 }

@@ -15,9 +15,9 @@ import dev.convoarchive.domain.model.Page;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ConversationArchive;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.ObjectKeys;
 import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.StorageVariant;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,9 +57,8 @@ final class Scenarios {
 
   private final Machine.Factory machines;
   private final S3Client client;
-  private final ObjectKeys keys;
   /** The bucket of each scenario: (variant, archive size or 0). */
-  private final java.util.function.BiFunction<Variant, Integer, String> buckets;
+  private final java.util.function.BiFunction<StorageVariant, Integer, String> buckets;
   /** Machines started by this run, one per configuration and role, reused and closed with it. */
   private final java.util.Map<String, Machine> started = new java.util.LinkedHashMap<>();
   private final S3ArchiveConfig base;
@@ -84,12 +83,11 @@ final class Scenarios {
     }
   }
 
-  Scenarios(Machine.Factory machines, S3Client client, S3ArchiveConfig base, java.util.function.BiFunction<Variant, Integer, String> buckets,
+  Scenarios(Machine.Factory machines, S3Client client, S3ArchiveConfig base, java.util.function.BiFunction<StorageVariant, Integer, String> buckets,
       Meter meter, FailNextUpload failures, ProgressBar progress) {
     this.machines = machines;
     this.buckets = buckets;
     this.client = client;
-    this.keys = new ObjectKeys(base.prefix());
     this.base = base;
     this.meter = meter;
     this.failures = failures;
@@ -102,11 +100,11 @@ final class Scenarios {
   }
 
   /** The configuration of {@code variant} in the bucket that scenario (archive size, 0 for the others) runs in. */
-  private S3ArchiveConfig config(Variant variant, int size) {
-    return variant.apply(base).withBucket(buckets.apply(variant, size));
+  private S3ArchiveConfig config(StorageVariant variant, int size) {
+    return base.withVariant(variant).withBucket(buckets.apply(variant, size));
   }
 
-  private Machine machine(Variant variant, int size) {
+  private Machine machine(StorageVariant variant, int size) {
     return machine(config(variant, size), "first");
   }
 
@@ -123,11 +121,11 @@ final class Scenarios {
    * measured first then meets the same warmed JVM as the ones after it (without this, the first
    * one's latencies were about 12 ms higher, seen in its bare-PUT reference).
    */
-  void warmUp(List<Variant> variants, java.time.Duration duration) {
+  void warmUp(List<StorageVariant> variants, java.time.Duration duration) {
     long until = System.nanoTime() + duration.toNanos();
     UserId owner = UserId.random();
     while (System.nanoTime() < until) {
-      for (Variant variant : variants) {
+      for (StorageVariant variant : variants) {
         ConversationArchive archive = machine(variant, 0).archive();
         ArchivedConversation fresh = data.archived(owner, SampleData.EPOCH);
         archive.store(fresh);
@@ -139,7 +137,7 @@ final class Scenarios {
   }
 
   /** Scenario 1 (and 5, allocation): each operation, repeated, as one user's archive grows. */
-  List<OpSample> growingArchive(Variant variant, int size, int repeats) {
+  List<OpSample> growingArchive(StorageVariant variant, int size, int repeats) {
     Machine machine = machine(variant, size);
     ConversationArchive archive = machine.archive();
     String bucket = config(variant, size).bucket();
@@ -170,7 +168,7 @@ final class Scenarios {
     return samples;
   }
 
-  private void record(List<OpSample> samples, boolean measured, Variant variant, int size, String operation,
+  private void record(List<OpSample> samples, boolean measured, StorageVariant variant, int size, String operation,
       Supplier<?> op) {
     Meter.Tally tally = meter.reset();
     long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
@@ -201,19 +199,21 @@ final class Scenarios {
    * The JSON size of one sample conversation as a per-file variant stores it (uncompressed), in
    * {@code variant}'s configuration (so that a store serving only one variant can run this too).
    */
-  long conversationJsonBytes(Variant variant) {
-    ConversationArchive plain = machine(config(variant, 0).withLayout(ArchiveLayout.PER_FILE)
+  long conversationJsonBytes(StorageVariant variant) {
+    // Every per-file variant stores the same object; the S3 index's needs no database.
+    StorageVariant perFile = variant.needsDatabaseCatalog() ? variant : StorageVariant.PER_FILE_S3_INDEX;
+    ConversationArchive plain = machine(config(variant, 0).withVariant(perFile)
         .withCompression(dev.convoarchive.s3.Compression.NONE), "first").archive();
     return plain.store(data.archived(UserId.random(), SampleData.EPOCH)).entry().sizeBytes();
   }
 
   /** How many bytes the user's archive takes in the bucket. */
-  long storedBytes(S3ArchiveConfig config, Variant variant, UserId owner) {
+  long storedBytes(S3ArchiveConfig config, StorageVariant variant, UserId owner) {
     return userObjects(config, variant, owner).stream().mapToLong(S3Object::size).sum();
   }
 
-  private List<S3Object> userObjects(S3ArchiveConfig config, Variant variant, UserId owner) {
-    String prefix = keys.userObjects(variant.layout(), owner);
+  private List<S3Object> userObjects(S3ArchiveConfig config, StorageVariant variant, UserId owner) {
+    String prefix = variant.userObjects(config.prefix(), owner);
     return client.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix)).contents().stream().toList();
   }
 
@@ -222,7 +222,7 @@ final class Scenarios {
    * archive {@code perWriter} conversations, all for one user or each for their own. Every
    * acknowledged archive must be listed and retrievable afterwards; what is not is a lost update.
    */
-  Concurrency concurrentWriters(Variant variant, int writers, int perWriter, boolean oneUser) throws Exception {
+  Concurrency concurrentWriters(StorageVariant variant, int writers, int perWriter, boolean oneUser) throws Exception {
     List<Machine> pair = List.of(machine(config(variant, 0), "first"), machine(config(variant, 0), "second"));
     long retriesBefore = pair.get(0).casRetries().get() + pair.get(1).casRetries().get();
     List<ConversationArchive> machines = List.of(pair.get(0).archive(), pair.get(1).archive());
@@ -325,7 +325,7 @@ final class Scenarios {
   }
 
   /** Scenario 3: {@code perMonth} archives a month for {@code months} months on one user. */
-  List<Growth> growthOverTime(Variant variant, int months, int perMonth) {
+  List<Growth> growthOverTime(StorageVariant variant, int months, int perMonth) {
     ConversationArchive archive = machine(variant, 0).archive();
     UserId owner = UserId.random();
     List<Growth> points = new ArrayList<>();
@@ -352,7 +352,7 @@ final class Scenarios {
    * rewritten file) breaks off. What was sent is wasted; the retry sends it again. Afterwards every
    * conversation must still be there.
    */
-  FailedUpload failedUpload(Variant variant, int size) {
+  FailedUpload failedUpload(StorageVariant variant, int size) {
     Machine machine = machine(variant, 0);
     ConversationArchive archive = machine.archive();
     UserId owner = UserId.random();
@@ -381,11 +381,11 @@ final class Scenarios {
     return new FailedUpload(variant, size, wasted, retried, size + 1 - present);
   }
 
-  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<Variant, Integer, Long> stored) {
+  static List<OpSummary> summarize(List<OpSample> samples, java.util.function.BiFunction<StorageVariant, Integer, Long> stored) {
     List<OpSummary> summaries = new ArrayList<>();
     samples.stream().map(s -> s.variant().name() + "|" + s.archiveSize() + "|" + s.operation()).distinct().forEach(key -> {
       String[] parts = key.split("\\|");
-      Variant variant = Variant.valueOf(parts[0]);
+      StorageVariant variant = StorageVariant.valueOf(parts[0]);
       List<OpSample> group = samples.stream()
           .filter(s -> s.variant() == variant && s.archiveSize() == Integer.parseInt(parts[1]) && s.operation().equals(parts[2]))
           .toList();

@@ -19,6 +19,7 @@ import dev.convoarchive.http.wiring.Application;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.S3Clients;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.live.IdType;
@@ -117,7 +118,7 @@ final class ServiceOverhead {
   ServiceOverhead(SupabaseDbConfig database, S3ArchiveConfig s3, AwsCredentialsProvider credentials,
       List<ExecutionInterceptor> network, String networkLabel, Settings settings) {
     this.database = database;
-    this.s3 = Variant.PER_FILE_POSTGRES_INDEX.apply(s3);
+    this.s3 = s3.withVariant(StorageVariant.PER_FILE_POSTGRES_INDEX);
     this.credentials = credentials;
     this.network = network;
     this.networkLabel = networkLabel;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convoarchive.s3.StorageVariant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ class QuickBenchTest {
     assertThat(sizes).containsExactly(10, 100);
 
     // Every operation of every variant and size has its repeats, each sample's counts add up.
-    int variants = Variant.values().length;
+    int variants = StorageVariant.values().length;
     assertThat(results.get("summaries")).hasSize(variants * sizes.size() * (Scenarios.OPERATIONS.size() + 1)); // + the bare PUT
     for (JsonNode summary : results.get("summaries")) {
       assertThat(summary.at("/millis/samples").asInt()).isEqualTo(repeats);

@@ -3,10 +3,9 @@ package dev.convoarchive.http.config;
 import dev.convoarchive.domain.error.InvalidInputException;
 import dev.convoarchive.domain.search.SearchMode;
 import dev.convoarchive.domain.usecase.Sweeper;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.Compression;
-import dev.convoarchive.s3.IndexLocation;
 import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SupabaseSettings;
 import dev.convoarchive.supabase.store.SweepSource;
@@ -32,7 +31,7 @@ import java.util.stream.Collectors;
  * is checked here, so a bad value stops start-up with a message instead of failing later.
  *
  * @param port the HTTP port (0 picks a free one)
- * @param s3 where and how archives are stored (layout and compression included); in local mode
+ * @param s3 where and how archives are stored (the storage variant and compression included); in local mode
  *     the bucket is {@value #LOCAL_BUCKET} on the embedded server, whose endpoint local mode adds
  * @param database the live database; empty in local mode until local mode starts its own
  * @param auth how tokens are checked; in local mode a secret is generated
@@ -248,8 +247,8 @@ public record AppConfig(
   }
 
   private static Optional<S3ArchiveConfig> s3(Reader in) {
-    ArchiveLayout layout = in.get("ARCHIVE_STRATEGY", ArchiveLayout.PER_FILE, ArchiveLayout::parse, null);
-    IndexLocation index = in.get("ARCHIVE_INDEX", IndexLocation.POSTGRES, IndexLocation::parse, null);
+    StorageVariant variant = in.attempt(() -> StorageVariant.configured(in.text("ARCHIVE_STRATEGY"), in.text("ARCHIVE_INDEX")))
+        .orElse(StorageVariant.byDefault());
     Compression compression = in.get("ARCHIVE_COMPRESSION", Compression.GZIP, Compression::parse, null);
     Duration s3Timeout = in.get("ARCHIVE_S3_TIMEOUT", S3ArchiveConfig.DEFAULT_CALL_TIMEOUT, Duration::parse,
         "an ISO-8601 duration such as PT30S");
@@ -263,7 +262,7 @@ public record AppConfig(
     boolean pathStyle = in.get("S3_PATH_STYLE", false, AppConfig::bool, "true or false");
     String region = in.text("AWS_REGION").or(() -> in.text("AWS_DEFAULT_REGION")).orElse(S3ArchiveConfig.DEFAULT_REGION);
     return in.attempt(() -> new S3ArchiveConfig(bucket.orElse(LOCAL_BUCKET), prefix, endpoint,
-        pathStyle, region, layout, index, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS, s3Timeout));
+        pathStyle, region, variant, compression, S3ArchiveConfig.DEFAULT_MAX_ATTEMPTS, s3Timeout));
   }
 
   private static WebSettings web(Reader in) {

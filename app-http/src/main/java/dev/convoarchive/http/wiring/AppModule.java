@@ -95,6 +95,6 @@ final class AppModule extends AbstractModule {
         throw new InvalidInputException("q", "search is turned off on this service (SEARCH=off)");
       };
     }
-    return config.s3().indexInDatabase() ? indexed.get() : new ScanningSearch(archive, mode);
+    return config.s3().variant().needsDatabaseCatalog() ? indexed.get() : new ScanningSearch(archive, mode);
   }
 }

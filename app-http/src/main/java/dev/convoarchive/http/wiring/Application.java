@@ -50,7 +50,7 @@ public final class Application implements AutoCloseable {
 
   /**
    * Starts the service on the configured bucket and database. The adapters' checks run before the
-   * port opens: a store that lacks a guarantee the layout relies on stops start-up with an
+   * port opens: a store that lacks a guarantee the storage variant relies on stops start-up with an
    * {@code UnsafeStorageException}, missing chat tables with a message naming them. {@code extras}
    * add bindings (AWS credentials, S3 interceptors, see {@link S3ArchiveModule}).
    */
@@ -71,8 +71,8 @@ public final class Application implements AutoCloseable {
         metrics.ifPresent(Javalin::stop);
         throw e;
       }
-      LOG.info("convo-archive listening on port {} ({} layout, bucket {}){}", http.port(),
-          config.s3().layout().configName(), config.s3().bucket(),
+      LOG.info("convo-archive listening on port {} ({}, bucket {}){}", http.port(),
+          config.s3().variant().describe(), config.s3().bucket(),
           metrics.map(m -> "; /metrics on " + config.web().metricsHost() + " port " + m.port()).orElse(""));
       if (sweeper != null) {
         sweeper.start();
@@ -93,7 +93,7 @@ public final class Application implements AutoCloseable {
   public static Services services(AppConfig config, Module... extras) {
     Injector injector = injector(config, extras);
     try {
-      Optional<PostgresSearch> search = config.s3().indexInDatabase() && config.search().mode() != SearchMode.OFF
+      Optional<PostgresSearch> search = config.s3().variant().needsDatabaseCatalog() && config.search().mode() != SearchMode.OFF
           ? Optional.of(injector.getInstance(PostgresSearch.class)) : Optional.empty();
       return new Services(injector.getInstance(ArchiveMaintenance.class), injector.getInstance(ConversationArchive.class),
           search, () -> closeAll(injector));

@@ -1,6 +1,6 @@
 package dev.convoarchive.http.support;
 
-import dev.convoarchive.s3.ArchiveLayout;
+import dev.convoarchive.s3.StorageVariant;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -12,23 +12,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ServiceExtension implements BeforeAllCallback, AfterAllCallback {
 
-  private final ArchiveLayout layout;
+  private final StorageVariant variant;
   private final Tokens tokens;
   private TestService service;
 
-  private ServiceExtension(ArchiveLayout layout, Tokens tokens) {
-    this.layout = layout;
+  private ServiceExtension(StorageVariant variant, Tokens tokens) {
+    this.variant = variant;
     this.tokens = tokens;
   }
 
-  /** The service in {@code layout}, accepting tokens of the shared stand-in Supabase Auth. */
-  public static ServiceExtension of(ArchiveLayout layout) {
-    return new ServiceExtension(layout, Tokens.shared());
+  /** The service in {@code variant}, accepting tokens of the shared stand-in Supabase Auth. */
+  public static ServiceExtension of(StorageVariant variant) {
+    return new ServiceExtension(variant, Tokens.shared());
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    service = TestService.start(layout, tokens);
+    service = TestService.start(variant, tokens);
   }
 
   @Override

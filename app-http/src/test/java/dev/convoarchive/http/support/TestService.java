@@ -3,12 +3,12 @@ package dev.convoarchive.http.support;
 import com.google.inject.Module;
 import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
+import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
-import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.wiring.Application;
-import dev.convoarchive.s3.ArchiveLayout;
 import dev.convoarchive.s3.S3ArchiveModule;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,19 +36,14 @@ public final class TestService implements AutoCloseable {
     this.base = URI.create("http://127.0.0.1:" + app.port());
   }
 
-  public static AppConfig config(Variant variant, Tokens tokens) {
+  public static AppConfig config(StorageVariant variant, Tokens tokens) {
     return new AppConfig(0, TestStores.s3Config(variant), Optional.of(TestStores.database()),
         new AuthSettings(Optional.of(Tokens.SECRET), Optional.of(tokens.supabaseUrl())),
         Path.of("target", "unused-data"), AppConfig.DEFAULT_MAX_BODY_BYTES, false, SweepConfig.off(),
         AppConfig.WebSettings.defaults());
   }
 
-  /** The service in {@code layout} with the default index (PostgreSQL for per-file). */
-  public static TestService start(ArchiveLayout layout, Tokens tokens) {
-    return start(Variant.of(layout), tokens);
-  }
-
-  public static TestService start(Variant variant, Tokens tokens) {
+  public static TestService start(StorageVariant variant, Tokens tokens) {
     return start(config(variant, tokens), List.of());
   }
 

@@ -10,6 +10,7 @@ import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.S3TestServer;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
 import dev.convoarchive.supabase.SupabaseDatabase;
 import dev.convoarchive.supabase.SupabaseDbConfig;
@@ -42,8 +43,8 @@ public final class TestStores {
   }
 
   /** The shared bucket's configuration for {@code variant}. */
-  public static S3ArchiveConfig s3Config(Variant variant) {
-    return variant.apply(S3TestServer.config());
+  public static S3ArchiveConfig s3Config(StorageVariant variant) {
+    return S3TestServer.config().withVariant(variant);
   }
 
   /** A raw client of its own on the shared bucket, for looking at what is stored. The caller closes it. */
@@ -78,7 +79,7 @@ public final class TestStores {
   }
 
   /** The archive of {@code variant} on the shared stores, outside any service, as another machine would have it. */
-  public static StandaloneArchive archive(Variant variant) {
+  public static StandaloneArchive archive(StorageVariant variant) {
     return new StandaloneArchive(Guice.createInjector(new S3ArchiveModule(s3Config(variant)), new SupabaseModule(database()),
         S3ArchiveModule.withCredentials(EmbeddedS3.credentials())));
   }
