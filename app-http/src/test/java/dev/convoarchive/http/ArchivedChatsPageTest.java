@@ -150,7 +150,7 @@ class ArchivedChatsPageTest {
     click(entry("Demo conversation 1"), "Restore");
     wait.until(driver -> titles().size() == 1);
     assertThat(browser.findElement(By.id("status")).getText()).contains("is back in your chats");
-    LiveConversations live = local.app().injector().getInstance(LiveConversations.class);
+    LiveConversations live = local.app().liveConversations();
     assertThat(live.find(LocalMode.DEMO_USER, first)).as("restored into the live database").isPresent();
 
     browser.findElement(By.id("export")).click();

@@ -134,7 +134,7 @@ class FaultInjectionTest {
       assertThat(wrong).as("answers other than success or 503 with Retry-After").isEmpty();
       assertThat(done.get()).as("operations run").isGreaterThanOrEqualTo(operations);
       assertThat(chaosA.injected() + chaosB.injected()).as("faults injected").isPositive();
-      ConversationArchive archive = a.app().injector().getInstance(ConversationArchive.class);
+      ConversationArchive archive = a.app().archive();
       for (Conversation c : conversations) {
         Where where = expected.get(c);
         boolean isLive = live.find(c.owner(), c.id()).isPresent();

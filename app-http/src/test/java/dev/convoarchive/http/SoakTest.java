@@ -106,7 +106,7 @@ class SoakTest {
 
       assertThat(serverErrors).as("5xx answers").hasValue(0);
       assertThat(unexpected).as("answers that contradict the acknowledged state").hasValue(0);
-      ConversationArchive archive = a.app().injector().getInstance(ConversationArchive.class);
+      ConversationArchive archive = a.app().archive();
       for (Map.Entry<Conversation, Boolean> entry : archived.entrySet()) {
         Conversation c = entry.getKey();
         assertThat(archive.find(c.owner(), c.id()).isPresent()).as("archived %s", c.id()).isEqualTo(entry.getValue());

@@ -103,8 +103,10 @@ class SoftDeleteSweepTest {
   @Test
   void withoutTheDeletedColumnTheSweeperStartsAndSeesTheCaptureKit() {
     AppDatabase database = AppDatabase.create(false);
-    try (TestService service = TestService.start(sweeping(database), List.of())) {
-      var queue = service.app().injector().getInstance(dev.convoarchive.supabase.store.PostgresSweepQueue.class);
+    AppConfig config = sweeping(database);
+    try (TestService service = TestService.start(config, List.of())) {
+      // The sweeper started; a queue built as the service builds its own sees whether the kit is on.
+      var queue = TestStores.sweepQueue(database.config(), config.sweep().source());
       assertThat(queue.captureInstalled()).isFalse();
       SupabaseDatabase.runScript(database.config(), "capture");
       assertThat(queue.captureInstalled()).isTrue();

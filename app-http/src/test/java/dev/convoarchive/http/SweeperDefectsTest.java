@@ -15,6 +15,7 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.AppDatabases;
@@ -47,13 +48,7 @@ class SweeperDefectsTest {
 
   /** The sweep queue as the service builds it, without a sweeper running passes of its own. */
   private static SweepQueue queue(TestService service, SupabaseDbConfig db, Optional<Duration> inactiveAfter) {
-    dev.convoarchive.supabase.live.PostgresLiveConversations live = service.app().injector()
-        .getInstance(dev.convoarchive.supabase.live.PostgresLiveConversations.class);
-    SweepSource source = new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, inactiveAfter);
-    dev.convoarchive.supabase.store.PostgresSweepQueue queue = new dev.convoarchive.supabase.store.PostgresSweepQueue(
-        SupabaseDatabase.pool(db.withPoolSize(2)), live, db.schema(), db.tables(), db.serviceSchema(), source);
-    queue.checkTables();
-    return queue;
+    return TestStores.sweepQueue(db, new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, inactiveAfter));
   }
 
   /**
@@ -69,7 +64,7 @@ class SweeperDefectsTest {
     Conversation conversation = Conversations.sample(user, 2);
     AppConfig config = sweeping(database.config(), Optional.empty());
     try (TestService service = TestService.start(config.withSweep(SweepConfig.off()), List.of())) {
-      service.app().injector().getInstance(dev.convoarchive.domain.port.LiveConversations.class).restore(conversation);
+      service.app().liveConversations().restore(conversation);
       String token = tokens.hs256(tokens.userClaims(user));
 
       HttpResponse<String> refused = service.send("POST", "/v1/users/me/conversations/" + conversation.id() + "/archive",
@@ -92,10 +87,10 @@ class SweeperDefectsTest {
     Conversation conversation = Conversations.sample(user, 1);
     try (TestService service = TestService.start(sweeping(database.config(), Optional.empty()).withSweep(SweepConfig.off()),
         List.of())) {
-      service.app().injector().getInstance(dev.convoarchive.domain.port.LiveConversations.class).restore(conversation);
+      service.app().liveConversations().restore(conversation);
       database.execute("update conversations set deleted_at = now() where id = '" + conversation.id() + "'");
       SweepQueue queue = queue(service, database.config(), Optional.empty());
-      ArchiveService archive = service.app().injector().getInstance(ArchiveService.class);
+      ArchiveService archive = service.app().archiveService();
       Instant now = Instant.now();
       DueConversation due = queue.claim(100, now, Duration.ofMinutes(5)).stream()
           .filter(d -> d.id().equals(conversation.id())).findFirst().orElseThrow();
@@ -148,8 +143,8 @@ class SweeperDefectsTest {
     Conversation conversation = Conversations.sample(user, 1);
     try (TestService service = TestService.start(sweeping(database.config(), Optional.empty()).withSweep(SweepConfig.off()),
         List.of())) {
-      service.app().injector().getInstance(dev.convoarchive.domain.port.LiveConversations.class).restore(conversation);
-      ArchiveService archive = service.app().injector().getInstance(ArchiveService.class);
+      service.app().liveConversations().restore(conversation);
+      ArchiveService archive = service.app().archiveService();
       archive.archive(user, conversation.id());
       ArchiveEntry listed = archive.list(user, PageRequest.first(10)).items().get(0);
       archive.restore(user, conversation.id());

@@ -13,12 +13,10 @@ import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
 import dev.convoarchive.http.support.AppDatabase;
 import dev.convoarchive.http.support.TestService;
+import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
 import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.s3.testing.Faults;
-import dev.convoarchive.supabase.SupabaseDatabase;
-import dev.convoarchive.supabase.live.PostgresLiveConversations;
-import dev.convoarchive.supabase.store.PostgresSweepQueue;
 import dev.convoarchive.supabase.store.SweepSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,12 +45,7 @@ class SweeperGroupsTest {
   }
 
   private static SweepQueue queue(TestService service, AppDatabase database) {
-    PostgresLiveConversations live = service.app().injector().getInstance(PostgresLiveConversations.class);
-    PostgresSweepQueue queue = new PostgresSweepQueue(SupabaseDatabase.pool(database.config().withPoolSize(2)), live,
-        database.config().schema(), database.config().tables(), database.config().serviceSchema(),
-        new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, Optional.empty()));
-    queue.checkTables();
-    return queue;
+    return TestStores.sweepQueue(database.config(), new SweepSource(SweepSource.DEFAULT_DELETED_COLUMN, Optional.empty()));
   }
 
   /** One user's soft-deleted conversations, claimed as one batch. */
@@ -84,7 +77,7 @@ class SweeperGroupsTest {
       List<DueConversation> batch = claimed(queue, user);
       DueConversation broken = batch.get(2);
       faults.failNextPut(key -> key.contains(broken.id().value()));
-      ArchiveService archive = service.app().injector().getInstance(ArchiveService.class);
+      ArchiveService archive = service.app().archiveService();
       Instant now = Instant.now();
 
       ArchiveService.Grouped grouped = archive.archiveTogether(batch, (due, current) -> queue.stillDue(due, current, now));
@@ -128,7 +121,7 @@ class SweeperGroupsTest {
         TestService b = TestService.start(notSweeping(database), List.of(chaosB))) {
       List<Sweeper> sweepers = new ArrayList<>();
       for (TestService service : List.of(a, b)) {
-        sweepers.add(new Sweeper(service.app().injector().getInstance(ArchiveService.class), queue(service, database),
+        sweepers.add(new Sweeper(service.app().archiveService(), queue(service, database),
             Optional.empty(), new Sweeper.Settings(20, 4, lease, Optional.empty()), java.time.Clock.systemUTC()));
       }
       chaosA.rate(0.15);
@@ -174,7 +167,7 @@ class SweeperGroupsTest {
     try (TestService service = TestService.start(notSweeping(database), List.of())) {
       SweepQueue queue = queue(service, database);
       List<DueConversation> batch = claimed(queue, user);
-      ArchiveService archive = service.app().injector().getInstance(ArchiveService.class);
+      ArchiveService archive = service.app().archiveService();
       Instant now = Instant.now();
 
       ArchiveService.Grouped grouped = archive.archiveTogether(batch, (due, current) -> queue.stillDue(due, current, now));

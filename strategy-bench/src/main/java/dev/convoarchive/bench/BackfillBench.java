@@ -2,8 +2,6 @@ package dev.convoarchive.bench;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
@@ -11,6 +9,7 @@ import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.port.SweepQueue;
 import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.domain.usecase.Sweeper;
+import dev.convoarchive.http.wiring.Resources;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.S3Clients;
@@ -32,7 +31,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -223,7 +221,7 @@ final class BackfillBench {
     } finally {
       running.shutdownNow();
       sweepers.forEach(Sweeper::close);
-      injectors.forEach(BackfillBench::close);
+      injectors.forEach(Resources::closeAll);
     }
     if (archived != size) {
       throw new IllegalStateException(instances + " instances archived " + archived + " of " + size);
@@ -318,7 +316,7 @@ final class BackfillBench {
     } finally {
       running.shutdownNow();
       sweeper.close();
-      close(injector);
+      Resources.closeAll(injector);
     }
   }
 
@@ -331,16 +329,6 @@ final class BackfillBench {
   private static ArchiveService service(Injector injector) {
     return new ArchiveService(injector.getInstance(LiveConversations.class), injector.getInstance(ConversationArchive.class),
         Clock.systemUTC());
-  }
-
-  private static void close(Injector injector) {
-    for (AutoCloseable resource : List.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<AutoCloseable>>() {})))) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 
   /** The app's own conversations, never due: {@link #ACTIVE_USERS} users with {@link #ACTIVE_PER_USER} each. */

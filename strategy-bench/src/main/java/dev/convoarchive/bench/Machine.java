@@ -2,12 +2,11 @@ package dev.convoarchive.bench;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
 import com.google.inject.Module;
-import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.convoarchive.domain.port.BulkLoad;
 import dev.convoarchive.domain.port.ConversationArchive;
+import dev.convoarchive.http.wiring.Resources;
 import dev.convoarchive.s3.ConflictListener;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
@@ -15,7 +14,6 @@ import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SupabaseModule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -51,9 +49,7 @@ record Machine(Injector injector, AtomicLong casRetries) implements AutoCloseabl
   }
 
   @Override
-  public void close() throws Exception {
-    for (AutoCloseable resource : List.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<AutoCloseable>>() {})))) {
-      resource.close();
-    }
+  public void close() {
+    Resources.closeAll(injector);
   }
 }

@@ -10,8 +10,8 @@ import dev.convoarchive.bench.Results.Overhead;
 import dev.convoarchive.domain.model.Conversation;
 import dev.convoarchive.domain.model.PageRequest;
 import dev.convoarchive.domain.model.UserId;
+import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
-import dev.convoarchive.domain.spi.ArchiveCatalog;
 import dev.convoarchive.http.config.AppConfig.AuthSettings;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
@@ -106,7 +106,8 @@ final class ServiceOverhead {
 
   private Application service;
   private S3Client direct;
-  private ArchiveCatalog catalog;
+  /** The archive in-process: per-file with the PostgreSQL index lists straight from the catalog's query. */
+  private ConversationArchive archive;
   private LiveConversations live;
   private final List<String> archivedIds = new ArrayList<>();
   private byte[] storedBytes;
@@ -133,8 +134,8 @@ final class ServiceOverhead {
     service = Application.start(config, S3ArchiveModule.withCredentials(credentials), S3ArchiveModule.withInterceptors(network));
     direct = S3Clients.create(s3, credentials, network);
     try {
-      catalog = service.injector().getInstance(ArchiveCatalog.class);
-      live = service.injector().getInstance(LiveConversations.class);
+      archive = service.archive();
+      live = service.liveConversations();
       seed();
       warmUp();
       List<Overhead> rows = new ArrayList<>();
@@ -174,7 +175,7 @@ final class ServiceOverhead {
         expect(send("GET", "/v1/users/me/archive/" + id), 200);
         direct.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(key(id)));
         expect(send("GET", "/v1/users/me/archive?limit=50"), 200);
-        catalog.page(user, PageRequest.first(50));
+        archive.list(user, PageRequest.first(50));
         expect(send("POST", "/v1/users/me/conversations/" + own.id() + "/archive"), 201);
         expect(send("POST", "/v1/users/me/archive/" + own.id() + "/restore"), 200);
         directPut();
@@ -196,7 +197,7 @@ final class ServiceOverhead {
   }
 
   private List<Overhead> list() throws Exception {
-    Runnable inProcess = () -> catalog.page(user, PageRequest.first(50));
+    Runnable inProcess = () -> archive.list(user, PageRequest.first(50));
     Runnable viaService = () -> expect(send("GET", "/v1/users/me/archive?limit=50"), 200);
     return pair("list", "the catalog's query in-process", inProcess, viaService);
   }

@@ -2,14 +2,13 @@ package dev.convoarchive.bench;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.port.SweepQueue;
 import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.domain.usecase.Sweeper;
+import dev.convoarchive.http.wiring.Resources;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.embedded.EmbeddedS3;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -165,11 +163,7 @@ public final class SweepBench implements Callable<Integer> {
     for (Sweeper sweeper : sweepers) {
       sweeper.close();
     }
-    for (Injector injector : injectors) {
-      for (AutoCloseable resource : List.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<AutoCloseable>>() {})))) {
-        resource.close();
-      }
-    }
+    injectors.forEach(Resources::closeAll);
     if (swept != conversations) {
       throw new IllegalStateException(count + " instances archived " + swept + " of " + conversations);
     }

@@ -91,8 +91,8 @@ public final class LocalMode {
       Application app = Application.start(resolved, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()));
       Running running = new Running(app, secret, data, database, List.copyOf(servers));
       try {
-        seedDemoOnce(data.resolve("demo-loaded"), app.injector().getInstance(LiveConversations.class),
-            app.injector().getInstance(ArchiveService.class));
+        seedDemoOnce(data.resolve("demo-loaded"), app.liveConversations(),
+            app.archiveService());
       } catch (IOException | RuntimeException e) {
         running.close();
         throw e;
@@ -178,14 +178,14 @@ public final class LocalMode {
 
     /** How many of the demo conversations are live now (what a person did last time stays done). */
     long liveDemoConversations() {
-      LiveConversations live = app.injector().getInstance(LiveConversations.class);
+      LiveConversations live = app.liveConversations();
       return DEMO_CONVERSATIONS.stream().filter(id -> live.find(DEMO_USER, id).isPresent()).count();
     }
 
     /** How many conversations the demo user has archived now. */
     long archivedCount() {
       // One page: the demo user of a local try-out has far fewer than a page holds.
-      return app.injector().getInstance(ArchiveService.class)
+      return app.archiveService()
           .list(DEMO_USER, dev.convoarchive.domain.model.PageRequest.first(dev.convoarchive.domain.model.PageRequest.MAX_LIMIT))
           .items().size();
     }

@@ -3,15 +3,14 @@ package dev.convoarchive.http.wiring;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
-import com.google.inject.TypeLiteral;
 import com.google.inject.util.Modules;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
 import dev.convoarchive.domain.search.SearchMode;
+import dev.convoarchive.domain.usecase.ArchiveService;
 import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.http.api.HttpServer;
 import dev.convoarchive.http.config.AppConfig;
@@ -22,10 +21,8 @@ import dev.convoarchive.supabase.SupabaseModule;
 import dev.convoarchive.supabase.store.PostgresSearch;
 import dev.convoarchive.supabase.store.SearchDocuments;
 import io.javalin.Javalin;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
-  private static final Key<Set<AutoCloseable>> CLOSEABLES = Key.get(new TypeLiteral<>() {});
 
   private final Javalin http;
   /** The /metrics server on METRICS_PORT, when it has a port of its own. */
@@ -81,7 +77,7 @@ public final class Application implements AutoCloseable {
       }
       return new Application(http, metrics, injector, config.sweep().enabled());
     } catch (RuntimeException e) {
-      closeAll(injector);
+      Resources.closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
     }
   }
@@ -96,9 +92,9 @@ public final class Application implements AutoCloseable {
       Optional<PostgresSearch> search = config.s3().variant().needsDatabaseCatalog() && config.search().mode() != SearchMode.OFF
           ? Optional.of(injector.getInstance(PostgresSearch.class)) : Optional.empty();
       return new Services(injector.getInstance(ArchiveMaintenance.class), injector.getInstance(ConversationArchive.class),
-          search, () -> closeAll(injector));
+          search, () -> Resources.closeAll(injector));
     } catch (RuntimeException e) {
-      closeAll(injector);
+      Resources.closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
     }
   }
@@ -111,9 +107,9 @@ public final class Application implements AutoCloseable {
     Injector injector = injector(config.withSweep(config.sweep().on()), extras);
     try {
       injector.getInstance(ConversationArchive.class); // runs the storage probe
-      return new Sweeping(injector.getInstance(Sweeper.class), () -> closeAll(injector));
+      return new Sweeping(injector.getInstance(Sweeper.class), () -> Resources.closeAll(injector));
     } catch (RuntimeException e) {
-      closeAll(injector);
+      Resources.closeAll(injector);
       throw e instanceof ProvisionException provision ? unwrap(provision, provision.getCause()) : e;
     }
   }
@@ -166,8 +162,19 @@ public final class Application implements AutoCloseable {
     return metrics.map(Javalin::port).orElse(http.port());
   }
 
-  public Injector injector() {
-    return injector;
+  /** The use cases, for the local walkthrough's demo data and for tests that drive them in-process. */
+  public ArchiveService archiveService() {
+    return injector.getInstance(ArchiveService.class);
+  }
+
+  /** The live database's conversations, as the service reads and moves them. */
+  public LiveConversations liveConversations() {
+    return injector.getInstance(LiveConversations.class);
+  }
+
+  /** The archive, as the configured storage variant keeps it. */
+  public ConversationArchive archive() {
+    return injector.getInstance(ConversationArchive.class);
   }
 
   /** Every route as "METHOD /path", for checking the API document against what is served. */
@@ -192,23 +199,6 @@ public final class Application implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    closeAll(injector);
-  }
-
-  private static void closeAll(Injector injector) {
-    List<AutoCloseable> resources;
-    try {
-      resources = new ArrayList<>(injector.getInstance(CLOSEABLES));
-    } catch (RuntimeException e) {
-      LOG.warn("could not collect the resources to close: {}", e.toString());
-      return;
-    }
-    for (AutoCloseable resource : resources) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        LOG.warn("closing {} failed: {}", resource, e.toString());
-      }
-    }
+    Resources.closeAll(injector);
   }
 }

@@ -2,11 +2,10 @@ package dev.convoarchive.http.support;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
 import dev.convoarchive.domain.port.ArchiveMaintenance;
 import dev.convoarchive.domain.port.ConversationArchive;
 import dev.convoarchive.domain.port.LiveConversations;
+import dev.convoarchive.http.wiring.Resources;
 import dev.convoarchive.s3.S3ArchiveConfig;
 import dev.convoarchive.s3.S3ArchiveModule;
 import dev.convoarchive.s3.S3TestServer;
@@ -17,8 +16,10 @@ import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SupabaseModule;
 import dev.convoarchive.supabase.TestDatabase;
 import dev.convoarchive.supabase.live.IdType;
-import java.util.List;
-import java.util.Set;
+import dev.convoarchive.supabase.live.PostgresLiveConversations;
+import dev.convoarchive.supabase.store.PostgresSweepQueue;
+import dev.convoarchive.supabase.store.SweepSource;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -84,6 +85,19 @@ public final class TestStores {
         S3ArchiveModule.withCredentials(EmbeddedS3.credentials())));
   }
 
+  /**
+   * A sweep queue on {@code db} built as the service builds its own, for tests that claim and
+   * archive by hand while the service runs no sweeper.
+   */
+  public static PostgresSweepQueue sweepQueue(SupabaseDbConfig db, SweepSource source) {
+    DataSource pool = SupabaseDatabase.pool(db.withPoolSize(2));
+    PostgresLiveConversations live = PostgresLiveConversations.on(pool, db.schema(), db.tables(), db.serviceSchema(),
+        Clock.systemUTC());
+    PostgresSweepQueue queue = new PostgresSweepQueue(pool, live, db.schema(), db.tables(), db.serviceSchema(), source);
+    queue.checkTables();
+    return queue;
+  }
+
   /** An archive built by the S3 adapter's own module, and the client it owns. */
   public record StandaloneArchive(Injector injector) implements AutoCloseable {
     public ConversationArchive archive() {
@@ -95,10 +109,8 @@ public final class TestStores {
     }
 
     @Override
-    public void close() throws Exception {
-      for (AutoCloseable resource : List.copyOf(injector.getInstance(Key.get(new TypeLiteral<Set<AutoCloseable>>() {})))) {
-        resource.close();
-      }
+    public void close() {
+      Resources.closeAll(injector);
     }
   }
 }
