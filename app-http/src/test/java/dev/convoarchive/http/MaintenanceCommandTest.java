@@ -8,6 +8,7 @@ import dev.convoarchive.domain.model.UserId;
 import dev.convoarchive.domain.testing.Conversations;
 import dev.convoarchive.http.config.AppConfig;
 import dev.convoarchive.http.config.SweepConfig;
+import dev.convoarchive.http.support.Json;
 import dev.convoarchive.http.support.TestService;
 import dev.convoarchive.http.support.TestStores;
 import dev.convoarchive.http.support.Tokens;
@@ -50,7 +51,7 @@ class MaintenanceCommandTest {
   }
 
   private static Set<String> listed(TestService service, String token) throws Exception {
-    JsonNode page = LifecycleTest.json(service.send("GET", "/v1/users/me/archive?limit=1000", token));
+    JsonNode page = Json.json(service.send("GET", "/v1/users/me/archive?limit=1000", token));
     Set<String> ids = new TreeSet<>();
     page.get("items").forEach(item -> ids.add(item.get("id").asText()));
     return ids;
@@ -127,12 +128,12 @@ class MaintenanceCommandTest {
         forget.setString(1, user.toString());
         assertThat(forget.executeUpdate()).as("as if archived before search existed").isEqualTo(3);
       }
-      assertThat(LifecycleTest.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items")).isEmpty();
+      assertThat(Json.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items")).isEmpty();
 
       assertThat(rebuild(StorageVariant.PER_FILE_POSTGRES_INDEX)).isZero();
       String report = out.toString(StandardCharsets.UTF_8);
       assertThat(report).contains("search: indexed").contains("/");
-      JsonNode found = LifecycleTest.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items");
+      JsonNode found = Json.json(service.send("GET", "/v1/users/me/archive?q=" + word, token)).get("items");
       assertThat(found.findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
 
       assertThat(rebuild(StorageVariant.PER_FILE_POSTGRES_INDEX)).isZero();

@@ -2,6 +2,7 @@ package dev.convoarchive.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convoarchive.http.support.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class OneFileJarIT {
 
   private static String run(Path folder, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        CrashSafetyTest.CHILD_JIT, "-jar", "convo-archive.jar"));
+        ChildProcesses.CHILD_JIT, "-jar", "convo-archive.jar"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("S3_") || name.startsWith("SUPABASE_")

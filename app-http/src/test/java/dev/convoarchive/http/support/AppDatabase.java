@@ -206,4 +206,21 @@ public final class AppDatabase {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** The ids of {@code user}'s conversations still in the live table. */
+  public Set<String> liveIds(UserId user) {
+    Set<String> ids = new HashSet<>();
+    try (var connection = pool().getConnection();
+        var select = connection.prepareStatement("select id::text from conversations where user_id = ?::uuid")) {
+      select.setString(1, user.toString());
+      try (var rows = select.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return ids;
+  }
 }

@@ -43,6 +43,18 @@ public final class TestService implements AutoCloseable {
         AppConfig.WebSettings.defaults());
   }
 
+  /** The service on {@code database}, its sweeper on and passing every 200 ms, per-file with the PostgreSQL index. */
+  public static AppConfig sweeping(AppDatabase database) {
+    return sweeping(database, StorageVariant.PER_FILE_POSTGRES_INDEX);
+  }
+
+  /** The service on {@code database} in {@code variant}, its sweeper on and passing every 200 ms. */
+  public static AppConfig sweeping(AppDatabase database, StorageVariant variant) {
+    AppConfig base = config(variant, Tokens.shared());
+    return base.withStorage(base.s3(), database.config())
+        .withSweep(SweepConfig.off().on().withInterval(Duration.ofMillis(200)));
+  }
+
   public static TestService start(StorageVariant variant, Tokens tokens) {
     return start(config(variant, tokens), List.of());
   }
