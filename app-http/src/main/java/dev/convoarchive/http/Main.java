@@ -34,7 +34,7 @@ public final class Main {
       "local mode, on an embedded S3 server and PostgreSQL.",
       "",
       "commands:",
-      "  check-storage            check that the S3 store keeps the guarantees the layout relies on",
+      "  check-storage            check that the S3 store keeps the guarantees the storage variant relies on",
       "                           (needs only the S3 settings)",
       "  rebuild-index            rebuild the per-file index from the objects in S3",
       "  remove-orphans [PT24H]   delete archive objects no index entry names, older than the age given",

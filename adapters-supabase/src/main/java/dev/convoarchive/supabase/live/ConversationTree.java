@@ -182,7 +182,7 @@ final class ConversationTree {
       throw new IllegalStateException("the live database does not have the tables convo-archive was told to use:\n  table "
           + rootRef.label() + " not found (" + LiveTables.Part.CONVERSATIONS_TABLE.setting() + ": "
           + LiveTables.Part.CONVERSATIONS_TABLE.meaning() + "; LIVE_SCHEMA: its schema)"
-          + "\nset the LIVE_* settings to the app's own table and column names (see the README), or, for a new "
+          + "\nset the LIVE_* settings to the app's own table and column names (see docs/operations.md, \"The app's own tables\"), or, for a new "
           + "app, apply the schema.sql shipped with convo-archive (adapters-supabase)");
     }
     List<Key> keys = foreignKeys(connection);
@@ -265,7 +265,7 @@ final class ConversationTree {
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException("the live database does not have the tables convo-archive was told to use:\n  "
-          + String.join("\n  ", problems) + "\nset the LIVE_* settings to the app's own table and column names (see the README)");
+          + String.join("\n  ", problems) + "\nset the LIVE_* settings to the app's own table and column names (see docs/operations.md, \"The app's own tables\")");
     }
     List<Table> tables = new ArrayList<>();
     for (Ref ref : order) {
@@ -500,7 +500,7 @@ final class ConversationTree {
       }
     }
     if (!anyCaptured) {
-      out.append("\nThe app's deletes are not captured: run `print-sql capture` (see the README) to archive them.\n");
+      out.append("\nThe app's deletes are not captured: run `print-sql capture` (see docs/operations.md, \"Adopting it without changing the chat app\") to archive them.\n");
     }
     out.append("\n").append(warnings.isEmpty() ? "No warnings.\n" : "Warnings:\n");
     for (String warning : warnings) {

@@ -107,7 +107,7 @@ public final class PostgresSweepQueue implements SweepQueue {
       }
       if (!PostgresLiveConversations.capturing(connection, conversations)) {
         LOG.log(System.Logger.Level.WARNING, "no capture trigger on " + liveSchema + "." + table + ": the app's deletes "
-            + "are not archived; run `print-sql capture` (see the README, \"Adopting it without changing the chat app\")");
+            + "are not archived; run `print-sql capture` (see docs/operations.md, \"Adopting it without changing the chat app\")");
       }
       return null;
     });

@@ -2,10 +2,13 @@ package dev.convoarchive.http.config;
 
 import dev.convoarchive.domain.usecase.Sweeper;
 import dev.convoarchive.s3.S3ArchiveConfig;
+import dev.convoarchive.s3.StorageVariant;
 import dev.convoarchive.supabase.SupabaseSettings;
 import dev.convoarchive.supabase.store.SweepSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Every setting the service reads, with its default and meaning: the one list {@code --help}
@@ -28,7 +31,8 @@ public final class Settings {
         new Setting("METRICS_HOST", AppConfig.WebSettings.DEFAULT_METRICS_HOST, "the address `METRICS_PORT` listens "
             + "on: this machine only by default; the private network's address (e.g. `10.0.0.11`), or `0.0.0.0` for "
             + "every interface"),
-        new Setting("ARCHIVE_STRATEGY", "per-file", "`per-file` or `single-file`"),
+        new Setting("ARCHIVE_STRATEGY", StorageVariant.byDefault().strategy(), Stream.of(StorageVariant.values())
+            .map(variant -> "`" + variant.strategy() + "`").distinct().collect(Collectors.joining(" or "))),
         new Setting("ARCHIVE_INDEX", "postgres", "where `per-file` keeps its index: `postgres` (a table in the "
             + "service's own schema) or `s3` (`_metadata.json` per user)"),
         new Setting("ARCHIVE_COMPRESSION", "gzip", "`gzip` or `none`"),
