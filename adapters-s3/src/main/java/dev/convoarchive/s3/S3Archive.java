@@ -5,5 +5,5 @@ import dev.convoarchive.domain.port.ArchivedDocuments;
 import dev.convoarchive.domain.port.BulkLoad;
 import dev.convoarchive.domain.port.ConversationArchive;
 
-/** An archive in an S3 bucket, in either layout, with the abilities both layouts have. */
+/** An archive in an S3 bucket, in any storage variant, with the abilities every variant has. */
 interface S3Archive extends ConversationArchive, ArchivedDocuments, ArchiveMaintenance, BulkLoad {}

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A repository analysis of the configured bucket: everything the layouts rely on, checked for
+ * A repository analysis of the configured bucket: everything the storage variants rely on, checked for
  * real before going live. Unlike the start-up {@link StorageProbe}, it also races writers, so it
  * finds stores that check conditions and write in two steps (and so lose updates under load).
  * It writes only under {@code {prefix}/_check/{run id}/} and removes what it wrote.
@@ -30,11 +30,11 @@ public final class StorageCheck {
   /**
    * One check's outcome. {@code conditional} checks test what only the S3 index and single-file
    * rely on (conditional writes); per-file with the PostgreSQL index needs the others alone.
-   * {@code cost} says what a failure would cost a layout that relies on the check.
+   * {@code cost} says what a failure would cost a variant that relies on the check.
    */
   public record Result(String name, boolean passed, String detail, long millis, boolean conditional, String cost) {}
 
-  /** The cost of a conditional check's failure; {@link #cost} says it for the layout. */
+  /** The cost of a conditional check's failure; {@link #cost} says it for the variant. */
   private static final String LOST_WRITES = "concurrent writers could lose conversations";
 
   static final int CONTENDING_THREADS = 8;

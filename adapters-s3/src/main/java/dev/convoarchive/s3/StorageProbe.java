@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Checks, before anything is trusted to it, that the configured store keeps the guarantees the
- * layouts rely on. Some S3-compatible stores and emulators silently ignore conditional headers;
+ * storage variants rely on. Some S3-compatible stores and emulators silently ignore conditional headers;
  * on such a store concurrent writers overwrite each other and updates get lost, so the service
  * must not start.
  */

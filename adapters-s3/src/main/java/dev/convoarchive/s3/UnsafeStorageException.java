@@ -3,7 +3,7 @@ package dev.convoarchive.s3;
 import java.util.List;
 
 /**
- * The configured store lacks a guarantee the configured layout relies on (found by the start-up
+ * The configured store lacks a guarantee the configured storage variant relies on (found by the start-up
  * probe); the message names which and what it would cost. The service does not start on it.
  */
 public final class UnsafeStorageException extends IllegalStateException {

@@ -91,7 +91,7 @@ public final class SupabaseModule extends AbstractModule {
   }
 
   /**
-   * The per-file catalog in the service's own schema, migrated first (only when a layout asks for
+   * The per-file catalog in the service's own schema, migrated first (only when a variant asks for
    * it). It has a pool of its own: a move-out holds a live connection while the archive step
    * records the conversation, and with one shared pool a burst of move-outs would hold every
    * connection while each waits for another (seen: every request timing out after 10 s).

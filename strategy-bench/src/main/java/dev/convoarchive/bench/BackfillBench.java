@@ -153,8 +153,8 @@ final class BackfillBench {
     try (MemoryS3 s3 = MemoryS3.start(); HikariDataSource pool = SupabaseDatabase.pool(database.withPoolSize(6))) {
       S3ArchiveConfig storage = s3.config("backfill");
       // As the soft-delete kit leaves them: the column, and the partial index the sweeper's claim walks.
-      execute(pool, "alter table conversations add column if not exists deleted_at timestamptz");
-      execute(pool, "create index if not exists conversations_deleted_at on conversations (deleted_at) where deleted_at is not null");
+      Statements.execute(pool, "alter table conversations add column if not exists deleted_at timestamptz");
+      Statements.execute(pool, "create index if not exists conversations_deleted_at on conversations (deleted_at) where deleted_at is not null");
       List<String> active = seedActive(pool);
       AppLoad idleLoad;
       double idleCpu;
@@ -175,8 +175,8 @@ final class BackfillBench {
       return new Result(networkLabel, idleLoad, idleCpu, runs, limit, retention);
     } finally {
       try (HikariDataSource pool = SupabaseDatabase.pool(base.withPoolSize(1))) {
-        execute(pool, "drop schema if exists " + database.schema() + " cascade");
-        execute(pool, "drop schema if exists " + database.serviceSchema() + " cascade");
+        Statements.execute(pool, "drop schema if exists " + database.schema() + " cascade");
+        Statements.execute(pool, "drop schema if exists " + database.serviceSchema() + " cascade");
       }
     }
   }
@@ -190,7 +190,7 @@ final class BackfillBench {
       List<ExecutionInterceptor> network, List<String> active, int size, int instances, double maxRate) throws Exception {
     seedDue(pool, size);
     long before = liveBytes(pool);
-    String walStart = text(pool, "select pg_current_wal_insert_lsn()::text");
+    String walStart = Statements.text(pool, "select pg_current_wal_insert_lsn()::text");
     Sweeper.Settings settings = new Sweeper.Settings(BATCH_SIZE, CONCURRENCY, Duration.ofMinutes(5), Optional.empty(), maxRate);
     List<Injector> injectors = new ArrayList<>();
     List<Sweeper> sweepers = new ArrayList<>();
@@ -226,10 +226,10 @@ final class BackfillBench {
     if (archived != size) {
       throw new IllegalStateException(instances + " instances archived " + archived + " of " + size);
     }
-    double wal = number(pool, "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '" + walStart + "')::float8");
+    double wal = Statements.number(pool, "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '" + walStart + "')::float8");
     long after = liveBytes(pool);
-    execute(pool, "vacuum conversations");
-    execute(pool, "vacuum messages");
+    Statements.execute(pool, "vacuum conversations");
+    Statements.execute(pool, "vacuum messages");
     return new Run(size, instances, maxRate, seconds, wal / size, before, after, liveBytes(pool), load, cpuBusy);
   }
 
@@ -289,7 +289,7 @@ final class BackfillBench {
     Injector injector = injector(database, storage, network);
     int entries;
     try (HikariDataSource pool = SupabaseDatabase.pool(database.withPoolSize(1))) {
-      entries = (int) number(pool, "select count(*)::float8 from " + database.serviceSchema() + ".archive_catalog");
+      entries = (int) Statements.number(pool, "select count(*)::float8 from " + database.serviceSchema() + ".archive_catalog");
     }
     Sweeper.Settings settings = new Sweeper.Settings(BATCH_SIZE, CONCURRENCY, Duration.ofMinutes(5), Optional.of(Duration.ZERO),
         Double.POSITIVE_INFINITY);
@@ -310,7 +310,7 @@ final class BackfillBench {
       double seconds = (System.nanoTime() - started) / 1e9;
       int left;
       try (HikariDataSource pool = SupabaseDatabase.pool(database.withPoolSize(1))) {
-        left = (int) number(pool, "select count(*)::float8 from " + database.serviceSchema() + ".archive_catalog");
+        left = (int) Statements.number(pool, "select count(*)::float8 from " + database.serviceSchema() + ".archive_catalog");
       }
       return new Retention(entries, entries - left, seconds, finished);
     } finally {
@@ -333,9 +333,9 @@ final class BackfillBench {
 
   /** The app's own conversations, never due: {@link #ACTIVE_USERS} users with {@link #ACTIVE_PER_USER} each. */
   private List<String> seedActive(HikariDataSource pool) throws Exception {
-    execute(pool, "insert into conversations (user_id, title) select ('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid,"
+    Statements.execute(pool, "insert into conversations (user_id, title) select ('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid,"
         + " 'active ' || c from generate_series(1, " + ACTIVE_USERS + ") u, generate_series(1, " + ACTIVE_PER_USER + ") c");
-    execute(pool, messagesOf("title like 'active %'"));
+    Statements.execute(pool, messagesOf("title like 'active %'"));
     List<String> users = new ArrayList<>();
     for (int u = 1; u <= ACTIVE_USERS; u++) {
       users.add(String.format("00000000-0000-4000-8000-%012x", u));
@@ -349,18 +349,18 @@ final class BackfillBench {
     // Ten thousand at a time, each with its messages, so that no statement runs for minutes.
     for (int from = 1; from <= count; from += 10_000) {
       int to = Math.min(count, from + 9_999);
-      execute(pool, "insert into conversations (user_id, title, created_at, updated_at, deleted_at)"
+      Statements.execute(pool, "insert into conversations (user_id, title, created_at, updated_at, deleted_at)"
           + " select ('" + batch + "-0000-4000-9000-' || lpad(to_hex(g / 20), 12, '0'))::uuid, 'due " + batch + " " + from + " ' || g,"
           + " now() - interval '400 days', now() - interval '400 days', now() - interval '1 day'"
           + " from generate_series(" + from + ", " + to + ") g");
-      execute(pool, messagesOf("title like 'due " + batch + " " + from + " %'"));
+      Statements.execute(pool, messagesOf("title like 'due " + batch + " " + from + " %'"));
     }
     // Settled before the timing, so that the run's WAL is the move's: the seeded rows' hint bits and
     // visibility set by VACUUM, and a checkpoint (the move's first change to each page after it
     // writes the whole page, as it would in any checkpoint cycle).
-    execute(pool, "vacuum analyze conversations");
-    execute(pool, "vacuum analyze messages");
-    execute(pool, "checkpoint");
+    Statements.execute(pool, "vacuum analyze conversations");
+    Statements.execute(pool, "vacuum analyze messages");
+    Statements.execute(pool, "checkpoint");
   }
 
   /** Ten messages of chat-sized text for each conversation the condition names. */
@@ -371,7 +371,7 @@ final class BackfillBench {
   }
 
   private long liveBytes(HikariDataSource pool) throws Exception {
-    return (long) number(pool, "select (pg_total_relation_size('conversations') + pg_total_relation_size('messages'))::float8");
+    return (long) Statements.number(pool, "select (pg_total_relation_size('conversations') + pg_total_relation_size('messages'))::float8");
   }
 
   /**
@@ -435,28 +435,6 @@ final class BackfillBench {
         loop.get();
       }
       threads.shutdown();
-    }
-  }
-
-  private static void execute(HikariDataSource pool, String sql) throws Exception {
-    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static String text(HikariDataSource pool, String sql) throws Exception {
-    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      row.next();
-      return row.getString(1);
-    }
-  }
-
-  private static double number(HikariDataSource pool, String sql) throws Exception {
-    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      row.next();
-      return row.getDouble(1);
     }
   }
 

@@ -264,7 +264,7 @@ public final class BenchMain implements Callable<Integer> {
         dbUrl == null ? "embedded PostgreSQL (loopback)" : "the PostgreSQL at --db-url", overheadSettings.warmUp().toSeconds(),
         warmUp.toSeconds());
     Scenarios finished = scenarios;
-    List<OpSummary> summaries = Scenarios.summarize(samples, (layout, size) -> finished.storedAt.getOrDefault(layout.name() + "|" + size, 0L));
+    List<OpSummary> summaries = Scenarios.summarize(samples, (variant, size) -> finished.storedAt.getOrDefault(variant.name() + "|" + size, 0L));
     int costSize = sizeList.contains(100) ? 100 : sizeList.get(sizeList.size() - 1);
     List<Cost> costs = summaries.stream().filter(s -> s.operation().equals("archive") && s.archiveSize() == costSize)
         .map(s -> Scenarios.cost(s, params)).toList();

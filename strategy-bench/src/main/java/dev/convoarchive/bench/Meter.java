@@ -11,9 +11,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * Sees every S3 request both layouts make: counts requests and bytes per SDK operation on the
+ * Sees every S3 request the variants make: counts requests and bytes per SDK operation on the
  * calling thread (the sync client runs interceptors there), and applies the network model, the
- * same for both layouts: half the round-trip time each way plus the bytes at the given bandwidth.
+ * same for every variant: half the round-trip time each way plus the bytes at the given bandwidth.
  */
 final class Meter implements ExecutionInterceptor {
 

@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The six scenarios, run on both layouts against one endpoint through one {@link Meter}. */
+/** The six scenarios, run on every storage variant against one endpoint through one {@link Meter}. */
 final class Scenarios {
 
   static final List<String> OPERATIONS = List.of("archive", "retrieve", "list", "delete");

@@ -115,8 +115,8 @@ final class SearchBench {
         recordWithout.add(record(plain, archived));
         recordWith.add(record(indexed, archived));
       }
-      execute(pool, "vacuum analyze " + with + ".archive_catalog");
-      execute(pool, "vacuum analyze " + without + ".archive_catalog");
+      Statements.execute(pool, "vacuum analyze " + with + ".archive_catalog");
+      Statements.execute(pool, "vacuum analyze " + without + ".archive_catalog");
       double documents = (size(pool, with + ".archive_catalog") - size(pool, without + ".archive_catalog")) / size;
 
       double[] parts = parts(pool, with);
@@ -134,7 +134,7 @@ final class SearchBench {
         }
       }
       for (String schema : List.of(with, without)) {
-        execute(pool, "drop schema " + schema + " cascade");
+        Statements.execute(pool, "drop schema " + schema + " cascade");
       }
       return new Run(size, timed, Stats.of(millis), documents, parts[0], parts[1], parts[2], live,
           Stats.of(recordWith.subList(5, size)), Stats.of(recordWithout.subList(5, size)), (double) hits / timed);
@@ -166,10 +166,10 @@ final class SearchBench {
     try (HikariDataSource pool = SupabaseDatabase.pool(live.withPoolSize(4))) {
       PostgresLiveConversations store = PostgresLiveConversations.on(pool, schema, LiveTables.DEFAULT);
       conversations.forEach(store::restore);
-      execute(pool, "vacuum analyze " + schema + ".conversations");
-      execute(pool, "vacuum analyze " + schema + ".messages");
+      Statements.execute(pool, "vacuum analyze " + schema + ".conversations");
+      Statements.execute(pool, "vacuum analyze " + schema + ".messages");
       double bytes = size(pool, schema + ".conversations") + size(pool, schema + ".messages");
-      execute(pool, "drop schema " + schema + " cascade");
+      Statements.execute(pool, "drop schema " + schema + " cascade");
       return bytes / conversations.size();
     }
   }
@@ -179,12 +179,6 @@ final class SearchBench {
         ResultSet row = statement.executeQuery("select pg_total_relation_size('" + table + "')")) {
       row.next();
       return row.getLong(1);
-    }
-  }
-
-  private static void execute(HikariDataSource pool, String sql) throws Exception {
-    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 

@@ -108,7 +108,7 @@ public final class SweepBench implements Callable<Integer> {
   List<Run> runAll(java.util.function.IntFunction<S3ArchiveConfig> storage, SupabaseDbConfig database) throws Exception {
     SupabaseDbConfig pooled = database.withPoolSize(Math.max(10, concurrency * 2));
     SupabaseDatabase.applySchema(pooled, IdType.UUID);
-    execute(pooled, "alter table conversations add column if not exists deleted_at timestamptz");
+    Statements.execute(Statements.unpooled(pooled), "alter table conversations add column if not exists deleted_at timestamptz");
     List<Run> runs = new ArrayList<>();
     for (int count : instances) {
       runs.add(run(storage.apply(count), pooled, count));
@@ -132,7 +132,7 @@ public final class SweepBench implements Callable<Integer> {
     liveBytesPerConversation = query(database, "select (pg_total_relation_size('conversations') + pg_total_relation_size('messages'))::float8"
         + " / greatest(1, (select count(*) from conversations))");
     // Only this run's users: the database may hold other scenarios' live conversations.
-    execute(database, "update conversations set deleted_at = now() where deleted_at is null and user_id in ("
+    Statements.execute(Statements.unpooled(database), "update conversations set deleted_at = now() where deleted_at is null and user_id in ("
         + String.join(",", users.stream().map(u -> "'" + u + "'").toList()) + ")");
     Sweeper.Settings settings = new Sweeper.Settings(batchSize, concurrency, Duration.ofMinutes(5), Optional.empty());
     List<Injector> injectors = new ArrayList<>();
@@ -192,13 +192,4 @@ public final class SweepBench implements Callable<Integer> {
     }
   }
 
-  private static void execute(SupabaseDbConfig database, String sql) throws Exception {
-    PGSimpleDataSource plain = new PGSimpleDataSource();
-    plain.setUrl(database.jdbcUrl());
-    plain.setUser(database.user());
-    plain.setPassword(database.password());
-    try (Connection connection = plain.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
 }
