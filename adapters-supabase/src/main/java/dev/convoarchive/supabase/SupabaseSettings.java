@@ -24,7 +24,7 @@ public final class SupabaseSettings {
   public static final String DB_URL = "SUPABASE_DB_URL";
   public static final String LIVE_SCHEMA = "LIVE_SCHEMA";
 
-  /** Every setting read here, in the order --help and the README list them. */
+  /** Every setting read here, in the order --help and docs/operations.md list them. */
   public static final List<Setting> ALL = all();
 
   private SupabaseSettings() {}

@@ -104,7 +104,7 @@ public final class Main {
     }
   }
 
-  /** The commands, then every setting with its default, from the one list the README shows too. */
+  /** The commands, then every setting with its default, from the one list docs/operations.md shows too. */
   static String help() {
     StringBuilder text = new StringBuilder(USAGE).append("\n\n");
     for (Settings.Setting setting : Settings.ALL) {

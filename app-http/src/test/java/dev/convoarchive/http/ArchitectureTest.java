@@ -11,7 +11,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.regex.Pattern;
 
-/** The dependency rule of the README ("Modules"), checked here because this module sees every other one. */
+/** The dependency rules of docs/architecture.md ("Modules"), checked here because this module sees every other one. */
 @AnalyzeClasses(packages = "dev.convoarchive", importOptions = ArchitectureTest.ProductionCodeOnly.class)
 class ArchitectureTest {
 

@@ -81,7 +81,7 @@ final class RowView {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("the live database does not have the tables convo-archive was told to use:\n  "
           + String.join("\n  ", problems)
-          + "\nset the LIVE_* settings to the app's own table and column names (see the README; describe-live shows "
+          + "\nset the LIVE_* settings to the app's own table and column names (see docs/operations.md, \"The app's own tables\"; describe-live shows "
           + "what the database has), or, for a new app, apply the schema.sql shipped with convo-archive (adapters-supabase)");
     }
     return new RowView(names, root, messages, json);

@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tiering at scale: with the index describe-live and the README give for it (the conversation
+ * Tiering at scale: with the index describe-live and docs/operations.md give for it (the conversation
  * table's last-change column; schema.sql already has the messages' (conversation_id, created_at)),
  * the claim of inactive conversations starts from that index and probes the messages' index,
  * instead of reading every conversation and every message of each.

@@ -70,7 +70,7 @@ public final class TokenVerifier {
   /**
    * How long a fetched JWKS is used before it is fetched again, and a verified token remembered:
    * together at most a minute, which is how soon a key withdrawn from the project's JWKS stops
-   * its tokens (the README says so; Nimbus alone would keep a JWKS 5 minutes).
+   * its tokens (docs/operations.md says so; Nimbus alone would keep a JWKS 5 minutes).
    */
   public static final Duration JWKS_CACHED_FOR = Duration.ofSeconds(30);
   static final Duration REMEMBERED_FOR = Duration.ofSeconds(30);

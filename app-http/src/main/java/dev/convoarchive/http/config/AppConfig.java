@@ -204,7 +204,7 @@ public record AppConfig(
 
   /**
    * The names of every setting {@link #load} reads (whatever their values), so that a test can
-   * hold the list --help prints and the README shows to what is really read.
+   * hold the list --help prints and docs/operations.md shows to what is really read.
    */
   public static Set<String> settingsRead(Map<String, String> env) {
     Reader in = new Reader(env, new Properties());

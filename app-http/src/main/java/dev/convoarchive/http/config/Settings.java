@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Every setting the service reads, with its default and meaning: the one list {@code --help}
- * prints and the README's configuration table shows (a test keeps the three in step).
+ * prints and docs/operations.md's configuration table shows (a test keeps the three in step).
  */
 public final class Settings {
 

@@ -100,7 +100,7 @@ class TokenVerifierTest {
       nanos.addAndGet(TokenVerifier.REMEMBERED_FOR.toNanos());
       assertThatThrownBy(() -> verifier.verify(remembered)).isInstanceOf(AuthException.class);
       assertThat(TokenVerifier.JWKS_CACHED_FOR.plus(TokenVerifier.REMEMBERED_FOR))
-          .as("the README's promise: a withdrawn key stops its tokens within a minute").isLessThanOrEqualTo(Duration.ofMinutes(1));
+          .as("docs/operations.md's promise: a withdrawn key stops its tokens within a minute").isLessThanOrEqualTo(Duration.ofMinutes(1));
     }
   }
 

@@ -196,7 +196,7 @@ class ConfigTest {
         .hasMessageContaining("ARCHIVE_RETENTION").hasMessageContaining("SWEEP_LEASE");
   }
 
-  /** --help and the README show Settings.ALL: it must be exactly what is read. */
+  /** --help and docs/operations.md show Settings.ALL: it must be exactly what is read. */
   @Test
   void theSettingsListIsExactlyWhatIsRead() {
     java.util.Set<String> listed = new java.util.TreeSet<>();

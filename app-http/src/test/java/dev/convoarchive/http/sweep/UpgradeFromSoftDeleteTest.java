@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's upgrade from the soft-delete kit to the capture kit, step by step, on a database
+ * docs/operations.md's upgrade from the soft-delete kit to the capture kit, step by step, on a database
  * that holds conversations the old kit marked deleted: nothing is lost, and nothing deleted shows
  * to the app again on the way.
  */

@@ -30,7 +30,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * deploy/s3-policy.json, the IAM policy the README gives, grants exactly the S3 actions the
+ * deploy/s3-policy.json, the IAM policy docs/operations.md gives, grants exactly the S3 actions the
  * service and its commands use (every layout, every route, the start-up probe, check-storage and
  * the maintenance commands), and only on objects under the prefix.
  */
