@@ -91,8 +91,7 @@ public final class LocalMode {
       Application app = Application.start(resolved, S3ArchiveModule.withCredentials(EmbeddedS3.credentials()));
       Running running = new Running(app, secret, data, database, List.copyOf(servers));
       try {
-        seedDemoOnce(data.resolve("demo-loaded"), app.liveConversations(),
-            app.archiveService());
+        seedDemoOnce(data.resolve("demo-loaded"), app.liveConversations(), app.archiveService());
       } catch (IOException | RuntimeException e) {
         running.close();
         throw e;
