@@ -16,10 +16,8 @@ import dev.convoarchive.supabase.SupabaseDbConfig;
 import dev.convoarchive.supabase.SupabaseModule;
 import dev.convoarchive.supabase.TestDatabase;
 import dev.convoarchive.supabase.live.IdType;
-import dev.convoarchive.supabase.live.PostgresLiveConversations;
 import dev.convoarchive.supabase.store.PostgresSweepQueue;
 import dev.convoarchive.supabase.store.SweepSource;
-import java.time.Clock;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -86,16 +84,11 @@ public final class TestStores {
   }
 
   /**
-   * A sweep queue on {@code db} built as the service builds its own, for tests that claim and
-   * archive by hand while the service runs no sweeper.
+   * A sweep queue on {@code db}, built by the module the service builds its own with, for tests
+   * that claim and archive by hand while the service runs no sweeper.
    */
   public static PostgresSweepQueue sweepQueue(SupabaseDbConfig db, SweepSource source) {
-    DataSource pool = SupabaseDatabase.pool(db.withPoolSize(2));
-    PostgresLiveConversations live = PostgresLiveConversations.on(pool, db.schema(), db.tables(), db.serviceSchema(),
-        Clock.systemUTC());
-    PostgresSweepQueue queue = new PostgresSweepQueue(pool, live, db.schema(), db.tables(), db.serviceSchema(), source);
-    queue.checkTables();
-    return queue;
+    return Guice.createInjector(new SupabaseModule(db.withPoolSize(2)).withSweep(source)).getInstance(PostgresSweepQueue.class);
   }
 
   /** An archive built by the S3 adapter's own module, and the client it owns. */
