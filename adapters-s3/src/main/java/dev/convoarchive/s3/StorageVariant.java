@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -129,7 +130,7 @@ public enum StorageVariant {
         .findFirst().orElseThrow();
   }
 
-  private static String names(java.util.function.Function<StorageVariant, Optional<String>> name) {
+  private static String names(Function<StorageVariant, Optional<String>> name) {
     return Arrays.stream(values()).map(name).flatMap(Optional::stream).distinct().collect(Collectors.joining(", "));
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +83,7 @@ class DocumentationTest {
     for (String line : read(page).lines().toList()) {
       code ^= line.startsWith("```");
       if (!code && line.startsWith("#")) {
-        anchors.add(line.replaceFirst("^#+ ", "").toLowerCase(java.util.Locale.ROOT)
+        anchors.add(line.replaceFirst("^#+ ", "").toLowerCase(Locale.ROOT)
             .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
       }
     }
